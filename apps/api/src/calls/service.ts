@@ -1,0 +1,72 @@
+import { TRPCError } from "@trpc/server";
+import { isCallOver, transition, type Call, type CallEvent, type TransitionError } from "@ringback/core/call-state";
+import { getCall, lockCall, saveCall, userNames } from "@ringback/db/queries/calls";
+import { publishEvents, type EventInput } from "@ringback/db/queries/events";
+import type { Database } from "@ringback/db/client";
+import { deleteRoom } from "../livekit/rooms";
+import type { Services } from "../trpc";
+import { toCallView, toCoreCall, toStored, type CallView, type Names } from "./mapping";
+
+export const CALL_UPDATED = "call-updated";
+export const INCOMING_CALL = "incoming-call";
+
+/** Whom to tell about a call: everyone in it except callees whose ring is silent (they must never learn of it). */
+export function audience(call: Call): string[] {
+  return call.participants.filter((p) => !(p.ring && "silent" in p.ring && p.ring.silent)).map((p) => p.userId);
+}
+
+export function viewEvents(call: Call, names: Names, type = CALL_UPDATED): EventInput[] {
+  return audience(call).map((userId) => ({ userId, type, payload: { call: toCallView(call, userId, names) } }));
+}
+
+export async function namesFor(db: Database, call: Call): Promise<Names> {
+  return userNames(db, call.participants.map((p) => p.userId));
+}
+
+const ERROR_TEXT: Record<TransitionError["code"], { code: "NOT_FOUND" | "CONFLICT" | "FORBIDDEN"; message: string }> = {
+  "not-participant": { code: "NOT_FOUND", message: "No such call" },
+  "not-ringing": { code: "CONFLICT", message: "This call is no longer ringing" },
+  "not-caller": { code: "FORBIDDEN", message: "Only the caller can cancel" },
+  "call-over": { code: "CONFLICT", message: "This call has ended" },
+};
+
+export type ApplyResult = { call: Call; changed: boolean } | { error: TransitionError } | { missing: true };
+
+/**
+ * Applies one lifecycle event under a row lock, saves the result and tells everyone in the call, all
+ * in one transaction: a change is either stored and announced, or neither.
+ */
+export async function applyCallEvent(services: Pick<Services, "db" | "livekit">, callId: string, event: CallEvent, opts: { skipLocked?: boolean } = {}): Promise<ApplyResult> {
+  const result = await services.db.transaction(async (tx): Promise<ApplyResult> => {
+    const row = await lockCall(tx, callId, opts);
+    if (!row) return { missing: true };
+    const before = toCoreCall(row);
+    const next = transition(before, event);
+    if (!next.ok) return { error: next.error };
+    const changed = next.call !== before;
+    if (changed) {
+      const stored = toStored(next.call);
+      await saveCall(tx, stored.call, stored.participants);
+      await publishEvents(tx, viewEvents(next.call, await namesFor(tx as unknown as Database, next.call)));
+    }
+    return { call: next.call, changed };
+  });
+  if ("call" in result && result.changed && isCallOver(result.call.status)) {
+    const row = await getCall(services.db, callId);
+    // the room outlives nothing: whoever is still connected is disconnected now
+    if (row) void deleteRoom(services.livekit, row.roomName).catch(() => {});
+  }
+  return result;
+}
+
+/** Like applyCallEvent, for a procedure: failures become precise tRPC errors. */
+export async function applyOrThrow(services: Pick<Services, "db" | "livekit">, callId: string, event: CallEvent): Promise<Call> {
+  const result = await applyCallEvent(services, callId, event);
+  if ("missing" in result) throw new TRPCError({ code: "NOT_FOUND", message: "No such call" });
+  if ("error" in result) throw new TRPCError(ERROR_TEXT[result.error.code]);
+  return result.call;
+}
+
+export async function viewFor(db: Database, call: Call, viewerId: string): Promise<CallView> {
+  return toCallView(call, viewerId, await namesFor(db, call));
+}

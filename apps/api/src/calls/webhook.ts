@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { getCallByRoom } from "@ringback/db/queries/calls";
+import { receiveWebhook, WebhookAuthError } from "../livekit/webhooks";
+import type { Services } from "../trpc";
+import { applyCallEvent } from "./service";
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function reply(res: ServerResponse, status: number, message: string) {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error: message }));
+}
+
+/**
+ * LiveKit's webhooks: joins, leaves and the room closing move the call along. The signature is
+ * checked against the raw body before anything is read from it.
+ */
+export function createWebhookHandler(services: Pick<Services, "db" | "livekit">) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== "POST") return reply(res, 405, "Use POST");
+    const body = await readBody(req);
+    if (body === null) return reply(res, 413, "Webhook body too large");
+    let event;
+    try {
+      event = await receiveWebhook(services.livekit, body, req.headers.authorization);
+    } catch (err) {
+      if (err instanceof WebhookAuthError) return reply(res, 401, "Invalid webhook signature");
+      return reply(res, 400, "Malformed webhook");
+    }
+    const roomName = event.room?.name;
+    const callId = roomName ? await getCallByRoom(services.db, roomName) : null;
+    if (callId) {
+      const now = new Date();
+      const userId = event.participant?.identity;
+      switch (event.event) {
+        case "participant_joined":
+          if (userId) await applyCallEvent(services, callId, { type: "join", userId, now });
+          break;
+        case "participant_left":
+        case "participant_connection_aborted":
+          if (userId) await applyCallEvent(services, callId, { type: "leave", userId, now });
+          break;
+        case "room_finished":
+          await applyCallEvent(services, callId, { type: "room-finished", now });
+          break;
+        default:
+          break;
+      }
+    }
+    res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+  };
+}

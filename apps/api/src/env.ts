@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+const schema = z.object({
+  DATABASE_URL: z.string().url({ message: "DATABASE_URL must be a postgres:// URL" }),
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters"),
+  API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+  API_HOST: z.string().default("127.0.0.1"),
+  PUBLIC_URL: z.string().url().default("http://localhost:3000"),
+  LIVEKIT_URL: z.string().url(),
+  LIVEKIT_PUBLIC_URL: z.string().url().optional(),
+  LIVEKIT_API_KEY: z.string().min(1),
+  LIVEKIT_API_SECRET: z.string().min(32, "LIVEKIT_API_SECRET must be at least 32 characters"),
+  MEDIA_DIR: z.string().default(".data/media"),
+  // how often this process looks for rings past their deadline
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+});
+
+export type ApiEnv = z.infer<typeof schema>;
+
+/** Reads and validates the API's configuration once; nothing else reads process.env. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid API configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

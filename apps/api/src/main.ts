@@ -1,0 +1,34 @@
+import { createDb } from "@ringback/db/client";
+import { runMigrations } from "@ringback/db/migrate";
+import { readEnv } from "./env";
+import { EventBus } from "./events/bus";
+import { startSweeper } from "./calls/sweeper";
+import { createWebhookHandler } from "./calls/webhook";
+import { createApiServer } from "./server";
+
+const env = readEnv();
+await runMigrations(env.DATABASE_URL);
+const { db, sql, close } = createDb(env.DATABASE_URL);
+const bus = new EventBus(sql);
+await bus.start();
+
+const livekit = { url: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET };
+const services = { db, bus, livekit, livekitPublicUrl: env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL, publicUrl: env.PUBLIC_URL };
+const sweeper = startSweeper(services, env.SWEEP_INTERVAL_MS);
+const server = createApiServer({ ...services, authSecret: env.AUTH_SECRET, onWebhook: createWebhookHandler(services) });
+// SSE subscriptions are long-lived; the default request timeout would cut them off
+server.requestTimeout = 0;
+server.listen(env.API_PORT, env.API_HOST, () => {
+  console.log(`[api] listening on http://${env.API_HOST}:${env.API_PORT}`);
+});
+
+async function shutdown() {
+  sweeper.stop();
+  server.close();
+  server.closeAllConnections();
+  await bus.stop();
+  await close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());

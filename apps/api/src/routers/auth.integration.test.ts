@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { failure, startTestApi, type TestApi } from "../testing/harness";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+describe("auth.signUp", () => {
+  it("creates an account whose password verifies, and normalises email and handle", async () => {
+    const tag = Date.now().toString(36);
+    const user = await api.anonymous.auth.signUp.mutate({
+      email: `  Ada.${tag}@Example.COM `,
+      password: "analytical1",
+      displayName: "Ada Lovelace",
+      handle: `Ada_${tag}`,
+    });
+    expect(user.email).toBe(`ada.${tag}@example.com`);
+    expect(user.handle).toBe(`ada_${tag}`);
+    expect(user).not.toHaveProperty("passwordHash");
+
+    const ok = await api.anonymous.auth.verifyCredentials.mutate({ email: `ADA.${tag}@example.com`, password: "analytical1" });
+    expect(ok.user?.id).toBe(user.id);
+    const wrong = await api.anonymous.auth.verifyCredentials.mutate({ email: user.email, password: "analytical2" });
+    expect(wrong.user).toBeNull();
+    const unknown = await api.anonymous.auth.verifyCredentials.mutate({ email: `nobody.${tag}@example.com`, password: "x" });
+    expect(unknown.user).toBeNull();
+  });
+
+  it("gives every new account default settings", async () => {
+    const u = await api.signUp("Defaults");
+    const settings = await api.as(u).settings.get.query();
+    expect(settings).toEqual({
+      displayName: u.displayName,
+      acceptCalls: true,
+      ringTimeoutSeconds: 30,
+      silenceUnknownCallers: false,
+      liveVoicemail: true,
+      allowLivePhotos: true,
+      allowRecording: false,
+    });
+  });
+
+  it("refuses a duplicate email and a taken handle with 409 and says which", async () => {
+    const first = await api.signUp("Dup");
+    const dupEmail = await failure(
+      api.anonymous.auth.signUp.mutate({ email: first.email, password: "password1", displayName: "X", handle: "fresh_handle_1" }),
+    );
+    expect(dupEmail).toEqual({ status: 409, message: "An account with this email already exists" });
+    const dupHandle = await failure(
+      api.anonymous.auth.signUp.mutate({ email: "other@example.org", password: "password1", displayName: "X", handle: first.handle }),
+    );
+    expect(dupHandle).toEqual({ status: 409, message: "That handle is taken" });
+  });
+
+  it("rejects weak passwords and malformed fields with 400 and a readable message", async () => {
+    const weak = await failure(
+      api.anonymous.auth.signUp.mutate({ email: "weak@example.org", password: "short", displayName: "W", handle: "weakling" }),
+    );
+    expect(weak.status).toBe(400);
+    expect(weak.message).toBe("Password must be at least 8 characters and include a letter and a number");
+    const handle = await failure(
+      api.anonymous.auth.signUp.mutate({ email: "h@example.org", password: "password1", displayName: "H", handle: "no spaces!" }),
+    );
+    expect(handle).toEqual({ status: 400, message: "Handle must be 3 to 20 characters: letters, numbers, underscore" });
+    const email = await failure(
+      api.anonymous.auth.signUp.mutate({ email: "not-an-email", password: "password1", displayName: "E", handle: "emailless" }),
+    );
+    expect(email).toEqual({ status: 400, message: "Enter a valid email address" });
+  });
+});
+
+describe("sessions", () => {
+  it("answers 401 without a session, with an expired one, and with a forged one", async () => {
+    const u = await api.signUp("Session");
+    expect((await api.as(u).me.get.query()).id).toBe(u.id);
+
+    expect(await failure(api.anonymous.me.get.query())).toEqual({ status: 401, message: "Please sign in" });
+    const expired = await api.cookieFor(u.id, -10);
+    expect(await failure(api.clientFor(expired).me.get.query())).toEqual({ status: 401, message: "Please sign in" });
+    const forged = `next-auth.session-token=${u.cookie.split("=")[1]?.slice(0, -4)}AAAA`;
+    expect(await failure(api.clientFor(forged).me.get.query())).toEqual({ status: 401, message: "Please sign in" });
+  });
+});

@@ -1,0 +1,148 @@
+import { randomUUID } from "node:crypto";
+import { TRPCError } from "@trpc/server";
+import { createCall } from "@ringback/core/call-state";
+import { publicMessage } from "@ringback/core/errors";
+import { decideRing } from "@ringback/core/reachability";
+import { answerInput, callRefInput, historyInput, startCallInput } from "@ringback/core/schemas";
+import { getCall, historyFor, insertCall, markMissedSeen, ringFacts, ringingCallOf, ringingFor, unseenMissedCount } from "@ringback/db/queries/calls";
+import { publishEvents } from "@ringback/db/queries/events";
+import { createRoom } from "../livekit/rooms";
+import { mintJoinToken } from "../livekit/tokens";
+import { toCallView, toCoreCall, toStored } from "../calls/mapping";
+import { applyOrThrow, INCOMING_CALL, namesFor, viewEvents, viewFor } from "../calls/service";
+import { protectedProcedure, router } from "../trpc";
+
+const JOIN_TOKEN_TTL_SECONDS = 300;
+
+export const callsRouter = router({
+  start: protectedProcedure.input(startCallInput).mutation(async ({ ctx, input }) => {
+    const me = ctx.user.id;
+    if (input.calleeIds.includes(me)) throw new TRPCError({ code: "BAD_REQUEST", message: publicMessage("self") });
+    const facts = await ringFacts(ctx.db, me, input.calleeIds);
+    if (facts.length !== input.calleeIds.length) throw new TRPCError({ code: "NOT_FOUND", message: "No such user" });
+    if (await ringingCallOf(ctx.db, me)) {
+      throw new TRPCError({ code: "CONFLICT", message: "You're already calling. Hang up first." });
+    }
+
+    const now = new Date();
+    const decisions = facts.map((f) => ({ f, d: decideRing({ callerId: me, recipientId: f.id, rel: f.rel, prefs: f }) }));
+    const refused = decisions.find(({ d }) => !d.ok && d.reason === "you-blocked");
+    if (refused) throw new TRPCError({ code: "BAD_REQUEST", message: `${publicMessage("you-blocked")}` });
+
+    const id = randomUUID();
+    const call = createCall({
+      id,
+      kind: input.kind,
+      callerId: me,
+      callees: decisions.map(({ f, d }) => ({
+        userId: f.id,
+        silent: d.ok && d.mode === "silent",
+        // people who take no calls at all never ring; the caller is told at once
+        unavailable: !d.ok && d.reason === "unavailable",
+        deadline: new Date(now.getTime() + f.ringTimeoutSeconds * 1000),
+      })),
+      now,
+    });
+    const roomName = `call_${id}`;
+    await createRoom(ctx.livekit, roomName, { emptyTimeoutSeconds: 120, maxParticipants: input.calleeIds.length + 1 });
+
+    const stored = toStored(call);
+    const names = await namesFor(ctx.db, call);
+    await ctx.db.transaction(async (tx) => {
+      await insertCall(
+        tx,
+        { id, kind: call.kind, callerId: me, status: call.status, roomName, createdAt: now, endedAt: call.endedAt, nextDeadline: stored.call.nextDeadline },
+        call.participants.map((p) => ({
+          userId: p.userId,
+          role: p.role,
+          ringState: p.ring?.state ?? null,
+          ringSilent: p.ring !== null && "silent" in p.ring && p.ring.silent,
+          ringDeadline: p.ring?.state === "ringing" ? p.ring.deadline : null,
+          ringEndedAt: p.ring && p.ring.state !== "ringing" ? p.ring.at : null,
+          createdAt: now,
+        })),
+      );
+      // callees whose ring is live get an incoming-call; silent and unavailable ones hear nothing now
+      const ringing = new Set(call.participants.filter((p) => p.ring?.state === "ringing" && !p.ring.silent).map((p) => p.userId));
+      await publishEvents(tx, viewEvents(call, names, INCOMING_CALL).filter((e) => ringing.has(e.userId)));
+    });
+    return toCallView(call, me, names);
+  }),
+
+  answer: protectedProcedure.input(answerInput).mutation(async ({ ctx, input }) => {
+    const call = await applyOrThrow(ctx, input.callId, { type: "answer", userId: ctx.user.id, now: new Date() });
+    return viewFor(ctx.db, call, ctx.user.id);
+  }),
+
+  decline: protectedProcedure.input(callRefInput).mutation(async ({ ctx, input }) => {
+    const call = await applyOrThrow(ctx, input.callId, { type: "decline", userId: ctx.user.id, now: new Date() });
+    return viewFor(ctx.db, call, ctx.user.id);
+  }),
+
+  cancel: protectedProcedure.input(callRefInput).mutation(async ({ ctx, input }) => {
+    const call = await applyOrThrow(ctx, input.callId, { type: "cancel", userId: ctx.user.id, now: new Date() });
+    return viewFor(ctx.db, call, ctx.user.id);
+  }),
+
+  leave: protectedProcedure.input(callRefInput).mutation(async ({ ctx, input }) => {
+    const call = await applyOrThrow(ctx, input.callId, { type: "leave", userId: ctx.user.id, now: new Date() });
+    return viewFor(ctx.db, call, ctx.user.id);
+  }),
+
+  /** A LiveKit token for this call only: the caller, or a callee who answered, while the call is live. */
+  join: protectedProcedure.input(callRefInput).mutation(async ({ ctx, input }) => {
+    const row = await getCall(ctx.db, input.callId);
+    const me = row?.participants.find((p) => p.userId === ctx.user.id);
+    if (!row || !me || (me.ringSilent && me.role === "callee")) throw new TRPCError({ code: "NOT_FOUND", message: "No such call" });
+    if (row.status !== "ringing" && row.status !== "active") throw new TRPCError({ code: "CONFLICT", message: "This call has ended" });
+    if (me.role === "callee" && me.ringState !== "answered") throw new TRPCError({ code: "FORBIDDEN", message: "Answer the call to join it" });
+    const names = await namesFor(ctx.db, toCoreCall(row));
+    const token = await mintJoinToken(ctx.livekit, {
+      identity: ctx.user.id,
+      name: names.get(ctx.user.id)?.displayName ?? "Someone",
+      roomName: row.roomName,
+      ttlSeconds: JOIN_TOKEN_TTL_SECONDS,
+    });
+    return { token, url: ctx.livekitPublicUrl, roomName: row.roomName };
+  }),
+
+  get: protectedProcedure.input(callRefInput).query(async ({ ctx, input }) => {
+    const row = await getCall(ctx.db, input.callId);
+    const me = row?.participants.find((p) => p.userId === ctx.user.id);
+    // a silent ring is invisible to its callee: the call does not exist for them
+    if (!row || !me || (me.role === "callee" && me.ringSilent)) throw new TRPCError({ code: "NOT_FOUND", message: "No such call" });
+    return viewFor(ctx.db, toCoreCall(row), ctx.user.id);
+  }),
+
+  /** Calls ringing for me right now, for a page that opens mid-ring. */
+  ringing: protectedProcedure.query(async ({ ctx }) => {
+    const ids = await ringingFor(ctx.db, ctx.user.id);
+    const views = [];
+    for (const id of ids) {
+      const row = await getCall(ctx.db, id);
+      if (row) views.push(await viewFor(ctx.db, toCoreCall(row), ctx.user.id));
+    }
+    return views;
+  }),
+
+  history: protectedProcedure.input(historyInput).query(async ({ ctx, input }) => {
+    const rows = await historyFor(ctx.db, ctx.user.id, {
+      missedOnly: input.filter === "missed",
+      withUserId: input.withUserId,
+      limit: input.limit,
+      before: input.cursor ? new Date(input.cursor) : undefined,
+    });
+    const items = [];
+    for (const row of rows) items.push(await viewFor(ctx.db, toCoreCall(row), ctx.user.id));
+    const last = items.at(-1);
+    return { items, nextCursor: items.length === input.limit && last ? last.createdAt.toISOString() : null };
+  }),
+
+  missedCount: protectedProcedure.query(async ({ ctx }) => ({ count: await unseenMissedCount(ctx.db, ctx.user.id) })),
+
+  markSeen: protectedProcedure.mutation(async ({ ctx }) => {
+    await markMissedSeen(ctx.db, ctx.user.id, new Date());
+    await publishEvents(ctx.db, [{ userId: ctx.user.id, type: "missed-seen", payload: {} }]);
+    return { ok: true as const };
+  }),
+});

@@ -1,0 +1,156 @@
+import type { AddressInfo } from "node:net";
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
+import { EventSource } from "eventsource";
+import { encode } from "next-auth/jwt";
+import superjson from "superjson";
+import { inject } from "vitest";
+import { createDb } from "@ringback/db/client";
+import { createTestDatabase } from "@ringback/db/testing";
+import { sweepOnce } from "../calls/sweeper";
+import { createWebhookHandler } from "../calls/webhook";
+import { EventBus } from "../events/bus";
+import type { AppRouter } from "../router";
+import { createApiServer, TRPC_PATH } from "../server";
+
+export const TEST_AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
+
+export type TestUser = { id: string; email: string; handle: string; displayName: string; cookie: string };
+
+let counter = 0;
+
+/** A real API server on a random port, over a fresh real Postgres database. */
+export async function startTestApi(opts: { databaseUrl?: string } = {}) {
+  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase(inject("databaseAdminUrl"), "api"));
+  const { db, sql, close } = createDb(databaseUrl, { max: 5 });
+  const bus = new EventBus(sql);
+  await bus.start();
+  const livekit = inject("livekit");
+  const services = { db, bus, livekit, livekitPublicUrl: livekit.url, publicUrl: "http://localhost:3000" };
+  const server = createApiServer({ ...services, authSecret: TEST_AUTH_SECRET, onWebhook: createWebhookHandler(services) });
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const clientFor = (cookie: string | null) =>
+    createTRPCClient<AppRouter>({
+      links: [
+        splitLink({
+          condition: (op) => op.type === "subscription",
+          true: httpSubscriptionLink({
+            url: `${baseUrl}${TRPC_PATH}`,
+            transformer: superjson,
+            EventSource,
+            eventSourceOptions: () => ({
+              fetch: (input, init) =>
+                fetch(input, { ...init, headers: { ...init?.headers, ...(cookie ? { cookie } : {}) } }),
+            }),
+          }),
+          false: httpLink({
+            url: `${baseUrl}${TRPC_PATH}`,
+            transformer: superjson,
+            headers: () => (cookie ? { cookie } : {}),
+          }),
+        }),
+      ],
+    });
+
+  const anonymous = clientFor(null);
+
+  async function cookieFor(userId: string, maxAge = 3600) {
+    const token = await encode({ token: { sub: userId }, secret: TEST_AUTH_SECRET, maxAge });
+    return `next-auth.session-token=${token}`;
+  }
+
+  /** Signs a new person up through the real procedure and returns a session cookie for them. */
+  async function signUp(name = "Test"): Promise<TestUser> {
+    counter += 1;
+    const tag = `${Date.now().toString(36)}${counter}`;
+    const user = await anonymous.auth.signUp.mutate({
+      email: `${name.toLowerCase()}.${tag}@example.com`,
+      password: "correct horse 1",
+      displayName: `${name} ${tag}`,
+      handle: `${name.toLowerCase().slice(0, 6)}_${tag}`.slice(0, 20),
+    });
+    return { ...user, cookie: await cookieFor(user.id) };
+  }
+
+  /** Records a person's live events; `next(type)` waits for the next one of a type. */
+  async function listen(user: TestUser) {
+    const events: Array<{ id: string; type: string; payload: Record<string, unknown> }> = [];
+    const waiters: Array<() => void> = [];
+    let started!: () => void;
+    const ready = new Promise<void>((resolve) => (started = resolve));
+    const sub = clientFor(user.cookie).events.subscribe.subscribe(
+      { lastEventId: null },
+      {
+        onStarted: () => started(),
+        onData: (e) => {
+          events.push({ id: e.id, type: e.data.type, payload: e.data.payload });
+          for (const w of waiters.splice(0)) w();
+        },
+      },
+    );
+    await ready;
+    // the server-side LISTEN is in place once the first poll of the stream ran
+    await new Promise((r) => setTimeout(r, 50));
+    let cursor = 0;
+    return {
+      events,
+      stop: () => sub.unsubscribe(),
+      async next(type: string, timeoutMs = 5000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const i = events.findIndex((e, idx) => idx >= cursor && e.type === type);
+          if (i >= 0) {
+            cursor = i + 1;
+            return events[i] as (typeof events)[number];
+          }
+          const left = deadline - Date.now();
+          if (left <= 0) throw new Error(`no ${type} event within ${timeoutMs} ms (got ${events.map((e) => e.type).join(", ")})`);
+          await new Promise<void>((resolve) => {
+            waiters.push(resolve);
+            setTimeout(resolve, left);
+          });
+        }
+      },
+    };
+  }
+
+  return {
+    databaseUrl,
+    listen,
+    baseUrl,
+    db,
+    bus,
+    anonymous,
+    clientFor,
+    as: (user: TestUser) => clientFor(user.cookie),
+    cookieFor,
+    signUp,
+    livekit,
+    /** runs the ring sweeper as if the clock read `now` */
+    sweepAt: (now: Date) => sweepOnce(services, now),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await bus.stop();
+      await close();
+    },
+  };
+}
+
+export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
+
+/** The HTTP status and message a failed call produced, for asserting precise 4xx answers. */
+export async function failure(promise: Promise<unknown>): Promise<{ status: number | undefined; message: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof TRPCClientError) {
+      const data = err.data as { httpStatus?: number } | undefined;
+      return { status: data?.httpStatus, message: err.message };
+    }
+    throw err;
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}

@@ -1,0 +1,75 @@
+import { and, eq, ilike, ne, or, sql } from "drizzle-orm";
+import type { Database } from "../client";
+import { blocks, contacts, userSettings, users } from "../schema";
+
+export type PublicUser = { id: string; email: string; handle: string; displayName: string };
+
+const publicColumns = { id: users.id, email: users.email, handle: users.handle, displayName: users.displayName };
+
+export type CreateUserResult = { ok: true; user: PublicUser } | { ok: false; conflict: "email" | "handle" };
+
+/** Inserts a user; a unique violation comes back as data, not as an exception. */
+export async function createUser(
+  db: Database,
+  input: { email: string; handle: string; displayName: string; passwordHash: string | null },
+): Promise<CreateUserResult> {
+  // the user and their settings row are one unit: never a user without settings
+  const user = await db.transaction(async (tx) => {
+    const [row] = await tx.insert(users).values(input).onConflictDoNothing().returning(publicColumns);
+    if (row) await tx.insert(userSettings).values({ userId: row.id });
+    return row;
+  });
+  if (user) return { ok: true, user };
+  const [taken] = await db.select({ email: users.email }).from(users).where(eq(users.email, input.email)).limit(1);
+  return { ok: false, conflict: taken ? "email" : "handle" };
+}
+
+export async function findUserByEmail(db: Database, email: string) {
+  const [row] = await db
+    .select({ ...publicColumns, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.email, email))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function findUserById(db: Database, id: string): Promise<PublicUser | null> {
+  const [row] = await db.select(publicColumns).from(users).where(eq(users.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function updateDisplayName(db: Database, id: string, displayName: string) {
+  await db.update(users).set({ displayName }).where(eq(users.id, id));
+}
+
+function escapeLike(s: string) {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Finds people by handle prefix, exact email or display-name fragment, with my relation to each. */
+export async function searchUsers(db: Database, viewerId: string, query: string, limit = 20) {
+  const q = escapeLike(query.toLowerCase().replace(/^@/, ""));
+  return db
+    .select({
+      id: users.id,
+      handle: users.handle,
+      displayName: users.displayName,
+      isContact: sql<boolean>`${contacts.contactId} is not null`,
+      isBlocked: sql<boolean>`${blocks.blockedId} is not null`,
+    })
+    .from(users)
+    .leftJoin(contacts, and(eq(contacts.ownerId, viewerId), eq(contacts.contactId, users.id)))
+    .leftJoin(blocks, and(eq(blocks.blockerId, viewerId), eq(blocks.blockedId, users.id)))
+    .where(
+      and(
+        ne(users.id, viewerId),
+        or(
+          ilike(users.handle, `${q}%`),
+          eq(users.email, query.toLowerCase()),
+          ilike(users.displayName, `%${q}%`),
+        ),
+      ),
+    )
+    .orderBy(sql`${users.handle} <> ${q}`, users.displayName)
+    .limit(limit);
+}

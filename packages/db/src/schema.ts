@@ -1,0 +1,222 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    handle: text("handle").notNull(),
+    displayName: text("display_name").notNull(),
+    // null for people who only ever signed in through an OAuth provider
+    passwordHash: text("password_hash"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    uniqueIndex("users_handle_key").on(t.handle),
+    // search by display name fragment
+    index("users_display_name_idx").on(sql`lower(${t.displayName})`),
+  ],
+);
+
+export const oauthAccounts = pgTable(
+  "oauth_accounts",
+  {
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] }), index("oauth_accounts_user_idx").on(t.userId)],
+);
+
+export const userSettings = pgTable(
+  "user_settings",
+  {
+    userId: uuid("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    acceptCalls: boolean("accept_calls").notNull().default(true),
+    ringTimeoutSeconds: integer("ring_timeout_seconds").notNull().default(30),
+    silenceUnknownCallers: boolean("silence_unknown_callers").notNull().default(false),
+    liveVoicemail: boolean("live_voicemail").notNull().default(true),
+    allowLivePhotos: boolean("allow_live_photos").notNull().default(true),
+    allowRecording: boolean("allow_recording").notNull().default(false),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("ring_timeout_range", sql`${t.ringTimeoutSeconds} between 30 and 60`)],
+);
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    favorite: boolean("favorite").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ownerId, t.contactId] }),
+    check("contacts_not_self", sql`${t.ownerId} <> ${t.contactId}`),
+  ],
+);
+
+export const blocks = pgTable(
+  "blocks",
+  {
+    blockerId: uuid("blocker_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blockedId: uuid("blocked_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.blockerId, t.blockedId] }),
+    // "who blocked me" lookups when ringing
+    index("blocks_blocked_idx").on(t.blockedId),
+    check("blocks_not_self", sql`${t.blockerId} <> ${t.blockedId}`),
+  ],
+);
+
+export const callKind = pgEnum("call_kind", ["audio", "video"]);
+export const callStatus = pgEnum("call_status", ["ringing", "active", "missed", "declined", "cancelled", "ended"]);
+export const ringState = pgEnum("ring_state", ["ringing", "answered", "declined", "timeout", "cancelled", "unavailable"]);
+export const participantRole = pgEnum("participant_role", ["caller", "callee"]);
+
+export const calls = pgTable(
+  "calls",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kind: callKind("kind").notNull(),
+    callerId: uuid("caller_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: callStatus("status").notNull().default("ringing"),
+    roomName: text("room_name").notNull(),
+    createdAt: createdAt(),
+    answeredAt: timestamp("answered_at", { withTimezone: true }),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    // earliest deadline of a ring still ringing; the sweeper scans this
+    nextDeadline: timestamp("next_deadline", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("calls_room_name_key").on(t.roomName),
+    index("calls_next_deadline_idx").on(t.nextDeadline).where(sql`${t.status} = 'ringing' or ${t.nextDeadline} is not null`),
+  ],
+);
+
+export const callParticipants = pgTable(
+  "call_participants",
+  {
+    callId: uuid("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: participantRole("role").notNull(),
+    ringState: ringState("ring_state"),
+    // a silent ring never reaches the callee (blocked / silenced) but times out like a real one
+    ringSilent: boolean("ring_silent").notNull().default(false),
+    ringDeadline: timestamp("ring_deadline", { withTimezone: true }),
+    ringEndedAt: timestamp("ring_ended_at", { withTimezone: true }),
+    joinedAt: timestamp("joined_at", { withTimezone: true }),
+    leftAt: timestamp("left_at", { withTimezone: true }),
+    seenAt: timestamp("seen_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.callId, t.userId] }),
+    // the history list: a person's calls, newest first
+    index("call_participants_user_time_idx").on(t.userId, t.createdAt.desc()),
+  ],
+);
+
+export const mediaKind = pgEnum("media_kind", ["video-message", "voicemail", "live-photo", "recording", "poster"]);
+
+export const mediaObjects = pgTable(
+  "media_objects",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: mediaKind("kind").notNull(),
+    contentType: text("content_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    storageKey: text("storage_key").notNull(),
+    durationMs: integer("duration_ms"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("media_objects_storage_key").on(t.storageKey), index("media_objects_owner_idx").on(t.ownerId)],
+);
+
+export const messageKind = pgEnum("message_kind", ["video", "voicemail"]);
+export const messageStatus = pgEnum("message_status", ["recording", "processing", "ready", "failed"]);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    callId: uuid("call_id").references(() => calls.id, { onDelete: "set null" }),
+    senderId: uuid("sender_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    recipientId: uuid("recipient_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: messageKind("kind").notNull(),
+    // only "ready" messages are visible to the recipient
+    status: messageStatus("status").notNull().default("recording"),
+    mediaId: uuid("media_id").references(() => mediaObjects.id, { onDelete: "set null" }),
+    posterId: uuid("poster_id").references(() => mediaObjects.id, { onDelete: "set null" }),
+    durationMs: integer("duration_ms"),
+    transcript: text("transcript"),
+    createdAt: createdAt(),
+    seenAt: timestamp("seen_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("messages_recipient_time_idx").on(t.recipientId, t.createdAt.desc()),
+    index("messages_sender_time_idx").on(t.senderId, t.createdAt.desc()),
+  ],
+);
+
+/** Realtime events: stored so any API process can deliver them and clients can resume from an id. */
+export const events = pgTable(
+  "events",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    payload: jsonb("payload").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("events_user_id_idx").on(t.userId, t.id)],
+);

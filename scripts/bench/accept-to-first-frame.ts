@@ -1,0 +1,137 @@
+/**
+ * Time from the callee clicking "Accept with video" to the first remote video frame painted in the
+ * caller's page, over N calls between two fresh users. Run against a running stack:
+ *
+ *   pnpm exec tsx scripts/bench/accept-to-first-frame.ts            # http://localhost:3100, 10 calls
+ *   BENCH_URL=http://localhost:3000 BENCH_CALLS=20 pnpm exec tsx scripts/bench/accept-to-first-frame.ts
+ *
+ * Both timestamps are Date.now() taken inside the two pages of one browser on one machine, so they
+ * share a clock. The caller is already connected to LiveKit while it rings (as in real use), so the
+ * number is the callee's answer + join + publish + the caller's subscribe and first decode.
+ */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "../../apps/web/node_modules/@playwright/test";
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+// Playwright is a dependency of apps/web (where the e2e tests live); borrow it from there.
+const requireFromWeb = createRequire(join(repoRoot, "apps", "web", "package.json"));
+const { chromium } = requireFromWeb("@playwright/test") as typeof import("../../apps/web/node_modules/@playwright/test");
+
+const BASE = (process.env.BENCH_URL ?? "http://localhost:3100").replace(/\/+$/, "");
+const CALLS = Number(process.env.BENCH_CALLS ?? 10);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+type User = { email: string; password: string; displayName: string; handle: string };
+
+function newUser(label: string): User {
+  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const handle = `${label}_${suffix}`.slice(0, 20);
+  return { email: `${handle}@bench.test`, password: "bench-pass-42", displayName: `${label} ${suffix.slice(-4)}`, handle };
+}
+
+async function trpc<T>(page: Page, path: string, input: unknown, method: "GET" | "POST" = "POST"): Promise<T> {
+  const response =
+    method === "POST"
+      ? await page.request.post(`${BASE}/api/trpc/${path}`, { data: { json: input }, headers: { "content-type": "application/json" } })
+      : await page.request.get(`${BASE}/api/trpc/${path}`);
+  if (!response.ok()) throw new Error(`${path} failed: ${response.status()} ${await response.text()}`);
+  const body = (await response.json()) as { result: { data: { json: T } } };
+  return body.result.data.json;
+}
+
+async function signedIn(browser: Browser, label: string): Promise<{ page: Page; id: string; user: User }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ["camera", "microphone"] });
+  const page = await context.newPage();
+  const user = newUser(label);
+  await page.goto(`${BASE}/signup`);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Display name").fill(user.displayName);
+  await page.getByLabel("Handle").fill(user.handle);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/contacts$/);
+  const me = await trpc<{ id: string }>(page, "me.get", undefined, "GET");
+  return { page, id: me.id, user };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+async function oneCall(caller: { page: Page }, callee: { page: Page }, calleeName: string, callerName: string): Promise<number> {
+  await caller.page.goto(`${BASE}/contacts`);
+  await caller.page.getByRole("button", { name: `Video call ${calleeName}`, exact: true }).click();
+  await caller.page.waitForURL(/\/call\//);
+  const ring = callee.page.getByRole("dialog", { name: callerName, exact: true });
+  await ring.waitFor({ state: "visible", timeout: 20_000 });
+  // Measure from a connected caller, as a person would be after a second or two of ringing.
+  await caller.page.waitForFunction(() => window.__ringback?.phase() === "connected", undefined, { timeout: 20_000 });
+
+  await caller.page.evaluate(() => {
+    const w = window as unknown as { __firstFrameAt?: number };
+    w.__firstFrameAt = undefined;
+    const watch = () => {
+      const video = document.querySelector<HTMLVideoElement>("video[data-remote-video]");
+      if (!video) return void requestAnimationFrame(watch);
+      video.requestVideoFrameCallback(() => {
+        w.__firstFrameAt ??= Date.now();
+      });
+    };
+    watch();
+  });
+  await callee.page.evaluate(() => {
+    document.addEventListener("click", () => ((window as unknown as { __acceptAt?: number }).__acceptAt = Date.now()), { capture: true, once: true });
+  });
+  await ring.getByRole("button", { name: "Accept with video" }).click();
+  await caller.page.waitForFunction(() => (window as unknown as { __firstFrameAt?: number }).__firstFrameAt !== undefined, undefined, { timeout: 30_000 });
+  const acceptAt = await callee.page.evaluate(() => (window as unknown as { __acceptAt?: number }).__acceptAt ?? Number.NaN);
+  const firstFrameAt = await caller.page.evaluate(() => (window as unknown as { __firstFrameAt?: number }).__firstFrameAt ?? Number.NaN);
+
+  await caller.page.getByRole("button", { name: "End call" }).click();
+  await caller.page.waitForURL(/\/calls$/);
+  await callee.page.waitForURL(/\/calls$/, { timeout: 15_000 });
+  return firstFrameAt - acceptAt;
+}
+
+async function main(): Promise<void> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+      "--allow-loopback-in-peer-connection",
+      "--autoplay-policy=no-user-gesture-required",
+    ],
+  });
+  try {
+    const caller = await signedIn(browser, "bench_a");
+    const callee = await signedIn(browser, "bench_b");
+    await trpc(caller.page, "contacts.add", { userId: callee.id });
+    const samples: number[] = [];
+    for (let i = 1; i <= CALLS; i++) {
+      const ms = await oneCall(caller, callee, callee.user.displayName, caller.user.displayName);
+      samples.push(ms);
+      console.log(`call ${String(i).padStart(2)}: ${ms.toFixed(0)} ms`);
+    }
+    const sorted = [...samples].sort((a, b) => a - b);
+    console.log(`\naccept → first remote frame (caller), ${samples.length} calls against ${BASE}`);
+    console.log(`p50 ${percentile(sorted, 50).toFixed(0)} ms · p90 ${percentile(sorted, 90).toFixed(0)} ms · min ${sorted[0]?.toFixed(0)} · max ${sorted.at(-1)?.toFixed(0)}`);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

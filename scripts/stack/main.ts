@@ -1,0 +1,211 @@
+// Runs the whole Ringback stack on one machine: Postgres, LiveKit, the API and the web app.
+// `./ringback start` execs this; Playwright runs it with `--profile test`.
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEmbeddedPostgres } from "@ringback/db/embedded";
+import { runMigrations } from "@ringback/db/migrate";
+import { ensureLivekitBinary, startLivekit } from "./livekit";
+import { assertTcpPortFree, waitForHttp } from "./ports";
+import { createSupervisor } from "./supervisor";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+type Profile = {
+  name: "default" | "test";
+  webPort: number;
+  apiPort: number;
+  postgresPort: number;
+  livekit: { port: number; tcpPort: number; udpPort: number };
+  dataDir: string;
+  /** Throw-away: wiped at start so every run begins empty. */
+  fresh: boolean;
+};
+
+const PROFILES: Record<Profile["name"], Profile> = {
+  default: {
+    name: "default",
+    webPort: 3000,
+    apiPort: 3001,
+    postgresPort: 54329,
+    livekit: { port: 7880, tcpPort: 7881, udpPort: 7882 },
+    dataDir: join(repoRoot, ".data"),
+    fresh: false,
+  },
+  test: {
+    name: "test",
+    webPort: 3100,
+    apiPort: 3101,
+    postgresPort: 54339,
+    livekit: { port: 7890, tcpPort: 7891, udpPort: 7892 },
+    dataDir: join(repoRoot, ".data", "test-run"),
+    fresh: true,
+  },
+};
+
+function parseArgs(argv: string[]): Profile {
+  let profile: Profile = PROFILES.default;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = arg === "--profile" ? argv[++i] : arg?.startsWith("--profile=") ? arg.slice("--profile=".length) : undefined;
+    if (arg === "--profile" || arg?.startsWith("--profile=")) {
+      if (value !== "default" && value !== "test") throw new Error(`Unknown profile "${value ?? ""}" (use default or test)`);
+      profile = PROFILES[value];
+    } else if (arg === "--help" || arg === "-h") {
+      console.log("Usage: stack [--profile default|test]");
+      process.exit(0);
+    } else {
+      throw new Error(`Unknown argument "${arg}"`);
+    }
+  }
+  return profile;
+}
+
+function envPort(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  return port;
+}
+
+/** Reads a secret kept in the data dir, creating it on first run so restarts keep sessions valid. */
+async function persistedSecret(file: string, length: number): Promise<string> {
+  try {
+    const existing = (await readFile(file, "utf8")).trim();
+    if (existing.length >= length) return existing;
+  } catch {
+    // first run
+  }
+  const secret = randomBytes(length).toString("base64url").slice(0, length);
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+type Supervisor = ReturnType<typeof createSupervisor>;
+
+async function main(): Promise<void> {
+  const supervisor = createSupervisor((line) => console.log(`[stack] ${line}`));
+  try {
+    await run(parseArgs(process.argv.slice(2)), supervisor);
+  } catch (error) {
+    console.error(`[stack] ${error instanceof Error ? error.message : String(error)}`);
+    await supervisor.shutdown(1);
+  }
+}
+
+async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
+  const log = supervisor.prefixer("stack");
+  const webPort = envPort("WEB_PORT", profile.webPort);
+  const apiPort = envPort("API_PORT", profile.apiPort);
+  const publicUrl = (process.env.PUBLIC_URL || `http://localhost:${webPort}`).replace(/\/+$/, "");
+  const apiUrl = (process.env.API_URL || `http://127.0.0.1:${apiPort}`).replace(/\/+$/, "");
+
+  const webBuild = join(repoRoot, "apps", "web", ".next", "BUILD_ID");
+  if (!existsSync(webBuild)) {
+    throw new Error("The web app is not built: run `pnpm --filter @ringback/web build` (./ringback start does it for you).");
+  }
+
+  // Check every port we are about to bind before starting anything: a clash found half-way leaves
+  // a confusing trail of half-started servers.
+  const ports: Array<[string, number]> = [
+    ["WEB_PORT", webPort],
+    ["API_PORT", apiPort],
+  ];
+  if (!process.env.DATABASE_URL) ports.push(["Postgres", profile.postgresPort]);
+  if (!process.env.LIVEKIT_URL) ports.push(["LiveKit", profile.livekit.port], ["LiveKit TCP", profile.livekit.tcpPort]);
+  for (const [name, port] of ports) {
+    await assertTcpPortFree(port).catch((error: unknown) => {
+      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  if (profile.fresh) await rm(profile.dataDir, { recursive: true, force: true });
+  await mkdir(profile.dataDir, { recursive: true });
+  // As root, Postgres runs as the `postgres` user, which must be able to enter the data dir.
+  await chmod(profile.dataDir, 0o755);
+  log(`profile ${profile.name}, data in ${profile.dataDir}`);
+
+  supervisor.installSignalHandlers();
+
+  const authSecret = process.env.AUTH_SECRET || (await persistedSecret(join(profile.dataDir, "auth-secret"), 48));
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(profile.dataDir, "postgres"),
+      port: profile.postgresPort,
+      handleSignals: false,
+      onLog: supervisor.prefixer("postgres"),
+    });
+    supervisor.add({ name: "postgres", stop: pg.stop, exited: pg.exited });
+    databaseUrl = pg.url;
+    log(`postgres ready on port ${profile.postgresPort}`);
+  }
+  await runMigrations(databaseUrl);
+  log("migrations applied");
+
+  let livekitUrl = process.env.LIVEKIT_URL;
+  const livekitApiKey = process.env.LIVEKIT_API_KEY || "devkey";
+  let livekitApiSecret = process.env.LIVEKIT_API_SECRET;
+  if (livekitUrl) {
+    if (!livekitApiSecret) throw new Error("LIVEKIT_URL is set, so LIVEKIT_API_SECRET must be set too");
+  } else {
+    livekitApiSecret ||= await persistedSecret(join(profile.dataDir, "livekit-secret"), 40);
+    const livekit = await startLivekit({
+      binary: await ensureLivekitBinary(repoRoot, log),
+      ...profile.livekit,
+      apiKey: livekitApiKey,
+      apiSecret: livekitApiSecret,
+      webhookUrl: `${apiUrl}/livekit/webhook`,
+      onLog: supervisor.prefixer("livekit"),
+    });
+    supervisor.add({ name: "livekit", stop: livekit.stop, exited: livekit.exited });
+    livekitUrl = livekit.url;
+    log(`livekit ready at ${livekitUrl}`);
+  }
+
+  const api = supervisor.spawn({
+    name: "api",
+    command: process.execPath,
+    args: ["--import", "tsx", join(repoRoot, "apps", "api", "src", "main.ts")],
+    cwd: repoRoot,
+    env: {
+      DATABASE_URL: databaseUrl,
+      LIVEKIT_URL: livekitUrl,
+      LIVEKIT_API_KEY: livekitApiKey,
+      LIVEKIT_API_SECRET: livekitApiSecret,
+      AUTH_SECRET: authSecret,
+      API_PORT: String(apiPort),
+      API_URL: apiUrl,
+      PUBLIC_URL: publicUrl,
+      MEDIA_DIR: process.env.MEDIA_DIR || join(profile.dataDir, "media"),
+    },
+  });
+  await waitForHttp(`${apiUrl}/healthz`, { timeoutMs: 60_000, okOnly: true, aborted: api.failure });
+  log(`api ready at ${apiUrl}`);
+
+  const web = supervisor.spawn({
+    name: "web",
+    command: process.execPath,
+    args: [join(repoRoot, "apps", "web", "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(webPort)],
+    cwd: join(repoRoot, "apps", "web"),
+    env: {
+      API_URL: apiUrl,
+      AUTH_SECRET: authSecret,
+      NEXTAUTH_URL: publicUrl,
+      NEXTAUTH_SECRET: authSecret,
+      PUBLIC_URL: publicUrl,
+      PORT: String(webPort),
+      NODE_ENV: "production",
+    },
+  });
+  await waitForHttp(`http://127.0.0.1:${webPort}/`, { timeoutMs: 60_000, aborted: web.failure });
+
+  supervisor.markReady();
+  console.log(`\nRingback is running at ${publicUrl}\n`);
+}
+
+await main();

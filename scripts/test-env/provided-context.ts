@@ -1,0 +1,10 @@
+/** What the integration-test global setup hands to every test file through vitest's `inject`. */
+export type TestLivekit = { url: string; apiKey: string; apiSecret: string };
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** A superuser URL on a throw-away server (or $DATABASE_URL): create databases through it. */
+    databaseAdminUrl: string;
+    livekit: TestLivekit;
+  }
+}

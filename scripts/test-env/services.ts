@@ -1,0 +1,76 @@
+import { randomBytes } from "node:crypto";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEmbeddedPostgres } from "@ringback/db/embedded";
+import type { TestProject } from "vitest/node";
+import { ensureLivekitBinary, startLivekit } from "../stack/livekit";
+import { freeTcpPort, freeUdpPort } from "../stack/ports";
+import type { TestLivekit } from "./provided-context";
+
+export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+type Teardown = () => Promise<void>;
+
+/** One Postgres for the whole run (tests make their own databases in it), unless DATABASE_URL is set. */
+export async function setupPostgres(project: TestProject): Promise<Teardown> {
+  const external = process.env.DATABASE_URL;
+  if (external) {
+    project.provide("databaseAdminUrl", external);
+    return async () => undefined;
+  }
+  const dir = await mkdtemp(join(tmpdir(), "ringback-test-pg-"));
+  // As root, Postgres runs as the `postgres` user, which must be able to enter this folder.
+  await chmod(dir, 0o755);
+  try {
+    const pg = await startEmbeddedPostgres({ dataDir: join(dir, "data"), port: await freeTcpPort(), persistent: false });
+    project.provide("databaseAdminUrl", pg.adminUrl);
+    return async () => {
+      await pg.stop();
+      await rm(dir, { recursive: true, force: true });
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** One LiveKit server for the whole run, unless LIVEKIT_URL (+ key and secret) is set. */
+export async function setupLivekit(project: TestProject): Promise<Teardown> {
+  const externalUrl = process.env.LIVEKIT_URL;
+  if (externalUrl) {
+    const apiSecret = process.env.LIVEKIT_API_SECRET;
+    if (!apiSecret) throw new Error("LIVEKIT_URL is set but LIVEKIT_API_SECRET is not");
+    const livekit: TestLivekit = { url: externalUrl, apiKey: process.env.LIVEKIT_API_KEY ?? "devkey", apiSecret };
+    project.provide("livekit", livekit);
+    return async () => undefined;
+  }
+  const apiKey = "testkey";
+  const apiSecret = randomBytes(24).toString("hex");
+  const server = await startLivekit({
+    binary: await ensureLivekitBinary(repoRoot),
+    port: await freeTcpPort(),
+    tcpPort: await freeTcpPort(),
+    udpPort: await freeUdpPort(),
+    apiKey,
+    apiSecret,
+  });
+  project.provide("livekit", { url: server.url, apiKey, apiSecret });
+  return () => server.stop();
+}
+
+/** Runs the setups in order and returns one teardown that undoes them in reverse, also after a failure. */
+export async function setupAll(project: TestProject, steps: Array<(project: TestProject) => Promise<Teardown>>): Promise<Teardown> {
+  const teardowns: Teardown[] = [];
+  const teardown = async (): Promise<void> => {
+    for (const step of teardowns.reverse()) await step();
+  };
+  try {
+    for (const step of steps) teardowns.push(await step(project));
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}
