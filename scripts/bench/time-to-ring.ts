@@ -4,7 +4,7 @@
  * Starts its own Postgres, LiveKit and API process on free ports; prints p50/p90/p99.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -29,6 +29,8 @@ const secret = "bench-secret-bench-secret-bench-secret-01";
 const lkSecret = "bench-livekit-secret-bench-livekit-secret";
 
 const dir = await mkdtemp(join(tmpdir(), "ringback-bench-"));
+// embedded Postgres runs as its own OS user when we are root: it must be able to enter the folder
+await chmod(dir, 0o755);
 const pg = await startEmbeddedPostgres({ dataDir: join(dir, "pg"), port: await freeTcpPort(), persistent: false });
 await runMigrations(pg.url);
 const lk = await startLivekit({
