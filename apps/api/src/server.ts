@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { INTERNAL_HEADER, isInternalRequest } from "./auth/internal";
 import { userFromCookie } from "./auth/session";
 import { appRouter } from "./router";
 import type { Services } from "./trpc";
@@ -14,7 +15,11 @@ export function createApiServer(deps: ApiDeps): Server {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
-    createContext: async ({ req }) => ({ ...services, user: await userFromCookie(req.headers.cookie, authSecret) }),
+    createContext: async ({ req }) => ({
+      ...services,
+      user: await userFromCookie(req.headers.cookie, authSecret),
+      internal: isInternalRequest(req.headers[INTERNAL_HEADER], authSecret),
+    }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[api] ${path ?? "?"} failed:`, error.cause ?? error);
     },

@@ -15,7 +15,11 @@ export type Services = {
   publicUrl: string;
 };
 
-export type Context = Services & { user: SessionUser | null };
+export type Context = Services & {
+  user: SessionUser | null;
+  /** true only for requests from our own web server (it proves knowledge of AUTH_SECRET) */
+  internal: boolean;
+};
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -45,6 +49,12 @@ function readableZodMessage(err: ZodError): string {
 export const router = t.router;
 export const publicProcedure = t.procedure;
 export const createCallerFactory = t.createCallerFactory;
+
+/** For server-to-server calls from the web app, never reachable from a browser session. */
+export const internalProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.internal) throw new TRPCError({ code: "FORBIDDEN", message: "Not allowed" });
+  return next();
+});
 
 export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in" });

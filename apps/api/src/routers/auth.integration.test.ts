@@ -83,3 +83,42 @@ describe("sessions", () => {
     expect(await failure(api.clientFor(forged).me.get.query())).toEqual({ status: 401, message: "Please sign in" });
   });
 });
+
+describe("auth.oauthSignIn (server to server)", () => {
+  const oauth = (over: Partial<{ providerAccountId: string; email: string; emailVerified: boolean; name: string }> = {}) => ({
+    provider: "github" as const,
+    providerAccountId: `gh-${Math.random().toString(36).slice(2)}`,
+    email: `octo.${Math.random().toString(36).slice(2, 8)}@example.com`,
+    emailVerified: true,
+    name: "Octo Cat",
+    ...over,
+  });
+
+  it("is refused to browsers, signed in or not", async () => {
+    const u = await api.signUp("Browser");
+    expect(await failure(api.anonymous.auth.oauthSignIn.mutate(oauth()))).toEqual({ status: 403, message: "Not allowed" });
+    expect(await failure(api.as(u).auth.oauthSignIn.mutate(oauth({ email: u.email })))).toEqual({ status: 403, message: "Not allowed" });
+    const forged = api.clientFor(null, { "x-ringback-internal": "guess" });
+    expect((await failure(forged.auth.oauthSignIn.mutate(oauth()))).status).toBe(403);
+  });
+
+  it("creates a user once per OAuth account, with settings and a valid handle", async () => {
+    const input = oauth();
+    const first = await api.internal.auth.oauthSignIn.mutate(input);
+    const again = await api.internal.auth.oauthSignIn.mutate(input);
+    expect(again.id).toBe(first.id);
+    expect(first).toMatchObject({ email: input.email, displayName: "Octo Cat" });
+    expect(first.handle).toMatch(/^[a-z0-9_]{3,20}$/);
+  });
+
+  it("links a verified email to the existing account, and refuses an unverified one", async () => {
+    const existing = await api.signUp("Linked");
+    const linked = await api.internal.auth.oauthSignIn.mutate(oauth({ email: existing.email }));
+    expect(linked.id).toBe(existing.id);
+    const other = await api.signUp("Guarded");
+    expect(await failure(api.internal.auth.oauthSignIn.mutate(oauth({ email: other.email, emailVerified: false })))).toEqual({
+      status: 409,
+      message: "An account with this email already exists. Sign in with your password.",
+    });
+  });
+});

@@ -1,8 +1,23 @@
 import { TRPCError } from "@trpc/server";
 import { signInInput, signUpInput } from "@ringback/core/schemas";
-import { createUser, findUserByEmail } from "@ringback/db/queries/users";
+import { z } from "zod";
+import { emailSchema } from "@ringback/core/schemas";
+import { createUser, findUserByEmail, OAuthEmailTakenError, upsertOAuthUser } from "@ringback/db/queries/users";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../auth/password";
-import { publicProcedure, router } from "../trpc";
+import { internalProcedure, publicProcedure, router } from "../trpc";
+
+const oauthInput = z.object({
+  provider: z.enum(["github", "google"]),
+  providerAccountId: z.string().min(1).max(200),
+  email: emailSchema,
+  emailVerified: z.boolean(),
+  name: z.string().trim().max(200).nullish(),
+});
+
+function handleBaseFrom(email: string): string {
+  const base = (email.split("@")[0] ?? "").toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 20);
+  return base.length >= 3 ? base : `user_${base}`.slice(0, 20);
+}
 
 export const authRouter = router({
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
@@ -30,5 +45,22 @@ export const authRouter = router({
     }
     if (!(await verifyPassword(found.passwordHash, input.password))) return { user: null };
     return { user: { id: found.id, email: found.email, handle: found.handle, displayName: found.displayName } };
+  }),
+
+  /** Maps an OAuth sign-in (already verified by next-auth in the web server) to a Ringback user. */
+  oauthSignIn: internalProcedure.input(oauthInput).mutation(async ({ ctx, input }) => {
+    try {
+      return await upsertOAuthUser(ctx.db, {
+        provider: input.provider,
+        providerAccountId: input.providerAccountId,
+        email: input.email,
+        emailVerified: input.emailVerified,
+        displayName: (input.name || input.email.split("@")[0] || "New user").slice(0, 60),
+        handleBase: handleBaseFrom(input.email),
+      });
+    } catch (err) {
+      if (err instanceof OAuthEmailTakenError) throw new TRPCError({ code: "CONFLICT", message: err.message });
+      throw err;
+    }
   }),
 });

@@ -6,6 +6,7 @@ import superjson from "superjson";
 import { inject } from "vitest";
 import { createDb } from "@ringback/db/client";
 import { createTestDatabase } from "@ringback/db/testing";
+import { INTERNAL_HEADER, internalToken } from "../auth/internal";
 import { sweepOnce } from "../calls/sweeper";
 import { createWebhookHandler } from "../calls/webhook";
 import { EventBus } from "../events/bus";
@@ -31,7 +32,7 @@ export async function startTestApi(opts: { databaseUrl?: string } = {}) {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const clientFor = (cookie: string | null) =>
+  const clientFor = (cookie: string | null, extraHeaders: Record<string, string> = {}) =>
     createTRPCClient<AppRouter>({
       links: [
         splitLink({
@@ -48,13 +49,15 @@ export async function startTestApi(opts: { databaseUrl?: string } = {}) {
           false: httpLink({
             url: `${baseUrl}${TRPC_PATH}`,
             transformer: superjson,
-            headers: () => (cookie ? { cookie } : {}),
+            headers: () => ({ ...extraHeaders, ...(cookie ? { cookie } : {}) }),
           }),
         }),
       ],
     });
 
   const anonymous = clientFor(null);
+  /** what the web server uses for server-to-server calls */
+  const internal = clientFor(null, { [INTERNAL_HEADER]: internalToken(TEST_AUTH_SECRET) });
 
   async function cookieFor(userId: string, maxAge = 3600) {
     const token = await encode({ token: { sub: userId }, secret: TEST_AUTH_SECRET, maxAge });
@@ -123,6 +126,7 @@ export async function startTestApi(opts: { databaseUrl?: string } = {}) {
     db,
     bus,
     anonymous,
+    internal,
     clientFor,
     as: (user: TestUser) => clientFor(user.cookie),
     cookieFor,

@@ -1,6 +1,6 @@
 import { and, eq, ilike, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { blocks, contacts, userSettings, users } from "../schema";
+import { blocks, contacts, oauthAccounts, userSettings, users } from "../schema";
 
 export type PublicUser = { id: string; email: string; handle: string; displayName: string };
 
@@ -72,4 +72,48 @@ export async function searchUsers(db: Database, viewerId: string, query: string,
     )
     .orderBy(sql`${users.handle} <> ${q}`, users.displayName)
     .limit(limit);
+}
+
+/**
+ * The user behind an OAuth account: the one linked before, else the account with the same verified
+ * email (linked now), else a new account. Runs in one transaction so two first sign-ins cannot race.
+ */
+export async function upsertOAuthUser(
+  db: Database,
+  input: { provider: string; providerAccountId: string; email: string; emailVerified: boolean; displayName: string; handleBase: string },
+): Promise<PublicUser> {
+  return db.transaction(async (tx) => {
+    const [linked] = await tx
+      .select(publicColumns)
+      .from(oauthAccounts)
+      .innerJoin(users, eq(users.id, oauthAccounts.userId))
+      .where(and(eq(oauthAccounts.provider, input.provider), eq(oauthAccounts.providerAccountId, input.providerAccountId)))
+      .limit(1);
+    if (linked) return linked;
+    const [existing] = await tx.select(publicColumns).from(users).where(eq(users.email, input.email)).limit(1);
+    // an unverified email must never take over someone's account
+    if (existing && !input.emailVerified) throw new OAuthEmailTakenError();
+    let user = existing;
+    if (!user) {
+      for (let attempt = 0; !user; attempt++) {
+        const suffix = attempt === 0 ? "" : `_${Math.floor(Math.random() * 10_000)}`;
+        const handle = `${input.handleBase.slice(0, 20 - suffix.length)}${suffix}`;
+        [user] = await tx
+          .insert(users)
+          .values({ email: input.email, handle, displayName: input.displayName, passwordHash: null })
+          .onConflictDoNothing()
+          .returning(publicColumns);
+        if (user) await tx.insert(userSettings).values({ userId: user.id });
+        if (attempt > 20) throw new Error("could not find a free handle");
+      }
+    }
+    await tx.insert(oauthAccounts).values({ provider: input.provider, providerAccountId: input.providerAccountId, userId: user.id });
+    return user;
+  });
+}
+
+export class OAuthEmailTakenError extends Error {
+  constructor() {
+    super("An account with this email already exists. Sign in with your password.");
+  }
 }
