@@ -1,0 +1,164 @@
+import { expect, test } from "@playwright/test";
+import { signInViaUi, signUpViaApi, signUpViaUi, snap, uniqueUser } from "./helpers";
+
+test.describe("foundation: accounts, contacts, blocking, settings", () => {
+  test("find someone by handle, add, favourite, block and unblock them", async ({ page, request }, testInfo) => {
+    const ana = uniqueUser("Ana");
+    const ben = uniqueUser("Ben");
+    await signUpViaApi(request, ben);
+    await signUpViaUi(page, ana);
+    await expect(page.getByText("No contacts yet")).toBeVisible();
+
+    await page.getByLabel("Search people").fill(ben.handle);
+    const results = page.getByRole("region", { name: "Search results" });
+    await expect(results.getByText(ben.displayName)).toBeVisible();
+    await expect(results.getByText(`@${ben.handle}`)).toBeVisible();
+    await snap(page, testInfo, "contacts-search");
+
+    await results.getByRole("button", { name: `Add ${ben.displayName}` }).click();
+    await expect(page.getByText(`${ben.displayName} added to your contacts`)).toBeVisible();
+    await expect(results.getByText("In contacts")).toBeVisible();
+
+    const contacts = page.getByRole("region", { name: /My contacts/ });
+    await expect(contacts.getByText(ben.displayName)).toBeVisible();
+
+    const star = contacts.getByRole("button", { name: `Favourite ${ben.displayName}` });
+    await expect(star).toHaveAttribute("aria-pressed", "false");
+    await star.click();
+    await expect(star).toHaveAttribute("aria-pressed", "true");
+
+    // The favourite is stored, not just drawn: it survives a reload.
+    await page.reload();
+    await expect(
+      page.getByRole("region", { name: /My contacts/ }).getByRole("button", { name: `Favourite ${ben.displayName}` }),
+    ).toHaveAttribute("aria-pressed", "true");
+    await snap(page, testInfo, "contacts-favourite");
+
+    await contacts.getByRole("button", { name: `Block ${ben.displayName}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Block ${ben.displayName}?` });
+    await expect(dialog).toBeVisible();
+    await snap(page, testInfo, "contacts-block-confirm");
+    await dialog.getByRole("button", { name: "Block" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByText(`${ben.displayName} is blocked`)).toBeVisible();
+
+    // Searching again shows the block.
+    await page.getByLabel("Search people").fill(ben.handle);
+    await expect(results.getByRole("button", { name: `Unblock ${ben.displayName}` })).toBeVisible();
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+    const blockedList = page.getByRole("list", { name: "Blocked people" });
+    await expect(blockedList.getByText(ben.displayName)).toBeVisible();
+    await snap(page, testInfo, "settings-blocked");
+
+    await blockedList.getByRole("button", { name: `Unblock ${ben.displayName}` }).click();
+    await expect(page.getByText(`${ben.displayName} unblocked`)).toBeVisible();
+    await expect(page.getByText("No one is blocked")).toBeVisible();
+
+    await page.reload();
+    await expect(page.getByText("No one is blocked")).toBeVisible();
+  });
+
+  test("block someone from settings search", async ({ page, request }) => {
+    const ana = uniqueUser("Ana");
+    const cy = uniqueUser("Cy");
+    await signUpViaApi(request, cy);
+    await signUpViaUi(page, ana);
+
+    await page.goto("/settings");
+    await page.getByLabel("Block someone").fill(cy.handle);
+    await page.getByRole("list", { name: "People to block" }).getByRole("button", { name: `Block ${cy.displayName}` }).click();
+    await page.getByRole("dialog", { name: `Block ${cy.displayName}?` }).getByRole("button", { name: "Block" }).click();
+    await expect(page.getByRole("list", { name: "Blocked people" }).getByText(cy.displayName)).toBeVisible();
+  });
+
+  test("settings changes are saved and survive a reload", async ({ page }, testInfo) => {
+    const ana = uniqueUser("Ana");
+    await signUpViaUi(page, ana);
+    await page.goto("/settings");
+
+    const ringTimeout = page.getByLabel("Ring timeout");
+    const silence = page.getByRole("switch", { name: "Silence unknown callers" });
+    await expect(ringTimeout).toHaveValue("30");
+    await expect(silence).toHaveAttribute("aria-checked", "false");
+
+    await ringTimeout.selectOption("45");
+    await expect(page.getByText("Calls ring for 45 seconds")).toBeVisible();
+    await silence.click();
+    await expect(page.getByText("Silence unknown callers on")).toBeVisible();
+    await expect(silence).toHaveAttribute("aria-checked", "true");
+
+    const newName = `${ana.displayName} Jr`;
+    await page.getByLabel("Display name").fill(newName);
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Display name saved")).toBeVisible();
+    await snap(page, testInfo, "settings-changed");
+
+    await page.reload();
+    await expect(page.getByLabel("Ring timeout")).toHaveValue("45");
+    await expect(page.getByRole("switch", { name: "Silence unknown callers" })).toHaveAttribute("aria-checked", "true");
+    await expect(page.getByLabel("Display name")).toHaveValue(newName);
+    // Untouched settings keep their defaults.
+    await expect(page.getByRole("switch", { name: "Accept calls" })).toHaveAttribute("aria-checked", "true");
+    await expect(page.getByRole("switch", { name: "Allow others to record calls with me" })).toHaveAttribute(
+      "aria-checked",
+      "false",
+    );
+  });
+
+  test("wrong password shows a clear message", async ({ page, request }, testInfo) => {
+    const ana = uniqueUser("Ana");
+    await signUpViaApi(request, ana);
+    await signInViaUi(page, { email: ana.email, password: "not-the-password-1" });
+    await expect(page.getByText("Wrong email or password")).toBeVisible();
+    await expect(page).toHaveURL(/\/signin/);
+    await snap(page, testInfo, "signin-wrong-password");
+  });
+
+  test("signing up with a taken email or handle says so on the field", async ({ page, request }, testInfo) => {
+    const ana = uniqueUser("Ana");
+    await signUpViaApi(request, ana);
+
+    await page.goto("/signup");
+    await page.getByLabel("Email").fill(ana.email);
+    await page.getByLabel("Display name").fill("Someone Else");
+    await page.getByLabel("Handle").fill(uniqueUser("Other").handle);
+    await page.getByLabel("Password").fill("another-pass-7");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByText("An account with this email already exists")).toBeVisible();
+    await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+    await snap(page, testInfo, "signup-duplicate-email");
+
+    await page.getByLabel("Email").fill(uniqueUser("Other").email);
+    await page.getByLabel("Handle").fill(ana.handle);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByText("That handle is taken")).toBeVisible();
+
+    await page.getByLabel("Handle").fill(uniqueUser("Other").handle);
+    await page.getByLabel("Password").fill("short");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(
+      page.getByText("Password must be at least 8 characters and include a letter and a number"),
+    ).toBeVisible();
+    await expect(page).toHaveURL(/\/signup/);
+  });
+
+  test("sign out and back in", async ({ page }, testInfo) => {
+    const ana = uniqueUser("Ana");
+    await signUpViaUi(page, ana);
+
+    await page.goto("/settings");
+    await page.getByRole("button", { name: "Sign out" }).first().click();
+    await expect(page).toHaveURL(/\/signin/);
+
+    // Signed out means signed out: the app pages send you back to sign in.
+    await page.goto("/contacts");
+    await expect(page).toHaveURL(/\/signin/);
+
+    await signInViaUi(page, ana);
+    await expect(page).toHaveURL(/\/contacts/);
+    await expect(page.getByRole("heading", { level: 1, name: "Contacts" })).toBeVisible();
+    await snap(page, testInfo, "signed-back-in");
+  });
+});

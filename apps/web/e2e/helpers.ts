@@ -1,0 +1,52 @@
+import { expect, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+
+export type TestUser = { email: string; password: string; displayName: string; handle: string };
+
+let counter = 0;
+
+/** A user nobody else has: tests never share accounts, so they run in any order and on a dirty database. */
+export function uniqueUser(label: string): TestUser {
+  counter += 1;
+  const suffix = `${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 5)}`;
+  const handle = `${label.toLowerCase()}_${suffix}`.slice(0, 20);
+  return {
+    email: `${handle}@example.test`,
+    password: "correct-horse-42",
+    displayName: `${label} ${suffix.slice(-4).toUpperCase()}`,
+    handle,
+  };
+}
+
+export async function signUpViaUi(page: Page, user: TestUser): Promise<void> {
+  await page.goto("/signup");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Display name").fill(user.displayName);
+  await page.getByLabel("Handle").fill(user.handle);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/contacts$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Contacts" })).toBeVisible();
+}
+
+/** Creates an account straight through the API (same public procedure the sign-up page calls). */
+export async function signUpViaApi(request: APIRequestContext, user: TestUser): Promise<void> {
+  const response = await request.post("/api/trpc/auth.signUp", {
+    data: { json: user },
+    headers: { "content-type": "application/json" },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+export async function signInViaUi(page: Page, user: Pick<TestUser, "email" | "password">): Promise<void> {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Full-page screenshot attached to the report and kept in test-results. */
+export async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
+}

@@ -1,0 +1,19 @@
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { CallEventsProvider } from "~/calls/call-events-provider";
+import { IncomingCallOverlay } from "~/calls/incoming-call-overlay";
+import { AppShell } from "~/components/app-shell";
+import { getSession } from "~/server/auth";
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const session = await getSession();
+  if (!session) redirect("/signin");
+
+  // Every signed-in page listens for rings, so a call can come in wherever the person is.
+  return (
+    <CallEventsProvider>
+      <AppShell user={session.user}>{children}</AppShell>
+      <IncomingCallOverlay />
+    </CallEventsProvider>
+  );
+}

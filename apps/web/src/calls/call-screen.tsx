@@ -1,0 +1,150 @@
+"use client";
+
+import { RoomContext } from "@livekit/components-react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { Loader2 } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { Button } from "@ringback/ui/button";
+import { errorMessage } from "~/lib/trpc-errors";
+import { useTRPC, useTRPCClient } from "~/trpc/react";
+import { currentSession, endSession, startSession, type CallMedia } from "./call-session";
+import { CallOutcome } from "./call-outcome";
+import { CallStage } from "./call-stage";
+import { useStartCall } from "./use-start-call";
+import { useCallSessionFor, useSessionSnapshot } from "./use-call-session";
+import { isFinal } from "./types";
+
+// How many CallScreens show each call; leaving the page (not a re-mount) hangs up.
+const mountedScreens = new Map<string, number>();
+
+/** The /call/[callId] page: ringing, the call itself, or what happened when nobody picked up. */
+export function CallScreen({ callId, media }: { callId: string; media: CallMedia | null }) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const router = useRouter();
+  const me = useQuery(trpc.me.get.queryOptions());
+  const callQuery = useQuery({
+    ...trpc.calls.get.queryOptions({ callId }),
+    // Events keep this fresh; the slow poll only covers a dropped event stream.
+    refetchInterval: (query) => (query.state.data && isFinal(query.state.data) ? false : 10_000),
+  });
+  const call = callQuery.data;
+  const session = useCallSessionFor(callId);
+  const snapshot = useSessionSnapshot(session);
+  const [hangingUp, setHangingUp] = useState(false);
+  const leavingRef = useRef(false);
+  const leave = useMutation(trpc.calls.leave.mutationOptions());
+  const callAgain = useStartCall({ replace: true });
+
+  const canJoin = Boolean(call && !isFinal(call) && (call.direction === "outgoing" || call.myRing === "answered"));
+  const chosenMedia: CallMedia = media ?? call?.kind ?? "video";
+
+  useEffect(() => {
+    if (!canJoin) return;
+    startSession(callId, chosenMedia, () => client.calls.join.mutate({ callId }));
+  }, [canJoin, callId, chosenMedia, client]);
+
+  // Leaving the page hangs up; a quick unmount/mount (Strict Mode, same route) does not.
+  useEffect(() => {
+    mountedScreens.set(callId, (mountedScreens.get(callId) ?? 0) + 1);
+    return () => {
+      mountedScreens.set(callId, (mountedScreens.get(callId) ?? 1) - 1);
+      window.setTimeout(() => {
+        if ((mountedScreens.get(callId) ?? 0) > 0) return;
+        const live = currentSession();
+        if (live && live.callId === callId && !live.isEnded) {
+          void client.calls.leave.mutate({ callId }).catch(() => {});
+          void endSession(callId);
+        }
+      }, 300);
+    };
+  }, [callId, client]);
+
+  const showOutcome = Boolean(call && isFinal(call) && call.direction === "outgoing" && call.answeredAt === null && call.status !== "cancelled");
+
+  // The call ended (remotely, timed out, answered elsewhere): drop the media and go back to the list.
+  useEffect(() => {
+    if (!call || !isFinal(call)) return;
+    void endSession(callId);
+    if (!showOutcome && !leavingRef.current) router.replace("/calls");
+  }, [call, callId, showOutcome, router]);
+
+  const hangUp = async () => {
+    leavingRef.current = true;
+    setHangingUp(true);
+    try {
+      await leave.mutateAsync({ callId });
+    } catch {
+      // Already over or unreachable: LiveKit's webhook records the departure either way.
+    }
+    await endSession(callId);
+    router.replace("/calls");
+  };
+
+  if (callQuery.isError) {
+    return (
+      <FullScreenMessage title="This call isn’t available" detail={errorMessage(callQuery.error, "It may have ended.")}>
+        <Button asChild variant="secondary">
+          <Link href="/calls">Back to Calls</Link>
+        </Button>
+      </FullScreenMessage>
+    );
+  }
+  if (!call || !me.data) return <FullScreenMessage title="Connecting…" spinner />;
+
+  if (showOutcome) {
+    const callees = call.participants.filter((p) => p.role === "callee").map((p) => p.userId);
+    return (
+      <CallOutcome
+        call={call}
+        myId={me.data.id}
+        pending={callAgain.isPending}
+        onClose={() => router.replace("/calls")}
+        onCallAgain={() => callAgain.start(callees, call.kind)}
+      />
+    );
+  }
+  if (isFinal(call)) return <FullScreenMessage title="Call ended" />;
+  if (!canJoin) return <FullScreenMessage title="Incoming call…" spinner />;
+  if (!session || !snapshot) return <FullScreenMessage title="Connecting…" spinner />;
+
+  if (snapshot.phase === "failed") {
+    return (
+      <FullScreenMessage title="The call dropped" detail={snapshot.error ?? undefined}>
+        <div className="flex gap-3">
+          <Button variant="secondary" onClick={() => void hangUp()}>
+            Leave
+          </Button>
+          <Button
+            onClick={() => {
+              void endSession(callId).then(() => startSession(callId, chosenMedia, () => client.calls.join.mutate({ callId })));
+            }}
+          >
+            Rejoin
+          </Button>
+        </div>
+      </FullScreenMessage>
+    );
+  }
+
+  return (
+    <RoomContext.Provider value={session.room}>
+      <CallStage call={call} myId={me.data.id} session={session} snapshot={snapshot} onHangUp={() => void hangUp()} hangingUp={hangingUp} />
+    </RoomContext.Provider>
+  );
+}
+
+function FullScreenMessage({ title, detail, spinner, children }: { title: string; detail?: string; spinner?: boolean; children?: ReactNode }) {
+  return (
+    <div className="fixed inset-0 z-50 flex flex-col items-center justify-center gap-4 bg-gradient-to-b from-neutral-800 to-black px-6 text-center text-white">
+      {spinner ? <Loader2 className="size-8 animate-spin text-white/70" aria-hidden="true" /> : null}
+      <h1 role="status" className="text-2xl font-semibold">
+        {title}
+      </h1>
+      {detail ? <p className="max-w-sm text-white/70">{detail}</p> : null}
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,249 @@
+import { ConnectionState, Room, RoomEvent, Track, VideoPresets, type RemoteTrack } from "livekit-client";
+
+/*
+ * The LiveKit Room of the call in progress lives here, outside React: one per tab, created and torn
+ * down by explicit start/end calls. Components read it through useSyncExternalStore (useCallSession)
+ * and through @livekit/components-react hooks with the Room put in RoomContext.
+ */
+
+export type SessionPhase = "connecting" | "connected" | "reconnecting" | "disconnected" | "failed";
+export type CallMedia = "audio" | "video";
+
+export type SessionSnapshot = {
+  phase: SessionPhase;
+  /** A sentence for the person when something about media went wrong, else null. */
+  error: string | null;
+  micEnabled: boolean;
+  cameraEnabled: boolean;
+  screenSharing: boolean;
+};
+
+export type JoinGrant = { token: string; url: string };
+
+export class CallSession {
+  readonly room: Room;
+  private snapshot: SessionSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private ended = false;
+
+  constructor(
+    readonly callId: string,
+    readonly media: CallMedia,
+  ) {
+    this.room = new Room({
+      adaptiveStream: true,
+      // Two cores run several browsers in tests: no simulcast layers, no dynacast juggling.
+      dynacast: false,
+      publishDefaults: { simulcast: false, videoCodec: "vp8" },
+      videoCaptureDefaults: { resolution: VideoPresets.h360.resolution },
+      audioCaptureDefaults: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+    });
+    this.snapshot = { phase: "connecting", error: null, micEnabled: false, cameraEnabled: false, screenSharing: false };
+    const refresh = () => this.update({});
+    this.room
+      .on(RoomEvent.Reconnecting, () => this.update({ phase: "reconnecting" }))
+      .on(RoomEvent.SignalReconnecting, () => this.update({ phase: "reconnecting" }))
+      .on(RoomEvent.Reconnected, () => this.update({ phase: "connected" }))
+      .on(RoomEvent.Disconnected, () => this.update({ phase: this.ended ? "disconnected" : "failed", error: this.ended ? null : "The call was disconnected." }))
+      .on(RoomEvent.LocalTrackPublished, refresh)
+      .on(RoomEvent.LocalTrackUnpublished, refresh)
+      .on(RoomEvent.TrackMuted, refresh)
+      .on(RoomEvent.TrackUnmuted, refresh);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): SessionSnapshot => this.snapshot;
+
+  /** Connects to the call's room and publishes the microphone (and camera for video). */
+  async connect(grant: () => Promise<JoinGrant>): Promise<void> {
+    try {
+      const { token, url } = await grant();
+      if (this.ended) return;
+      // No public STUN: the SFU hands out its own candidates (loopback on a single machine).
+      await this.room.connect(url, token, { rtcConfig: { iceServers: [] }, autoSubscribe: true });
+      if (this.ended) {
+        await this.room.disconnect();
+        return;
+      }
+      this.update({ phase: this.room.state === ConnectionState.Reconnecting ? "reconnecting" : "connected" });
+    } catch (error) {
+      if (this.ended) return;
+      this.update({ phase: "failed", error: describe(error, "Couldn’t connect the call.") });
+      return;
+    }
+    const local = this.room.localParticipant;
+    const results = await Promise.allSettled([
+      local.setMicrophoneEnabled(true),
+      this.media === "video" ? local.setCameraEnabled(true) : Promise.resolve(undefined),
+    ]);
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed && failed.status === "rejected") {
+      this.update({ error: describe(failed.reason, "Your camera or microphone isn’t available.") });
+    } else {
+      this.update({});
+    }
+  }
+
+  async setMicrophone(enabled: boolean): Promise<void> {
+    await this.guard(() => this.room.localParticipant.setMicrophoneEnabled(enabled), "Your microphone isn’t available.");
+  }
+
+  async setCamera(enabled: boolean): Promise<void> {
+    await this.guard(() => this.room.localParticipant.setCameraEnabled(enabled), "Your camera isn’t available.");
+  }
+
+  async setScreenShare(enabled: boolean): Promise<void> {
+    await this.guard(() => this.room.localParticipant.setScreenShareEnabled(enabled, { audio: false }), "Screen sharing didn’t start.");
+  }
+
+  /** Moves to the next camera, like the flip button on a phone. */
+  async switchCamera(): Promise<void> {
+    const cameras = await Room.getLocalDevices("videoinput");
+    if (cameras.length < 2) return;
+    const current = this.room.getActiveDevice("videoinput");
+    const index = cameras.findIndex((c) => c.deviceId === current);
+    const next = cameras[(index + 1) % cameras.length];
+    if (next) await this.guard(() => this.room.switchActiveDevice("videoinput", next.deviceId), "Couldn’t switch camera.");
+  }
+
+  /** Leaves the room for good; safe to call more than once. */
+  async end(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    this.update({ phase: "disconnected" });
+    await this.room.disconnect();
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Receive-side numbers per remote track, for tests and diagnostics (see installTestHook). */
+  async stats(): Promise<RemoteTrackStats[]> {
+    const out: RemoteTrackStats[] = [];
+    for (const participant of this.room.remoteParticipants.values()) {
+      for (const publication of participant.trackPublications.values()) {
+        const track = publication.track as RemoteTrack | undefined;
+        if (!track) continue;
+        const report = await track.getRTCStatsReport();
+        report?.forEach((stat: Record<string, unknown>) => {
+          if (stat.type !== "inbound-rtp") return;
+          out.push({
+            identity: participant.identity,
+            name: participant.name ?? "",
+            kind: track.kind === Track.Kind.Audio ? "audio" : "video",
+            bytesReceived: num(stat.bytesReceived),
+            packetsReceived: num(stat.packetsReceived),
+            audioLevel: num(stat.audioLevel),
+            totalAudioEnergy: num(stat.totalAudioEnergy),
+            framesDecoded: num(stat.framesDecoded),
+            frameWidth: num(stat.frameWidth),
+          });
+        });
+      }
+    }
+    return out;
+  }
+
+  private async guard(action: () => Promise<unknown>, message: string): Promise<void> {
+    try {
+      await action();
+      this.update({ error: null });
+    } catch (error) {
+      this.update({ error: describe(error, message) });
+    }
+  }
+
+  private update(patch: Partial<SessionSnapshot>): void {
+    const local = this.room.localParticipant;
+    const next: SessionSnapshot = {
+      ...this.snapshot,
+      ...patch,
+      micEnabled: local.isMicrophoneEnabled,
+      cameraEnabled: local.isCameraEnabled,
+      screenSharing: local.isScreenShareEnabled,
+    };
+    const same = (Object.keys(next) as Array<keyof SessionSnapshot>).every((k) => next[k] === this.snapshot[k]);
+    if (same) return;
+    this.snapshot = next;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+export type RemoteTrackStats = {
+  identity: string;
+  name: string;
+  kind: "audio" | "video";
+  bytesReceived: number;
+  packetsReceived: number;
+  audioLevel: number;
+  totalAudioEnergy: number;
+  framesDecoded: number;
+  frameWidth: number;
+};
+
+function num(value: unknown): number {
+  return typeof value === "number" ? value : 0;
+}
+
+function describe(error: unknown, fallback: string): string {
+  if (error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "SecurityError")) {
+    return "Ringback isn’t allowed to use your camera or microphone. Allow it in your browser’s site settings.";
+  }
+  if (error instanceof DOMException && error.name === "NotFoundError") return "No camera or microphone was found.";
+  return fallback;
+}
+
+// ---- the one session of this tab ----
+
+let current: CallSession | null = null;
+const registryListeners = new Set<() => void>();
+
+/** The live session for this call, creating (and connecting) it if there is none yet. */
+export function startSession(callId: string, media: CallMedia, grant: () => Promise<JoinGrant>): CallSession {
+  if (current && current.callId === callId && !current.isEnded) return current;
+  if (current) void current.end();
+  const session = new CallSession(callId, media);
+  current = session;
+  installTestHook();
+  for (const l of registryListeners) l();
+  void session.connect(grant);
+  return session;
+}
+
+export function currentSession(): CallSession | null {
+  return current;
+}
+
+export function subscribeSessions(listener: () => void): () => void {
+  registryListeners.add(listener);
+  return () => registryListeners.delete(listener);
+}
+
+/** Ends the session of this call if it is the live one. */
+export async function endSession(callId: string): Promise<void> {
+  if (!current || current.callId !== callId) return;
+  const session = current;
+  current = null;
+  for (const l of registryListeners) l();
+  await session.end();
+}
+
+declare global {
+  interface Window {
+    /** Read-only probes for the end-to-end tests: receive statistics of the call in progress. */
+    __ringback?: { stats: () => Promise<RemoteTrackStats[]>; phase: () => SessionPhase | null };
+  }
+}
+
+function installTestHook(): void {
+  if (typeof window === "undefined" || window.__ringback) return;
+  window.__ringback = {
+    stats: async () => (current ? current.stats() : []),
+    phase: () => current?.getSnapshot().phase ?? null,
+  };
+}

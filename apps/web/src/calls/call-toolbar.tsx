@@ -1,0 +1,71 @@
+"use client";
+
+import { useMediaDevices } from "@livekit/components-react";
+import { Mic, MicOff, MonitorUp, PhoneOff, Settings2, SwitchCamera, Video, VideoOff } from "lucide-react";
+import { useEffect, useId, useState } from "react";
+import { CallControls, ControlButton } from "@ringback/ui/call-controls";
+import type { CallSession, SessionSnapshot } from "./call-session";
+import { DevicePanel } from "./device-panel";
+
+export function CallToolbar({
+  session,
+  snapshot,
+  endLabel,
+  onEnd,
+  ending,
+}: {
+  session: CallSession;
+  snapshot: SessionSnapshot;
+  endLabel: string;
+  onEnd: () => void;
+  ending: boolean;
+}) {
+  const [devicesOpen, setDevicesOpen] = useState(false);
+  const panelId = useId();
+  const cameras = useMediaDevices({ kind: "videoinput" });
+  const [canShare, setCanShare] = useState(false);
+  // Known only in the browser; phones have no getDisplayMedia.
+  useEffect(() => setCanShare(typeof navigator !== "undefined" && Boolean(navigator.mediaDevices?.getDisplayMedia)), []);
+
+  return (
+    <div className="flex flex-col items-center gap-3">
+      {devicesOpen ? <DevicePanel room={session.room} id={panelId} /> : null}
+      <CallControls>
+        <ControlButton
+          label="Mute"
+          icon={snapshot.micEnabled ? Mic : MicOff}
+          pressed={!snapshot.micEnabled}
+          onClick={() => void session.setMicrophone(!snapshot.micEnabled)}
+        />
+        <ControlButton
+          label="Camera off"
+          caption="Camera"
+          icon={snapshot.cameraEnabled ? Video : VideoOff}
+          pressed={!snapshot.cameraEnabled}
+          onClick={() => void session.setCamera(!snapshot.cameraEnabled)}
+        />
+        {snapshot.cameraEnabled && cameras.length > 1 ? (
+          <ControlButton label="Switch camera" caption="Flip" icon={SwitchCamera} onClick={() => void session.switchCamera()} />
+        ) : null}
+        {canShare ? (
+          <ControlButton
+            label="Share screen"
+            caption="Share"
+            icon={MonitorUp}
+            pressed={snapshot.screenSharing}
+            containerClassName="max-sm:hidden"
+            onClick={() => void session.setScreenShare(!snapshot.screenSharing)}
+          />
+        ) : null}
+        <ControlButton
+          label="Devices"
+          icon={Settings2}
+          aria-expanded={devicesOpen}
+          aria-controls={devicesOpen ? panelId : undefined}
+          onClick={() => setDevicesOpen((open) => !open)}
+        />
+        <ControlButton label={endLabel} caption="End" icon={PhoneOff} tone="danger" disabled={ending} onClick={onEnd} />
+      </CallControls>
+    </div>
+  );
+}

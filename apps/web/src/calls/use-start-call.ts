@@ -1,0 +1,31 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { toast } from "sonner";
+import { errorMessage } from "~/lib/trpc-errors";
+import { useTRPC } from "~/trpc/react";
+import type { CallKind, CallView } from "./types";
+
+/** Places a call and opens its page; errors ("You blocked this person…") appear as a toast. */
+export function useStartCall(opts: { replace?: boolean } = {}) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const mutation = useMutation(
+    trpc.calls.start.mutationOptions({
+      onSuccess: (call: CallView) => {
+        queryClient.setQueryData(trpc.calls.get.queryKey({ callId: call.id }), call);
+        void queryClient.invalidateQueries({ queryKey: trpc.calls.history.pathKey() });
+        const url = `/call/${call.id}?media=${call.kind}`;
+        if (opts.replace) router.replace(url);
+        else router.push(url);
+      },
+      onError: (error) => toast.error(errorMessage(error, "Couldn’t place the call.")),
+    }),
+  );
+  return {
+    start: (calleeIds: string[], kind: CallKind) => mutation.mutate({ calleeIds, kind }),
+    isPending: mutation.isPending,
+  };
+}

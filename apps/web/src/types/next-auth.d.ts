@@ -1,0 +1,17 @@
+import "next-auth";
+import "next-auth/jwt";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; handle: string; name: string; email: string };
+  }
+  interface User {
+    handle?: string;
+  }
+}
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    handle?: string;
+  }
+}

@@ -1,0 +1,42 @@
+import { PhoneIncoming, PhoneMissed, PhoneOutgoing, Video } from "lucide-react";
+import type { ReactNode } from "react";
+import { cn } from "./cn";
+
+export type HistoryRowProps = {
+  direction: "incoming" | "outgoing";
+  kind: "audio" | "video";
+  missed: boolean;
+  /** Names (usually links to the person's calls). */
+  people: ReactNode;
+  /** e.g. "FaceTime Video · Declined · 2:31". */
+  detail: string;
+  /** Already formatted time, and its machine-readable form for <time>. */
+  time: string;
+  dateTime: string;
+  avatar?: ReactNode;
+  actions?: ReactNode;
+  className?: string;
+};
+
+/** One call in a recents list; missed calls read in red, like a phone. */
+export function HistoryRow({ direction, kind, missed, people, detail, time, dateTime, avatar, actions, className }: HistoryRowProps) {
+  const DirectionIcon = missed ? PhoneMissed : direction === "outgoing" ? PhoneOutgoing : PhoneIncoming;
+  const directionText = missed ? "Missed call" : direction === "outgoing" ? "Outgoing call" : "Incoming call";
+  return (
+    <li className={cn("flex items-center gap-3 px-4 py-3 sm:px-5", className)} data-missed={missed || undefined}>
+      {avatar}
+      <div className="min-w-0 flex-1">
+        <p className={cn("truncate text-[15px] font-medium", missed && "text-destructive")}>{people}</p>
+        <p className="flex min-w-0 items-center gap-1.5 text-[13px] text-muted-foreground">
+          <DirectionIcon role="img" aria-label={directionText} className={cn("size-3.5 shrink-0", missed && "text-destructive")} />
+          {kind === "video" ? <Video aria-hidden="true" className="size-3.5 shrink-0" /> : null}
+          <span className="truncate">{detail}</span>
+        </p>
+      </div>
+      <time dateTime={dateTime} className="shrink-0 text-[13px] text-muted-foreground">
+        {time}
+      </time>
+      {actions ? <div className="flex shrink-0 items-center gap-0.5">{actions}</div> : null}
+    </li>
+  );
+}

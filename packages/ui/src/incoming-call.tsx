@@ -1,0 +1,61 @@
+import { Phone, PhoneOff, Video } from "lucide-react";
+import { useId } from "react";
+import { Avatar } from "./avatar";
+import { ControlButton } from "./call-controls";
+
+export type IncomingCallProps = {
+  callerId: string;
+  callerName: string;
+  /** "FaceTime Video" / "FaceTime Audio". */
+  kindLabel: string;
+  kind: "audio" | "video";
+  /** Others rung in the same group call, e.g. "with Ana and Bo". */
+  withOthers?: string;
+  pending?: boolean;
+  onAcceptVideo: () => void;
+  onAcceptAudio: () => void;
+  onDecline: () => void;
+};
+
+/** The full-screen ring: who is calling, how, and three big buttons. */
+export function IncomingCall({ callerId, callerName, kindLabel, kind, withOthers, pending, onAcceptVideo, onAcceptAudio, onDecline }: IncomingCallProps) {
+  const titleId = useId();
+  const descId = useId();
+  return (
+    <div
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby={titleId}
+      aria-describedby={descId}
+      className="fixed inset-0 z-[60] flex flex-col items-center justify-between bg-gradient-to-b from-neutral-800 via-neutral-900 to-black px-6 pt-[max(4rem,env(safe-area-inset-top))] pb-[max(3rem,env(safe-area-inset-bottom))] text-white"
+    >
+      <div className="flex flex-col items-center gap-5 text-center">
+        <Avatar id={callerId} name={callerName} size="xl" className="size-28 text-4xl shadow-2xl ring-4 ring-white/10 motion-safe:animate-pulse sm:size-32" />
+        <div>
+          <h2 id={titleId} className="text-3xl font-semibold tracking-tight break-words sm:text-4xl">
+            {callerName}
+          </h2>
+          <p id={descId} className="mt-2 text-base text-white/70">
+            {kindLabel}
+            {withOthers ? ` · ${withOthers}` : ""}
+          </p>
+        </div>
+      </div>
+      <div className="flex w-full max-w-sm items-start justify-between gap-4">
+        <ControlButton label="Decline" icon={PhoneOff} tone="danger" size="lg" onClick={onDecline} disabled={pending} />
+        <ControlButton
+          label={kind === "video" ? "Accept audio only" : "Accept"}
+          caption={kind === "video" ? "Audio" : "Accept"}
+          icon={Phone}
+          tone="accept"
+          size="lg"
+          onClick={onAcceptAudio}
+          disabled={pending}
+        />
+        {kind === "video" ? (
+          <ControlButton label="Accept with video" caption="Video" icon={Video} tone="accept" size="lg" onClick={onAcceptVideo} disabled={pending} />
+        ) : null}
+      </div>
+    </div>
+  );
+}
