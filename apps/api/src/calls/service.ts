@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { isCallOver, transition, type Call, type CallEvent, type TransitionError } from "@ringback/core/call-state";
-import { getCall, lockCall, saveCall, userNames } from "@ringback/db/queries/calls";
+import { getCall, lockCall, saveCall, userNames, type Tx } from "@ringback/db/queries/calls";
 import { publishEvents, type EventInput } from "@ringback/db/queries/events";
 import type { Database } from "@ringback/db/client";
 import { deleteRoom } from "../livekit/rooms";
@@ -19,8 +19,8 @@ export function viewEvents(call: Call, names: Names, type = CALL_UPDATED): Event
   return audience(call).map((userId) => ({ userId, type, payload: { call: toCallView(call, userId, names) } }));
 }
 
-export async function namesFor(db: Database, call: Call): Promise<Names> {
-  return userNames(db, call.participants.map((p) => p.userId));
+export async function namesFor(db: Database | Tx, ...calls: Call[]): Promise<Names> {
+  return userNames(db, [...new Set(calls.flatMap((c) => c.participants.map((p) => p.userId)))]);
 }
 
 const ERROR_TEXT: Record<TransitionError["code"], { code: "NOT_FOUND" | "CONFLICT" | "FORBIDDEN"; message: string }> = {
@@ -47,7 +47,7 @@ export async function applyCallEvent(services: Pick<Services, "db" | "livekit">,
     if (changed) {
       const stored = toStored(next.call);
       await saveCall(tx, stored.call, stored.participants);
-      await publishEvents(tx, viewEvents(next.call, await namesFor(tx as unknown as Database, next.call)));
+      await publishEvents(tx, viewEvents(next.call, await namesFor(tx, next.call)));
     }
     return { call: next.call, changed };
   });

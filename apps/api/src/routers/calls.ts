@@ -4,12 +4,21 @@ import { createCall } from "@ringback/core/call-state";
 import { publicMessage } from "@ringback/core/errors";
 import { decideRing } from "@ringback/core/reachability";
 import { answerInput, callRefInput, historyInput, startCallInput } from "@ringback/core/schemas";
-import { getCall, historyFor, insertCall, markMissedSeen, ringFacts, ringingCallOf, ringingFor, unseenMissedCount } from "@ringback/db/queries/calls";
+import { getCall, getCalls, historyFor, insertCall, markMissedSeen, ringFacts, ringingCallOf, ringingFor, unseenMissedCount } from "@ringback/db/queries/calls";
 import { publishEvents } from "@ringback/db/queries/events";
 import { createRoom } from "../livekit/rooms";
 import { mintJoinToken } from "../livekit/tokens";
 import { toCallView, toCoreCall, toStored } from "../calls/mapping";
 import { applyOrThrow, INCOMING_CALL, namesFor, viewEvents, viewFor } from "../calls/service";
+import type { Database } from "@ringback/db/client";
+import type { CallWithParticipants } from "@ringback/db/queries/calls";
+
+/** Views of many calls with one lookup of everyone's names. */
+async function viewsFor(db: Database, rows: CallWithParticipants[], viewerId: string) {
+  const calls = rows.map(toCoreCall);
+  const names = await namesFor(db, ...calls);
+  return calls.map((c) => toCallView(c, viewerId, names));
+}
 import { protectedProcedure, router } from "../trpc";
 
 const JOIN_TOKEN_TTL_SECONDS = 300;
@@ -116,13 +125,7 @@ export const callsRouter = router({
 
   /** Calls ringing for me right now, for a page that opens mid-ring. */
   ringing: protectedProcedure.query(async ({ ctx }) => {
-    const ids = await ringingFor(ctx.db, ctx.user.id);
-    const views = [];
-    for (const id of ids) {
-      const row = await getCall(ctx.db, id);
-      if (row) views.push(await viewFor(ctx.db, toCoreCall(row), ctx.user.id));
-    }
-    return views;
+    return viewsFor(ctx.db, await getCalls(ctx.db, await ringingFor(ctx.db, ctx.user.id)), ctx.user.id);
   }),
 
   history: protectedProcedure.input(historyInput).query(async ({ ctx, input }) => {
@@ -132,8 +135,7 @@ export const callsRouter = router({
       limit: input.limit,
       before: input.cursor ? new Date(input.cursor) : undefined,
     });
-    const items = [];
-    for (const row of rows) items.push(await viewFor(ctx.db, toCoreCall(row), ctx.user.id));
+    const items = await viewsFor(ctx.db, rows, ctx.user.id);
     const last = items.at(-1);
     return { items, nextCursor: items.length === input.limit && last ? last.createdAt.toISOString() : null };
   }),

@@ -26,10 +26,17 @@ export async function lockCall(tx: Tx, callId: string, opts: { skipLocked?: bool
 }
 
 export async function getCall(db: Database | Tx, callId: string): Promise<CallWithParticipants | null> {
-  const [call] = await db.select().from(calls).where(eq(calls.id, callId)).limit(1);
-  if (!call) return null;
-  const participants = await db.select().from(callParticipants).where(eq(callParticipants.callId, callId)).orderBy(asc(callParticipants.createdAt));
-  return { ...call, participants };
+  const [call] = await getCalls(db, [callId]);
+  return call ?? null;
+}
+
+/** Several calls with their participants in two queries, in the order of `ids`. */
+export async function getCalls(db: Database | Tx, ids: string[]): Promise<CallWithParticipants[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.select().from(calls).where(inArray(calls.id, ids));
+  const people = await db.select().from(callParticipants).where(inArray(callParticipants.callId, ids)).orderBy(asc(callParticipants.createdAt));
+  const byId = new Map(rows.map((c) => [c.id, { ...c, participants: people.filter((p) => p.callId === c.id) }]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 export async function getCallByRoom(db: Database, roomName: string) {
@@ -132,7 +139,7 @@ export async function ringFacts(db: Database, callerId: string, recipientIds: st
   });
 }
 
-export async function userNames(db: Database, ids: string[]) {
+export async function userNames(db: Database | Tx, ids: string[]) {
   if (ids.length === 0) return new Map<string, { displayName: string; handle: string }>();
   const rows = await db.select({ id: users.id, displayName: users.displayName, handle: users.handle }).from(users).where(inArray(users.id, ids));
   return new Map(rows.map((r) => [r.id, { displayName: r.displayName, handle: r.handle }]));
@@ -161,12 +168,7 @@ export async function historyFor(
     .where(mine)
     .orderBy(desc(callParticipants.createdAt))
     .limit(opts.limit);
-  const result: CallWithParticipants[] = [];
-  for (const { callId } of ids) {
-    const call = await getCall(db, callId);
-    if (call) result.push(call);
-  }
-  return result;
+  return getCalls(db, ids.map((r) => r.callId));
 }
 
 /** Missed rings not yet seen: the badge on the Calls tab. */
