@@ -49,5 +49,7 @@ export default defineConfig({
         timeout: 300_000,
         stdout: "pipe",
         stderr: "pipe",
+        // the stack stops its children in order on SIGTERM; SIGKILL would leave them running
+        gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
       },
 });

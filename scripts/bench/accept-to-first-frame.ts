@@ -71,21 +71,17 @@ async function oneCall(caller: { page: Page }, callee: { page: Page }, calleeNam
   // Measure from a connected caller, as a person would be after a second or two of ringing.
   await caller.page.waitForFunction(() => window.__ringback?.phase() === "connected", undefined, { timeout: 20_000 });
 
-  await caller.page.evaluate(() => {
-    const w = window as unknown as { __firstFrameAt?: number };
-    w.__firstFrameAt = undefined;
+  // Strings, not closures: tsx's keepNames helpers (__name) do not exist inside the page.
+  await caller.page.evaluate(`(() => {
+    window.__firstFrameAt = undefined;
     const watch = () => {
-      const video = document.querySelector<HTMLVideoElement>("video[data-remote-video]");
+      const video = document.querySelector("video[data-remote-video]");
       if (!video) return void requestAnimationFrame(watch);
-      video.requestVideoFrameCallback(() => {
-        w.__firstFrameAt ??= Date.now();
-      });
+      video.requestVideoFrameCallback(() => { window.__firstFrameAt ??= Date.now(); });
     };
     watch();
-  });
-  await callee.page.evaluate(() => {
-    document.addEventListener("click", () => ((window as unknown as { __acceptAt?: number }).__acceptAt = Date.now()), { capture: true, once: true });
-  });
+  })()`);
+  await callee.page.evaluate(`document.addEventListener("click", () => { window.__acceptAt = Date.now(); }, { capture: true, once: true })`);
   await ring.getByRole("button", { name: "Accept with video" }).click();
   await caller.page.waitForFunction(() => (window as unknown as { __firstFrameAt?: number }).__firstFrameAt !== undefined, undefined, { timeout: 30_000 });
   const acceptAt = await callee.page.evaluate(() => (window as unknown as { __acceptAt?: number }).__acceptAt ?? Number.NaN);

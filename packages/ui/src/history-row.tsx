@@ -26,16 +26,18 @@ export function HistoryRow({ direction, kind, missed, people, detail, time, date
     <li className={cn("flex items-center gap-3 px-4 py-3 sm:px-5", className)} data-missed={missed || undefined}>
       {avatar}
       <div className="min-w-0 flex-1">
-        <p className={cn("truncate text-[15px] font-medium", missed && "text-destructive")}>{people}</p>
+        <div className="flex min-w-0 items-baseline gap-2">
+          <p className={cn("min-w-0 flex-1 truncate text-[15px] font-medium", missed && "text-destructive")}>{people}</p>
+          <time dateTime={dateTime} className="shrink-0 text-[13px] text-muted-foreground">
+            {time}
+          </time>
+        </div>
         <p className="flex min-w-0 items-center gap-1.5 text-[13px] text-muted-foreground">
           <DirectionIcon role="img" aria-label={directionText} className={cn("size-3.5 shrink-0", missed && "text-destructive")} />
           {kind === "video" ? <Video aria-hidden="true" className="size-3.5 shrink-0" /> : null}
           <span className="truncate">{detail}</span>
         </p>
       </div>
-      <time dateTime={dateTime} className="shrink-0 text-[13px] text-muted-foreground">
-        {time}
-      </time>
       {actions ? <div className="flex shrink-0 items-center gap-0.5">{actions}</div> : null}
     </li>
   );

@@ -103,7 +103,9 @@ export function VideoTile({
         <figcaption
           className={cn(
             "absolute z-20 flex max-w-[calc(100%-1rem)] items-center gap-1.5 rounded-full bg-black/40 font-medium backdrop-blur",
-            small ? "bottom-1.5 left-1.5 px-1.5 py-0.5 text-[11px]" : "bottom-3 left-3 px-2.5 py-1 text-[13px]",
+            small ? "bottom-1.5 left-1.5 px-1.5 py-0.5 text-[11px]" : "left-3 px-2.5 py-1 text-[13px]",
+            // On the full stage the call controls sit at the bottom: keep the name chip above them.
+            variant === "stage" ? "bottom-36 sm:bottom-32" : !small && "bottom-3",
           )}
         >
           {muted ? (

@@ -69,7 +69,6 @@ export class CallSession {
         await this.room.disconnect();
         return;
       }
-      this.update({ phase: this.room.state === ConnectionState.Reconnecting ? "reconnecting" : "connected" });
     } catch (error) {
       if (this.ended) return;
       this.update({ phase: "failed", error: describe(error, "Couldn’t connect the call.") });
@@ -80,11 +79,13 @@ export class CallSession {
       local.setMicrophoneEnabled(true),
       this.media === "video" ? local.setCameraEnabled(true) : Promise.resolve(undefined),
     ]);
+    // "connected" only once our media is out, so the controls never flash a muted state.
+    const phase = this.room.state === ConnectionState.Reconnecting ? "reconnecting" : "connected";
     const failed = results.find((r) => r.status === "rejected");
     if (failed && failed.status === "rejected") {
-      this.update({ error: describe(failed.reason, "Your camera or microphone isn’t available.") });
+      this.update({ phase, error: describe(failed.reason, "Your camera or microphone isn’t available.") });
     } else {
-      this.update({});
+      this.update({ phase });
     }
   }
 

@@ -74,7 +74,7 @@ export function CallStage({
     stage = (
       <div className="flex size-full flex-col">
         <div className="min-h-0 flex-1">
-          <ParticipantTile trackRef={focused} variant="stage" onSelect={() => setFocusedKey(null)} selectLabel="Show everyone" />
+          <ParticipantTile trackRef={focused} variant="grid" className="size-full rounded-none" onSelect={() => setFocusedKey(null)} selectLabel="Show everyone" />
         </div>
         <div className="flex gap-2 overflow-x-auto bg-black px-3 pt-2 pb-40 sm:pb-36">
           {remote
@@ -83,7 +83,7 @@ export function CallStage({
               <ParticipantTile
                 key={tileKey(t)}
                 trackRef={t}
-                variant="grid"
+                variant="pip"
                 className="aspect-[4/3] h-24 shrink-0 sm:h-28"
                 onSelect={() => setFocusedKey(tileKey(t))}
                 selectLabel={`Focus ${t.participant.name || "participant"}`}
@@ -125,7 +125,7 @@ export function CallStage({
 
       <CallHeader call={call} others={others} dropped={dropped} ringing={outgoingRinging} joined={remote.length > 0} />
 
-      {snapshot.phase === "reconnecting" || snapshot.phase === "connecting" ? (
+      {snapshot.phase === "reconnecting" || (snapshot.phase === "connecting" && !outgoingRinging) ? (
         <div
           role="status"
           className="absolute top-1/2 left-1/2 z-30 flex -translate-x-1/2 -translate-y-1/2 items-center gap-2 rounded-full bg-black/60 px-4 py-2 text-sm font-medium backdrop-blur"

@@ -21,6 +21,8 @@ export function CallToolbar({
   ending: boolean;
 }) {
   const [devicesOpen, setDevicesOpen] = useState(false);
+  // Until media is published the toggles would read as "muted"/"camera off"; they wait instead.
+  const ready = snapshot.phase === "connected" || snapshot.phase === "reconnecting";
   const panelId = useId();
   const cameras = useMediaDevices({ kind: "videoinput" });
   const [canShare, setCanShare] = useState(false);
@@ -33,15 +35,17 @@ export function CallToolbar({
       <CallControls>
         <ControlButton
           label="Mute"
-          icon={snapshot.micEnabled ? Mic : MicOff}
-          pressed={!snapshot.micEnabled}
+          icon={!ready || snapshot.micEnabled ? Mic : MicOff}
+          pressed={ready && !snapshot.micEnabled}
+          disabled={!ready}
           onClick={() => void session.setMicrophone(!snapshot.micEnabled)}
         />
         <ControlButton
           label="Camera off"
           caption="Camera"
-          icon={snapshot.cameraEnabled ? Video : VideoOff}
-          pressed={!snapshot.cameraEnabled}
+          icon={!ready || snapshot.cameraEnabled ? Video : VideoOff}
+          pressed={ready && !snapshot.cameraEnabled}
+          disabled={!ready}
           onClick={() => void session.setCamera(!snapshot.cameraEnabled)}
         />
         {snapshot.cameraEnabled && cameras.length > 1 ? (
