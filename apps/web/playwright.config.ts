@@ -1,7 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumArgs, chromiumPath } from "./e2e/chromium";
 
-// Playwright cannot download browsers on these machines; Debian's Chromium is used instead.
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // Point the tests at a stack that is already running elsewhere (then no server is started here).
 const externalBaseUrl = process.env.E2E_BASE_URL;
 
@@ -23,18 +22,7 @@ export default defineConfig({
     permissions: ["camera", "microphone"],
     launchOptions: {
       executablePath: chromiumPath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        "--allow-loopback-in-peer-connection",
-        "--autoplay-policy=no-user-gesture-required",
-      ],
+      args: chromiumArgs,
     },
   },
   projects: [

@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "../../apps/web/node_modules/@playwright/test";
+import { chromiumArgs, chromiumPath } from "../../apps/web/e2e/chromium";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 // Playwright is a dependency of apps/web (where the e2e tests live); borrow it from there.
@@ -21,7 +22,6 @@ const { chromium } = requireFromWeb("@playwright/test") as typeof import("../../
 
 const BASE = (process.env.BENCH_URL ?? "http://localhost:3100").replace(/\/+$/, "");
 const CALLS = Number(process.env.BENCH_CALLS ?? 10);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 type User = { email: string; password: string; displayName: string; handle: string };
 
@@ -95,19 +95,8 @@ async function oneCall(caller: { page: Page }, callee: { page: Page }, calleeNam
 
 async function main(): Promise<void> {
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
-      "--allow-loopback-in-peer-connection",
-      "--autoplay-policy=no-user-gesture-required",
-    ],
+    executablePath: chromiumPath,
+    args: chromiumArgs,
   });
   try {
     const caller = await signedIn(browser, "bench_a");

@@ -17,8 +17,8 @@ import { createDb } from "@ringback/db/client";
 import { startEmbeddedPostgres } from "@ringback/db/embedded";
 import { runMigrations } from "@ringback/db/migrate";
 import { userSettings, users } from "@ringback/db/schema";
-import { ensureLivekitBinary, startLivekit } from "../stack/livekit";
-import { freeTcpPort, freeUdpPort, waitForHttp } from "../stack/ports";
+import { startLocalLivekit } from "../stack/livekit";
+import { freeTcpPort, waitForHttp } from "../stack/ports";
 
 const { values } = parseArgs({ options: { subscribers: { type: "string", default: "1000" }, rings: { type: "string", default: "200" } } });
 const SUBSCRIBERS = Number(values.subscribers);
@@ -26,21 +26,13 @@ const RINGS = Number(values.rings);
 const PAIRS = 20;
 const repoRoot = new URL("../../", import.meta.url).pathname;
 const secret = "bench-secret-bench-secret-bench-secret-01";
-const lkSecret = "bench-livekit-secret-bench-livekit-secret";
 
 const dir = await mkdtemp(join(tmpdir(), "ringback-bench-"));
 // embedded Postgres runs as its own OS user when we are root: it must be able to enter the folder
 await chmod(dir, 0o755);
 const pg = await startEmbeddedPostgres({ dataDir: join(dir, "pg"), port: await freeTcpPort(), persistent: false });
 await runMigrations(pg.url);
-const lk = await startLivekit({
-  binary: await ensureLivekitBinary(repoRoot),
-  port: await freeTcpPort(),
-  tcpPort: await freeTcpPort(),
-  udpPort: await freeUdpPort(),
-  apiKey: "benchkey",
-  apiSecret: lkSecret,
-});
+const { server: lk, config: livekit } = await startLocalLivekit(repoRoot);
 const apiPort = await freeTcpPort();
 const api = spawn(process.execPath, ["--import", "tsx", "apps/api/src/main.ts"], {
   cwd: repoRoot,
@@ -49,9 +41,9 @@ const api = spawn(process.execPath, ["--import", "tsx", "apps/api/src/main.ts"],
     DATABASE_URL: pg.url,
     AUTH_SECRET: secret,
     API_PORT: String(apiPort),
-    LIVEKIT_URL: lk.url,
-    LIVEKIT_API_KEY: "benchkey",
-    LIVEKIT_API_SECRET: lkSecret,
+    LIVEKIT_URL: livekit.url,
+    LIVEKIT_API_KEY: livekit.apiKey,
+    LIVEKIT_API_SECRET: livekit.apiSecret,
   },
   stdio: ["ignore", "inherit", "inherit"],
 });

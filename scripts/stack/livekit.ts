@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { access, constants, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { stringify } from "yaml";
-import { waitForHttp } from "./ports";
+import { freeTcpPort, freeUdpPort, waitForHttp } from "./ports";
+import { forEachLine } from "./supervisor";
 
 /** The release we build and test against; v1.13.0/1 cannot be `go install`ed (replace directive). */
 export const LIVEKIT_VERSION = "v1.13.5";
@@ -146,7 +148,7 @@ export async function startLivekit(opts: LivekitOptions): Promise<LivekitHandle>
   process.once("exit", killOnExit);
   for (const stream of [child.stdout, child.stderr]) {
     if (logStream) stream.pipe(logStream, { end: false });
-    splitLines(stream, onLine);
+    forEachLine(stream, onLine);
   }
 
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -201,19 +203,6 @@ async function terminate(child: ChildProcess, exited: Promise<unknown>): Promise
   await exited;
 }
 
-function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let buffer = "";
-  stream.setEncoding("utf8");
-  stream.on("data", (chunk: string) => {
-    buffer += chunk;
-    const lines = buffer.split(/\r?\n/);
-    buffer = lines.pop() ?? "";
-    for (const line of lines) if (line.trim() !== "") onLine(line);
-  });
-  stream.on("end", () => {
-    if (buffer.trim() !== "") onLine(buffer);
-  });
-}
 
 async function isExecutable(path: string): Promise<boolean> {
   try {
@@ -254,4 +243,23 @@ async function runInherited(command: string, args: string[], env: NodeJS.Process
       code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} failed with exit code ${code}`)),
     );
   });
+}
+
+/**
+ * A throw-away LiveKit server on free loopback ports with a random secret: what tests and
+ * benchmarks use.
+ */
+export async function startLocalLivekit(repoRoot: string, opts: { apiKey?: string; webhookUrl?: string } = {}) {
+  const apiKey = opts.apiKey ?? "localkey";
+  const apiSecret = randomBytes(24).toString("hex");
+  const server = await startLivekit({
+    binary: await ensureLivekitBinary(repoRoot),
+    port: await freeTcpPort(),
+    tcpPort: await freeTcpPort(),
+    udpPort: await freeUdpPort(),
+    apiKey,
+    apiSecret,
+    webhookUrl: opts.webhookUrl,
+  });
+  return { server, config: { url: server.url, apiKey, apiSecret } };
 }

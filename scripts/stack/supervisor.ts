@@ -153,7 +153,8 @@ function describeExit(how: unknown): string {
   return "no exit status";
 }
 
-function forEachLine(stream: NodeJS.ReadableStream, onLine: Logger): void {
+/** Calls `onLine` for each non-empty line a stream produces (the last one even without a newline). */
+export function forEachLine(stream: NodeJS.ReadableStream, onLine: Logger): void {
   let buffer = "";
   stream.setEncoding("utf8");
   stream.on("data", (chunk: string) => {

@@ -1,12 +1,11 @@
-import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmbeddedPostgres } from "@ringback/db/embedded";
 import type { TestProject } from "vitest/node";
-import { ensureLivekitBinary, startLivekit } from "../stack/livekit";
-import { freeTcpPort, freeUdpPort } from "../stack/ports";
+import { startLocalLivekit } from "../stack/livekit";
+import { freeTcpPort } from "../stack/ports";
 import type { TestLivekit } from "./provided-context";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -46,17 +45,8 @@ export async function setupLivekit(project: TestProject): Promise<Teardown> {
     project.provide("livekit", livekit);
     return async () => undefined;
   }
-  const apiKey = "testkey";
-  const apiSecret = randomBytes(24).toString("hex");
-  const server = await startLivekit({
-    binary: await ensureLivekitBinary(repoRoot),
-    port: await freeTcpPort(),
-    tcpPort: await freeTcpPort(),
-    udpPort: await freeUdpPort(),
-    apiKey,
-    apiSecret,
-  });
-  project.provide("livekit", { url: server.url, apiKey, apiSecret });
+  const { server, config } = await startLocalLivekit(repoRoot, { apiKey: "testkey" });
+  project.provide("livekit", config);
   return () => server.stop();
 }
 

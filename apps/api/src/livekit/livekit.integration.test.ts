@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { fileURLToPath } from "node:url";
-import { AccessToken, TokenVerifier } from "livekit-server-sdk";
+import { TokenVerifier } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureLivekitBinary, startLivekit, type LivekitHandle } from "../../../../scripts/stack/livekit";
-import { freeTcpPort, freeUdpPort } from "../../../../scripts/stack/ports";
+import { startLocalLivekit, type LivekitHandle } from "../../../../scripts/stack/livekit";
+import { freeTcpPort } from "../../../../scripts/stack/ports";
+import { signLikeLivekit } from "../testing/webhook-signer";
 import type { LivekitConfig } from "./config";
 import { createRoom, deleteRoom, listRooms } from "./rooms";
 import { mintJoinToken } from "./tokens";
@@ -33,18 +34,9 @@ beforeAll(async () => {
   const sinkPort = await freeTcpPort();
   await new Promise<void>((resolve) => sink.listen(sinkPort, "127.0.0.1", resolve));
 
-  const apiKey = "itestkey";
-  const apiSecret = randomBytes(24).toString("hex");
-  livekit = await startLivekit({
-    binary: await ensureLivekitBinary(repoRoot),
-    port: await freeTcpPort(),
-    tcpPort: await freeTcpPort(),
-    udpPort: await freeUdpPort(),
-    apiKey,
-    apiSecret,
-    webhookUrl: `http://127.0.0.1:${sinkPort}/livekit/webhook`,
-  });
-  cfg = { url: livekit.url, apiKey, apiSecret };
+  const local = await startLocalLivekit(repoRoot, { apiKey: "itestkey", webhookUrl: `http://127.0.0.1:${sinkPort}/livekit/webhook` });
+  livekit = local.server;
+  cfg = local.config;
 });
 
 afterAll(async () => {
@@ -71,11 +63,6 @@ async function waitForWebhook(match: (event: WebhookEvent) => boolean): Promise<
   throw new Error(`no matching webhook among ${deliveries.length} deliveries`);
 }
 
-async function signLikeLivekit(body: string, apiKey: string, apiSecret: string): Promise<string> {
-  const token = new AccessToken(apiKey, apiSecret, { ttl: 300 });
-  token.sha256 = createHash("sha256").update(body).digest("base64");
-  return token.toJwt();
-}
 
 describe("join tokens", () => {
   it("grants joining one room only, with publish and subscribe and nothing admin", async () => {
