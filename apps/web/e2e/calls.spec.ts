@@ -176,3 +176,35 @@ test("group call: one answers, one declines, the two in the call see each other"
   const cyRows = await openHistory(cy.page);
   await expect(cyRows.filter({ hasText: ada.displayName }).first()).toContainText("Declined");
 });
+
+test("every open tab rings, answering in one stops the others, and an audio call shows avatars", async ({ browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const [ana, ben] = await Promise.all([newPerson(browser, "Ana"), newPerson(browser, "Ben")]);
+  people.push(ana, ben);
+  await addContacts(ana, ben);
+  // Ben has a second tab open in the same browser profile (same session cookie)
+  const benSecondTab = await ben.context.newPage();
+  await benSecondTab.goto("/contacts");
+  await expect(benSecondTab.getByRole("heading", { name: "Contacts", level: 1 })).toBeVisible();
+
+  await callFromContacts(ana, ben, "audio");
+  const ringHere = incomingFrom(ben.page, ana);
+  const ringThere = incomingFrom(benSecondTab, ana);
+  await expect(ringHere).toBeVisible();
+  await expect(ringThere).toBeVisible();
+  await expect(ringThere).toContainText("FaceTime Audio");
+
+  await ringThere.getByRole("button", { name: "Accept", exact: true }).click();
+  await expect(benSecondTab).toHaveURL(/\/call\//);
+  // the first tab stops ringing and stays where it was
+  await expect(ringHere).toBeHidden();
+  await expect(ben.page).toHaveURL(/\/contacts$/);
+
+  // audio only: both sides show the other person's avatar and hear them
+  await expect(ana.page.getByRole("button", { name: "End call" })).toBeVisible();
+  await Promise.all([expectAudioFlowing(ana.page, ben), expectAudioFlowing(benSecondTab, ana)]);
+  await expect(ana.page.locator("video")).toHaveCount(0);
+  await snap(ana.page, testInfo, "audio-call-1280");
+  await benSecondTab.getByRole("button", { name: "End call" }).click();
+  await expect(ana.page).toHaveURL(/\/calls$/, { timeout: 15_000 });
+});
