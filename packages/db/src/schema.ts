@@ -126,6 +126,8 @@ export const calls = pgTable(
   },
   (t) => [
     uniqueIndex("calls_room_name_key").on(t.roomName),
+    // one ringing call per caller, enforced by Postgres so concurrent starts on any API process agree
+    uniqueIndex("calls_one_ringing_per_caller").on(t.callerId).where(sql`${t.status} = 'ringing'`),
     index("calls_next_deadline_idx").on(t.nextDeadline).where(sql`${t.status} = 'ringing' or ${t.nextDeadline} is not null`),
   ],
 );

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { isCallOver, transition, type Call, type CallEvent, type TransitionError } from "@ringback/core/call-state";
-import { getCall, lockCall, saveCall, userNames, type Tx } from "@ringback/db/queries/calls";
+import { isUniqueViolation } from "@ringback/db/errors";
+import { getCall, insertCall, lockCall, saveCall, userNames, type Tx } from "@ringback/db/queries/calls";
 import { publishEvents, type EventInput } from "@ringback/db/queries/events";
 import type { Database } from "@ringback/db/client";
 import { deleteRoom } from "../livekit/rooms";
@@ -69,4 +70,36 @@ export async function applyOrThrow(services: Pick<Services, "db" | "livekit">, c
 
 export async function viewFor(db: Database, call: Call, viewerId: string): Promise<CallView> {
   return toCallView(call, viewerId, await namesFor(db, call));
+}
+
+/**
+ * Stores a new call and sends incoming-call to the callees whose ring is live (silent and unavailable
+ * ones hear nothing), in one transaction. False when the caller already has a ringing call: Postgres
+ * enforces that with a unique index, so concurrent starts on any API process agree.
+ */
+export async function storeNewCall(db: Database, call: Call, roomName: string, names: Names): Promise<boolean> {
+  const stored = toStored(call);
+  try {
+    await db.transaction(async (tx) => {
+      await insertCall(
+        tx,
+        { id: call.id, kind: call.kind, callerId: call.callerId, status: call.status, roomName, createdAt: call.createdAt, endedAt: call.endedAt, nextDeadline: stored.call.nextDeadline },
+        call.participants.map((p) => ({
+          userId: p.userId,
+          role: p.role,
+          ringState: p.ring?.state ?? null,
+          ringSilent: p.ring !== null && "silent" in p.ring && p.ring.silent,
+          ringDeadline: p.ring?.state === "ringing" ? p.ring.deadline : null,
+          ringEndedAt: p.ring && p.ring.state !== "ringing" ? p.ring.at : null,
+          createdAt: call.createdAt,
+        })),
+      );
+      const ringing = new Set(call.participants.filter((p) => p.ring?.state === "ringing" && !p.ring.silent).map((p) => p.userId));
+      await publishEvents(tx, viewEvents(call, names, INCOMING_CALL).filter((e) => ringing.has(e.userId)));
+    });
+    return true;
+  } catch (err) {
+    if (isUniqueViolation(err, "calls_one_ringing_per_caller")) return false;
+    throw err;
+  }
 }

@@ -167,6 +167,18 @@ describe("calls: one to one", () => {
     await api.as(a).blocked.add.mutate({ userId: (await api.signUp("Nope")).id });
   });
 
+  it("lets only one of several simultaneous starts by the same caller ring", async () => {
+    const a = await api.signUp("Racer");
+    const callees = await Promise.all(["One", "Two", "Three", "Four", "Five"].map((n) => api.signUp(n)));
+    const results = await Promise.allSettled(callees.map((c) => api.as(a).calls.start.mutate({ calleeIds: [c.id], kind: "audio" })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === "rejected")) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ message: "You're already calling. Hang up first." });
+    }
+    const rung = await Promise.all(callees.map((c) => api.as(c).calls.ringing.query()));
+    expect(rung.flat()).toHaveLength(1);
+  });
+
   it("keeps calls private to their participants", async () => {
     const { a, b } = await pair();
     const stranger: TestUser = await api.signUp("Mallory");

@@ -4,12 +4,12 @@ import { createCall } from "@ringback/core/call-state";
 import { publicMessage } from "@ringback/core/errors";
 import { decideRing } from "@ringback/core/reachability";
 import { answerInput, callRefInput, historyInput, startCallInput } from "@ringback/core/schemas";
-import { getCall, getCalls, historyFor, insertCall, markMissedSeen, ringFacts, ringingCallOf, ringingFor, unseenMissedCount } from "@ringback/db/queries/calls";
+import { getCall, getCalls, historyFor, markMissedSeen, ringFacts, ringingCallOf, ringingFor, unseenMissedCount } from "@ringback/db/queries/calls";
 import { publishEvents } from "@ringback/db/queries/events";
-import { createRoom } from "../livekit/rooms";
+import { createRoom, deleteRoom } from "../livekit/rooms";
 import { mintJoinToken } from "../livekit/tokens";
-import { toCallView, toCoreCall, toStored } from "../calls/mapping";
-import { applyOrThrow, INCOMING_CALL, namesFor, viewEvents, viewFor } from "../calls/service";
+import { toCallView, toCoreCall } from "../calls/mapping";
+import { applyOrThrow, namesFor, storeNewCall, viewFor } from "../calls/service";
 import type { Database } from "@ringback/db/client";
 import type { CallWithParticipants } from "@ringback/db/queries/calls";
 
@@ -22,6 +22,7 @@ async function viewsFor(db: Database, rows: CallWithParticipants[], viewerId: st
 import { protectedProcedure, router } from "../trpc";
 
 const JOIN_TOKEN_TTL_SECONDS = 300;
+const ALREADY_CALLING = "You're already calling. Hang up first.";
 
 export const callsRouter = router({
   start: protectedProcedure.input(startCallInput).mutation(async ({ ctx, input }) => {
@@ -29,9 +30,8 @@ export const callsRouter = router({
     if (input.calleeIds.includes(me)) throw new TRPCError({ code: "BAD_REQUEST", message: publicMessage("self") });
     const facts = await ringFacts(ctx.db, me, input.calleeIds);
     if (facts.length !== input.calleeIds.length) throw new TRPCError({ code: "NOT_FOUND", message: "No such user" });
-    if (await ringingCallOf(ctx.db, me)) {
-      throw new TRPCError({ code: "CONFLICT", message: "You're already calling. Hang up first." });
-    }
+    // a cheap early answer; the unique index below is what actually guarantees it
+    if (await ringingCallOf(ctx.db, me)) throw new TRPCError({ code: "CONFLICT", message: ALREADY_CALLING });
 
     const now = new Date();
     const decisions = facts.map((f) => ({ f, d: decideRing({ callerId: me, recipientId: f.id, rel: f.rel, prefs: f }) }));
@@ -55,26 +55,12 @@ export const callsRouter = router({
     const roomName = `call_${id}`;
     await createRoom(ctx.livekit, roomName, { emptyTimeoutSeconds: 120, maxParticipants: input.calleeIds.length + 1 });
 
-    const stored = toStored(call);
     const names = await namesFor(ctx.db, call);
-    await ctx.db.transaction(async (tx) => {
-      await insertCall(
-        tx,
-        { id, kind: call.kind, callerId: me, status: call.status, roomName, createdAt: now, endedAt: call.endedAt, nextDeadline: stored.call.nextDeadline },
-        call.participants.map((p) => ({
-          userId: p.userId,
-          role: p.role,
-          ringState: p.ring?.state ?? null,
-          ringSilent: p.ring !== null && "silent" in p.ring && p.ring.silent,
-          ringDeadline: p.ring?.state === "ringing" ? p.ring.deadline : null,
-          ringEndedAt: p.ring && p.ring.state !== "ringing" ? p.ring.at : null,
-          createdAt: now,
-        })),
-      );
-      // callees whose ring is live get an incoming-call; silent and unavailable ones hear nothing now
-      const ringing = new Set(call.participants.filter((p) => p.ring?.state === "ringing" && !p.ring.silent).map((p) => p.userId));
-      await publishEvents(tx, viewEvents(call, names, INCOMING_CALL).filter((e) => ringing.has(e.userId)));
-    });
+    if (!(await storeNewCall(ctx.db, call, roomName, names))) {
+      // another start by the same caller won the race (possibly on another API process)
+      await deleteRoom(ctx.livekit, roomName).catch(() => {});
+      throw new TRPCError({ code: "CONFLICT", message: ALREADY_CALLING });
+    }
     return toCallView(call, me, names);
   }),
 

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "calls_one_ringing_per_caller" ON "calls" USING btree ("caller_id") WHERE "calls"."status" = 'ringing';
