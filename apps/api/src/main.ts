@@ -4,6 +4,7 @@ import { readEnv } from "./env";
 import { EventBus } from "./events/bus";
 import { startSweeper } from "./calls/sweeper";
 import { createWebhookHandler } from "./calls/webhook";
+import { startMaintenance } from "./maintenance";
 import { createApiServer } from "./server";
 
 const env = readEnv();
@@ -15,6 +16,7 @@ await bus.start();
 const livekit = { url: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET };
 const services = { db, bus, livekit, livekitPublicUrl: env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL, publicUrl: env.PUBLIC_URL };
 const sweeper = startSweeper(services, env.SWEEP_INTERVAL_MS);
+const maintenance = startMaintenance(db);
 const server = createApiServer({ ...services, authSecret: env.AUTH_SECRET, onWebhook: createWebhookHandler(services) });
 // SSE subscriptions are long-lived; the default request timeout would cut them off
 server.requestTimeout = 0;
@@ -24,6 +26,7 @@ server.listen(env.API_PORT, env.API_HOST, () => {
 
 async function shutdown() {
   sweeper.stop();
+  maintenance.stop();
   server.close();
   server.closeAllConnections();
   await bus.stop();

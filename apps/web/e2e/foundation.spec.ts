@@ -116,6 +116,18 @@ test.describe("foundation: accounts, contacts, blocking, settings", () => {
     await snap(page, testInfo, "signin-wrong-password");
   });
 
+  test("after ten wrong passwords, sign-in pauses with a clear message even for the right one", async ({ page, request }) => {
+    const ben = uniqueUser("Ben");
+    await signUpViaApi(request, ben);
+    for (let i = 0; i < 10; i++) {
+      const res = await request.post("/api/trpc/auth.verifyCredentials", { data: { json: { email: ben.email, password: `guess-${i}` } } });
+      expect(res.status()).toBe(200);
+    }
+    await signInViaUi(page, { email: ben.email, password: ben.password });
+    await expect(page.getByText("Too many sign-in attempts. Try again in 15 minutes.")).toBeVisible();
+    await expect(page).toHaveURL(/\/signin/);
+  });
+
   test("signing up with a taken email or handle says so on the field", async ({ page, request }, testInfo) => {
     const ana = uniqueUser("Ana");
     await signUpViaApi(request, ana);

@@ -222,3 +222,14 @@ export const events = pgTable(
   },
   (t) => [index("events_user_id_idx").on(t.userId, t.id)],
 );
+
+/** Failed password sign-ins, counted per email to slow down guessing (shared by every API process). */
+export const signInFailures = pgTable(
+  "sign_in_failures",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    email: text("email").notNull(),
+    failedAt: timestamp("failed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("sign_in_failures_email_time_idx").on(t.email, t.failedAt)],
+);

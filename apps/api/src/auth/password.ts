@@ -17,7 +17,8 @@ export async function verifyPassword(stored: string, password: string): Promise<
 
 // verifying against a real hash for unknown emails keeps response times from revealing who has an account
 let dummyHash: Promise<string> | null = null;
-export async function burnPasswordCheck(password: string): Promise<void> {
+export async function burnPasswordCheck(password: string): Promise<false> {
   dummyHash ??= hashPassword("not-a-real-password-1");
   await verifyPassword(await dummyHash, password);
+  return false;
 }

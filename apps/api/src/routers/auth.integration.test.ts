@@ -122,3 +122,31 @@ describe("auth.oauthSignIn (server to server)", () => {
     });
   });
 });
+
+describe("sign-in throttling", () => {
+  it("refuses with 429 after 10 failures for an email, even the right password, and says when to retry", async () => {
+    const u = await api.signUp("Guessed");
+    for (let i = 0; i < 10; i++) {
+      expect((await api.anonymous.auth.verifyCredentials.mutate({ email: u.email, password: `wrong-${i}` })).user).toBeNull();
+    }
+    expect(await failure(api.anonymous.auth.verifyCredentials.mutate({ email: u.email, password: "correct horse 1" }))).toEqual({
+      status: 429,
+      message: "Too many sign-in attempts. Try again in 15 minutes.",
+    });
+    // other people are not affected
+    const other = await api.signUp("Bystander");
+    expect((await api.anonymous.auth.verifyCredentials.mutate({ email: other.email, password: "correct horse 1" })).user?.id).toBe(other.id);
+  });
+
+  it("limits unknown emails the same way, and a success clears the count", async () => {
+    const ghost = `ghost.${Date.now()}@example.com`;
+    for (let i = 0; i < 10; i++) await api.anonymous.auth.verifyCredentials.mutate({ email: ghost, password: "nope" });
+    expect((await failure(api.anonymous.auth.verifyCredentials.mutate({ email: ghost, password: "nope" }))).status).toBe(429);
+
+    const u = await api.signUp("Forgetful");
+    for (let i = 0; i < 9; i++) await api.anonymous.auth.verifyCredentials.mutate({ email: u.email, password: "wrong" });
+    expect((await api.anonymous.auth.verifyCredentials.mutate({ email: u.email, password: "correct horse 1" })).user?.id).toBe(u.id);
+    for (let i = 0; i < 9; i++) await api.anonymous.auth.verifyCredentials.mutate({ email: u.email, password: "wrong" });
+    expect((await api.anonymous.auth.verifyCredentials.mutate({ email: u.email, password: "correct horse 1" })).user?.id).toBe(u.id);
+  });
+});

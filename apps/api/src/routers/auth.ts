@@ -2,9 +2,14 @@ import { TRPCError } from "@trpc/server";
 import { signInInput, signUpInput } from "@ringback/core/schemas";
 import { z } from "zod";
 import { emailSchema } from "@ringback/core/schemas";
+import { clearSignInFailures, recentSignInFailures, recordSignInFailure } from "@ringback/db/queries/maintenance";
 import { createUser, findUserByEmail, OAuthEmailTakenError, upsertOAuthUser } from "@ringback/db/queries/users";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../auth/password";
 import { internalProcedure, publicProcedure, router } from "../trpc";
+
+const SIGN_IN_WINDOW_MS = 15 * 60_000;
+const MAX_SIGN_IN_FAILURES = 10;
+export const TOO_MANY_ATTEMPTS = "Too many sign-in attempts. Try again in 15 minutes.";
 
 const oauthInput = z.object({
   provider: z.enum(["github", "google"]),
@@ -38,12 +43,17 @@ export const authRouter = router({
   }),
 
   verifyCredentials: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
+    const now = new Date();
+    // counted per email, known or not, so the limit says nothing about who has an account
+    const failures = await recentSignInFailures(ctx.db, input.email, new Date(now.getTime() - SIGN_IN_WINDOW_MS));
+    if (failures >= MAX_SIGN_IN_FAILURES) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: TOO_MANY_ATTEMPTS });
     const found = await findUserByEmail(ctx.db, input.email);
-    if (!found?.passwordHash) {
-      await burnPasswordCheck(input.password);
+    const ok = found?.passwordHash ? await verifyPassword(found.passwordHash, input.password) : await burnPasswordCheck(input.password);
+    if (!found || !ok) {
+      await recordSignInFailure(ctx.db, input.email, now);
       return { user: null };
     }
-    if (!(await verifyPassword(found.passwordHash, input.password))) return { user: null };
+    await clearSignInFailures(ctx.db, input.email);
     return { user: { id: found.id, email: found.email, handle: found.handle, displayName: found.displayName } };
   }),
 

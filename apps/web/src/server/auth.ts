@@ -6,6 +6,8 @@ import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { signInInput } from "@ringback/core/schemas";
 import { env } from "~/env";
+import { TRPCClientError } from "@trpc/client";
+import { TOO_MANY_ATTEMPTS } from "~/lib/auth-errors";
 import { apiInternalClient, apiServerClient } from "./api-client";
 
 function oauthProviders(): Provider[] {
@@ -35,7 +37,13 @@ export const authOptions: NextAuthOptions = {
         const parsed = signInInput.safeParse({ email: credentials?.email, password: credentials?.password });
         // Malformed input is just a failed sign-in; the page shows one message for every failure.
         if (!parsed.success) return null;
-        const { user } = await apiServerClient.auth.verifyCredentials.mutate(parsed.data);
+        const { user } = await apiServerClient.auth.verifyCredentials.mutate(parsed.data).catch((err: unknown) => {
+          // next-auth hands this message to the page as `error`
+          if (err instanceof TRPCClientError && (err.data as { httpStatus?: number } | undefined)?.httpStatus === 429) {
+            throw new Error(TOO_MANY_ATTEMPTS);
+          }
+          throw err;
+        });
         if (!user) return null;
         return { id: user.id, email: user.email, name: user.displayName, handle: user.handle };
       },

@@ -10,6 +10,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@ring
 import { Input } from "@ringback/ui/input";
 import { Label } from "@ringback/ui/label";
 import { FieldError } from "~/components/field-error";
+import { TOO_MANY_ATTEMPTS } from "~/lib/auth-errors";
 
 export type OAuthProvider = { id: "github" | "google"; name: string };
 
@@ -44,7 +45,9 @@ export function SignInForm({
         setError(
           !result || result.error === "CredentialsSignin"
             ? "Wrong email or password"
-            : "Couldn’t sign in right now. Please try again in a moment.",
+            : result.error === TOO_MANY_ATTEMPTS
+              ? "Too many sign-in attempts. Try again in 15 minutes."
+              : "Couldn’t sign in right now. Please try again in a moment.",
         );
         setPending(false);
         return;

@@ -1,0 +1,22 @@
+import { pruneBefore } from "@ringback/db/queries/maintenance";
+import type { Database } from "@ringback/db/client";
+
+const DAY_MS = 24 * 60 * 60_000;
+/** Events older than this are gone: a client away longer reloads state instead of replaying. */
+export const EVENT_RETENTION_MS = 7 * DAY_MS;
+
+/** Hourly clean-up; several API processes running it at once only repeat a cheap delete. */
+export function startMaintenance(db: Database, intervalMs = 60 * 60_000) {
+  const run = async () => {
+    const now = Date.now();
+    try {
+      await pruneBefore(db, { events: new Date(now - EVENT_RETENTION_MS), signInFailures: new Date(now - DAY_MS) });
+    } catch (err) {
+      console.error("[api] maintenance failed:", err);
+    }
+  };
+  void run();
+  const timer = setInterval(() => void run(), intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
