@@ -211,3 +211,21 @@ test("every open tab rings, answering in one stops the others; closing the tab e
   const rows = await openHistory(ana.page);
   await expect(rows.filter({ hasText: ben.displayName }).first()).toContainText(/FaceTime Audio · Outgoing · \d+:\d{2}/);
 });
+
+test("a dropped connection shows 'Reconnecting…' and the call comes back with video", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const [ana, ben] = await Promise.all([newPerson(browser, "Ana"), newPerson(browser, "Ben")]);
+  people.push(ana, ben);
+  await addContacts(ana, ben);
+  await callFromContacts(ana, ben, "video");
+  await incomingFrom(ben.page, ana).getByRole("button", { name: "Accept with video" }).click();
+  await expectVideoPlaying(remoteVideo(ana.page, ben));
+
+  // Ana's network goes away: her page says so instead of freezing silently
+  await ana.context.setOffline(true);
+  await expect(ana.page.getByRole("status").filter({ hasText: "Reconnecting…" })).toBeVisible({ timeout: 20_000 });
+  await ana.context.setOffline(false);
+  await expect(ana.page.getByRole("status").filter({ hasText: "Reconnecting…" })).toBeHidden({ timeout: 30_000 });
+  await expectVideoPlaying(remoteVideo(ana.page, ben));
+  await expect(ana.page.getByRole("button", { name: "End call" })).toBeVisible();
+});
