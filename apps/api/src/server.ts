@@ -8,6 +8,7 @@ import type { Services } from "./trpc";
 export type ApiDeps = Services & { authSecret: string; onWebhook?: (req: IncomingMessage, res: ServerResponse) => Promise<void> };
 
 export const TRPC_PATH = "/api/trpc";
+export const MAX_TRPC_BODY_BYTES = 256 * 1024;
 
 /** The API's HTTP server: tRPC (queries, mutations, SSE subscriptions), webhooks and a health check. */
 export function createApiServer(deps: ApiDeps): Server {
@@ -15,6 +16,8 @@ export function createApiServer(deps: ApiDeps): Server {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
+    // no procedure takes more than a few kilobytes; media will have its own upload route
+    maxBodySize: MAX_TRPC_BODY_BYTES,
     createContext: async ({ req }) => ({
       ...services,
       user: await userFromCookie(req.headers.cookie, authSecret),

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApi, type TestApi } from "./testing/harness";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+/** Raw HTTP, the way a broken or hostile client would talk to the API. */
+async function raw(path: string, init: RequestInit & { cookie?: string } = {}) {
+  const res = await fetch(`${api.baseUrl}${path}`, {
+    ...init,
+    headers: { "content-type": "application/json", ...(init.cookie ? { cookie: init.cookie } : {}), ...init.headers },
+  });
+  const text = await res.text();
+  return { status: res.status, text };
+}
+
+describe("malformed requests get a precise 4xx, never a 500", () => {
+  it("answers broken JSON with 400", async () => {
+    const u = await api.signUp("Broken");
+    const res = await raw("/api/trpc/contacts.add", { method: "POST", body: "{not json", cookie: u.cookie });
+    expect(res.status).toBe(400);
+  });
+
+  it("answers an unknown procedure with 404 and an unknown path with 404", async () => {
+    expect((await raw("/api/trpc/contacts.explode", { method: "POST", body: "{}" })).status).toBe(404);
+    expect((await raw("/nothing-here")).status).toBe(404);
+  });
+
+  it("answers a query sent as a mutation (and the reverse) with 405", async () => {
+    const u = await api.signUp("Method");
+    expect((await raw("/api/trpc/contacts.list", { method: "POST", body: "{}", cookie: u.cookie })).status).toBe(405);
+    expect((await raw("/api/trpc/contacts.add?input=%7B%7D", { method: "GET", cookie: u.cookie })).status).toBe(405);
+  });
+
+  it("answers an oversized body with 413 without storing anything", async () => {
+    const u = await api.signUp("Huge");
+    const body = JSON.stringify({ json: { displayName: "x".repeat(1024 * 1024) } });
+    const res = await raw("/api/trpc/settings.update", { method: "POST", body, cookie: u.cookie });
+    expect(res.status).toBe(413);
+    expect((await api.as(u).settings.get.query()).displayName).toBe(u.displayName);
+  });
+
+  it("answers a missing input with 400 naming what is wrong", async () => {
+    const u = await api.signUp("Empty");
+    const res = await raw("/api/trpc/contacts.add", { method: "POST", body: "{}", cookie: u.cookie });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("expected object");
+  });
+});
