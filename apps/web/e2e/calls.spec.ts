@@ -167,6 +167,8 @@ test("group call: one answers, one declines, the two in the call see each other"
 
   await Promise.all([expectVideoPlaying(remoteVideo(ada.page, bob)), expectVideoPlaying(remoteVideo(bob.page, ada))]);
   await expect(ada.page.getByRole("list", { name: "Not joining" })).toContainText(`${cy.displayName}: Declined`);
+  // the title names who is in the call, not who declined
+  await expect(ada.page.getByRole("heading", { level: 1 })).toHaveText(bob.displayName);
   await snap(ada.page, testInfo, "group-1280");
   await snap(bob.page, testInfo, "group-390");
 
@@ -228,4 +230,27 @@ test("a dropped connection shows 'Reconnecting…' and the call comes back with 
   await expect(ana.page.getByRole("status").filter({ hasText: "Reconnecting…" })).toBeHidden({ timeout: 30_000 });
   await expectVideoPlaying(remoteVideo(ana.page, ben));
   await expect(ana.page.getByRole("button", { name: "End call" })).toBeVisible();
+});
+
+test("a call that comes in during a call says accepting ends the current one, and does", async ({ browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const [ana, ben, cy] = await Promise.all([newPerson(browser, "Ana"), newPerson(browser, "Ben"), newPerson(browser, "Cy")]);
+  people.push(ana, ben, cy);
+  await addContacts(ben, ana, cy);
+  await addContacts(ana, ben);
+  await addContacts(cy, ben);
+
+  await callFromContacts(ana, ben, "video");
+  await incomingFrom(ben.page, ana).getByRole("button", { name: "Accept with video" }).click();
+  await expectVideoPlaying(remoteVideo(ben.page, ana));
+
+  await callFromContacts(cy, ben, "video");
+  const second = incomingFrom(ben.page, cy);
+  await expect(second).toContainText("Accepting ends your current call");
+  await snap(ben.page, testInfo, "incoming-while-busy-1280");
+  await second.getByRole("button", { name: "End current call and accept with video" }).click();
+
+  // Ana's call is over for both of them; Ben now talks to Cy
+  await expect(ana.page).toHaveURL(/\/calls$/, { timeout: 15_000 });
+  await Promise.all([expectVideoPlaying(remoteVideo(ben.page, cy)), expectVideoPlaying(remoteVideo(cy.page, ben))]);
 });

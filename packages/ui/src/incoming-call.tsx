@@ -11,6 +11,8 @@ export type IncomingCallProps = {
   kind: "audio" | "video";
   /** Others rung in the same group call, e.g. "with Ana and Bo". */
   withOthers?: string;
+  /** This person is already in a call, which accepting will end. */
+  busy?: boolean;
   pending?: boolean;
   onAcceptVideo: () => void;
   onAcceptAudio: () => void;
@@ -18,7 +20,9 @@ export type IncomingCallProps = {
 };
 
 /** The full-screen ring: who is calling, how, and three big buttons. */
-export function IncomingCall({ callerId, callerName, kindLabel, kind, withOthers, pending, onAcceptVideo, onAcceptAudio, onDecline }: IncomingCallProps) {
+export function IncomingCall({ callerId, callerName, kindLabel, kind, withOthers, busy = false, pending, onAcceptVideo, onAcceptAudio, onDecline }: IncomingCallProps) {
+  // accepting while already in a call hangs that one up, as on a phone: say so before they tap
+  const acceptLabel = (what: string) => (busy ? `End current call and ${what.toLowerCase()}` : what);
   const titleId = useId();
   const descId = useId();
   return (
@@ -39,12 +43,13 @@ export function IncomingCall({ callerId, callerName, kindLabel, kind, withOthers
             {kindLabel}
             {withOthers ? ` · ${withOthers}` : ""}
           </p>
+          {busy ? <p className="mt-3 rounded-full bg-white/10 px-3 py-1 text-sm text-white/85">Accepting ends your current call</p> : null}
         </div>
       </div>
       <div className="flex w-full max-w-sm items-start justify-between gap-4">
         <ControlButton label="Decline" icon={PhoneOff} tone="danger" size="lg" onClick={onDecline} disabled={pending} />
         <ControlButton
-          label={kind === "video" ? "Accept audio only" : "Accept"}
+          label={acceptLabel(kind === "video" ? "Accept audio only" : "Accept")}
           caption={kind === "video" ? "Audio" : "Accept"}
           icon={Phone}
           tone="accept"
@@ -53,7 +58,7 @@ export function IncomingCall({ callerId, callerName, kindLabel, kind, withOthers
           disabled={pending}
         />
         {kind === "video" ? (
-          <ControlButton label="Accept with video" caption="Video" icon={Video} tone="accept" size="lg" onClick={onAcceptVideo} disabled={pending} />
+          <ControlButton label={acceptLabel("Accept with video")} caption="Video" icon={Video} tone="accept" size="lg" onClick={onAcceptVideo} disabled={pending} />
         ) : null}
       </div>
     </div>

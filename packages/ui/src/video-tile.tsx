@@ -8,6 +8,8 @@ export type ConnectionQualityLevel = "excellent" | "good" | "poor" | "lost" | "u
 export type VideoTileProps = {
   /** The person shown; also the tile's accessible name. */
   name: string;
+  /** Whose initials the avatar shows when that differs from `name` (the self view is "You"). */
+  avatarName?: string;
   /** Stable id used for the avatar colour. */
   avatarId: string;
   /** The <video> element (or nothing when the camera is off: the avatar shows instead). */
@@ -31,6 +33,7 @@ const QUALITY_BARS: Record<ConnectionQualityLevel, number> = { excellent: 3, goo
 /** A person in a call: their video, or their avatar when there is none, with name and muted state. */
 export function VideoTile({
   name,
+  avatarName,
   avatarId,
   video,
   muted = false,
@@ -62,7 +65,7 @@ export function VideoTile({
         <div className="absolute inset-0 flex flex-col items-center justify-center gap-3 bg-gradient-to-b from-neutral-700 to-neutral-900">
           <Avatar
             id={avatarId}
-            name={name}
+            name={avatarName ?? name}
             size={small ? "md" : "xl"}
             className={cn(variant === "stage" && "size-28 text-4xl sm:size-36 sm:text-5xl", speaking && "ring-4 ring-primary/70")}
           />

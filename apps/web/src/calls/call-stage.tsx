@@ -192,7 +192,8 @@ function CallHeader({
   }
   return (
     <div className="absolute inset-x-0 top-0 z-20 flex flex-col items-center bg-gradient-to-b from-black/60 to-transparent px-4 pt-[max(1rem,env(safe-area-inset-top))] pb-8 text-center sm:items-start sm:px-6">
-      <h1 className="max-w-full truncate text-lg font-semibold">{peopleNames(others)}</h1>
+      {/* who is here or still being rung; those who declined or missed are listed below instead */}
+      <h1 className="max-w-full truncate text-lg font-semibold">{peopleNames(others.filter((p) => !dropped.includes(p)))}</h1>
       <p className="text-sm text-white/75 tabular-nums">
         {kindLabel(call.kind)}
         {elapsed !== null ? ` · ${formatDuration(elapsed)}` : ""}

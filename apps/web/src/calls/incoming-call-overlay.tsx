@@ -2,12 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import { toast } from "sonner";
 import { IncomingCall } from "@ringback/ui/incoming-call";
 import { errorMessage } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
 import { useCallEvents } from "./call-events-provider";
+import { currentSession, subscribeSessions } from "./call-session";
 import { notifyRing } from "./notifications";
 import { playTone } from "./tones";
 import { kindLabel, newerCall, peopleNames, type CallKind, type CallView } from "./types";
@@ -63,6 +64,15 @@ function Ringing({ call }: { call: CallView }) {
     }),
   );
 
+  const inAnotherCall = useSyncExternalStore(
+    subscribeSessions,
+    () => {
+      const live = currentSession();
+      return Boolean(live && !live.isEnded && live.callId !== call.id);
+    },
+    () => false,
+  );
+
   const accept = (kind: CallKind) => {
     setPendingKind(kind);
     answer.mutate({ callId: call.id, kind });
@@ -75,6 +85,7 @@ function Ringing({ call }: { call: CallView }) {
       kind={call.kind}
       kindLabel={label}
       withOthers={others.length > 0 ? `with ${peopleNames(others)}` : undefined}
+      busy={inAnotherCall}
       pending={pendingKind !== null || decline.isPending}
       onAcceptVideo={() => accept("video")}
       onAcceptAudio={() => accept("audio")}

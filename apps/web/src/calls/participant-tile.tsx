@@ -38,6 +38,7 @@ export function ParticipantTile({
   return (
     <VideoTile
       name={isScreen ? `${name} (screen)` : name}
+      avatarName={participant.name || name}
       avatarId={participant.identity}
       variant={variant}
       muted={!isScreen && micMuted}
