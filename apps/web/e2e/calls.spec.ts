@@ -254,3 +254,19 @@ test("a call that comes in during a call says accepting ends the current one, an
   await expect(ana.page).toHaveURL(/\/calls$/, { timeout: 15_000 });
   await Promise.all([expectVideoPlaying(remoteVideo(ben.page, cy)), expectVideoPlaying(remoteVideo(cy.page, ben))]);
 });
+
+test("someone who takes no calls never rings, and the caller sees 'Unavailable' at once", async ({ browser }, testInfo) => {
+  const [ana, ben] = await Promise.all([newPerson(browser, "Ana"), newPerson(browser, "Ben")]);
+  people.push(ana, ben);
+  await addContacts(ana, ben);
+  await trpcMutation(ben.page, "settings.update", { acceptCalls: false });
+  const benRang = await watchForRings(ben.page);
+
+  await callFromContacts(ana, ben, "video");
+  await expect(ana.page.getByRole("status").filter({ hasText: /^Unavailable$/ })).toBeVisible({ timeout: 5_000 });
+  await snap(ana.page, testInfo, "unavailable-1280");
+  expect(await benRang()).toBe(false);
+  // Ben still learns that Ana tried, like a missed call while on Do Not Disturb
+  const rows = await openHistory(ben.page, "Missed");
+  await expect(rows.filter({ hasText: ana.displayName }).first()).toContainText("Missed");
+});
