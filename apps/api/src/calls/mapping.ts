@@ -74,6 +74,8 @@ export type CallView = {
   /** what this call means for the viewer, one word for the history row */
   outcome: "answered" | "declined" | "missed" | "cancelled" | "no-answer" | "unavailable" | "ringing" | "active";
   myRing: "ringing" | "answered" | "declined" | "timeout" | "cancelled" | "unavailable" | null;
+  /** when the viewer's own ring stops at the latest, so a page can stop ringing even if an event is lost */
+  myRingDeadline: Date | null;
   participants: Array<{ userId: string; displayName: string; handle: string; role: "caller" | "callee"; outcome: ParticipantOutcome; inCall: boolean }>;
 };
 
@@ -105,6 +107,7 @@ export function toCallView(call: Call, viewerId: string, names: Names): CallView
     missed,
     outcome: viewerOutcome(call, me, others, missed),
     myRing: me?.ring?.state ?? null,
+    myRingDeadline: me?.ring?.state === "ringing" ? me.ring.deadline : null,
     participants,
   };
 }
