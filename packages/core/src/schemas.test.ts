@@ -193,7 +193,7 @@ describe("historyInput", () => {
     expect(historyInput.parse({})).toEqual({ filter: "all", limit: 50 });
   });
   it("accepts every field", () => {
-    const input = { filter: "missed", withUserId: ID_B, limit: 100, cursor: "abc" };
+    const input = { filter: "missed", withUserId: ID_B, limit: 100, cursor: "2026-11-25T21:04:00.000Z" };
     expect(historyInput.parse(input)).toEqual(input);
     expect(messages(historyInput, { limit: 1 })).toEqual([]);
   });
@@ -204,6 +204,7 @@ describe("historyInput", () => {
     expect(messages(historyInput, { filter: "recent" })).toEqual(["Filter must be all or missed"]);
     expect(messages(historyInput, { withUserId: "x" })).toEqual(["Not a valid user id"]);
     expect(messages(historyInput, { cursor: 3 })).toEqual(["Not a valid cursor"]);
+    expect(messages(historyInput, { cursor: "yesterday" })).toEqual(["Not a valid cursor"]);
   });
 });
 
@@ -211,7 +212,7 @@ describe("eventsInput", () => {
   it.each([[undefined], [null], ["0"], ["123456789012345678"]])("accepts lastEventId %j", (lastEventId) => {
     expect(messages(eventsInput, { lastEventId })).toEqual([]);
   });
-  it.each([["abc"], ["-1"], ["1.5"], [""], [12]])("rejects lastEventId %j", (lastEventId) => {
+  it.each([["abc"], ["-1"], ["1.5"], [""], [12], ["99999999999999999999999"]])("rejects lastEventId %j", (lastEventId) => {
     expect(messages(eventsInput, { lastEventId })).toEqual(["Not a valid event id"]);
   });
 });

@@ -106,13 +106,15 @@ export const historyInput = z.object({
     .min(1, { error: "Limit must be a whole number from 1 to 100" })
     .max(100, { error: "Limit must be a whole number from 1 to 100" })
     .default(50),
-  cursor: z.string({ error: "Not a valid cursor" }).optional(),
+  // the createdAt of the last row seen, as calls.history returns it
+  cursor: z.iso.datetime({ offset: true, error: "Not a valid cursor" }).optional(),
 });
 
 export const eventsInput = z.object({
   lastEventId: z
     .string({ error: "Not a valid event id" })
-    .regex(/^\d+$/, { error: "Not a valid event id" })
+    // 18 digits always fit Postgres' bigint
+    .regex(/^\d{1,18}$/, { error: "Not a valid event id" })
     .nullish(),
 });
 

@@ -6,12 +6,19 @@ export type SessionUser = { id: string };
 
 function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
-  // next-auth splits large tokens into name.0, name.1, ... chunks
+  // next-auth splits large tokens into name.0, name.1, ... chunks; only those are decoded, so another
+  // app's malformed cookie on the same host (cookies ignore ports) cannot break our requests
   const jar = new Map<string, string>();
   for (const part of header.split(";")) {
     const i = part.indexOf("=");
     if (i < 0) continue;
-    jar.set(part.slice(0, i).trim(), decodeURIComponent(part.slice(i + 1).trim()));
+    const key = part.slice(0, i).trim();
+    if (key !== name && !key.startsWith(`${name}.`)) continue;
+    try {
+      jar.set(key, decodeURIComponent(part.slice(i + 1).trim()));
+    } catch {
+      // an undecodable session cookie is the same as none
+    }
   }
   const whole = jar.get(name);
   if (whole) return whole;

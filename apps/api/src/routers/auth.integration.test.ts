@@ -82,6 +82,13 @@ describe("sessions", () => {
     const forged = `next-auth.session-token=${u.cookie.split("=")[1]?.slice(0, -4)}AAAA`;
     expect(await failure(api.clientFor(forged).me.get.query())).toEqual({ status: 401, message: "Please sign in" });
   });
+
+  it("ignores other apps' malformed cookies on the same host", async () => {
+    const u = await api.signUp("Crumbs");
+    expect((await api.clientFor(`other=100%; ${u.cookie}; broken=%E0%A4%A`).me.get.query()).id).toBe(u.id);
+    expect(await failure(api.clientFor("other=100%").me.get.query())).toEqual({ status: 401, message: "Please sign in" });
+    expect(await failure(api.clientFor("next-auth.session-token=%E0%A4%A").me.get.query())).toEqual({ status: 401, message: "Please sign in" });
+  });
 });
 
 describe("auth.oauthSignIn (server to server)", () => {
