@@ -9,7 +9,7 @@ export type CalleeRing =
   | { state: "timeout"; at: Date; silent: boolean }
   | { state: "cancelled"; at: Date; silent: boolean }
   // the callee takes no calls at all: never rang, the caller is told so at once
-  | { state: "unavailable"; at: Date };
+  | { state: "unavailable"; at: Date; silent: boolean };
 export type Participant = {
   userId: string;
   role: "caller" | "callee";
@@ -82,7 +82,7 @@ export function createCall(input: {
     (c): Participant => ({
       userId: c.userId,
       role: "callee",
-      ring: c.unavailable ? { state: "unavailable", at: now } : { state: "ringing", deadline: c.deadline, silent: c.silent },
+      ring: c.unavailable ? { state: "unavailable", at: now, silent: c.silent } : { state: "ringing", deadline: c.deadline, silent: c.silent },
       joinedAt: null,
       leftAt: null,
     }),

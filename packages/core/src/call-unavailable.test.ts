@@ -11,13 +11,20 @@ describe("callees who take no calls", () => {
     expect(call.endedAt).toEqual(now);
     expect(nextDeadline(call)).toBeNull();
     const ring = call.participants.find((p) => p.userId === "b")?.ring;
-    expect(ring).toEqual({ state: "unavailable", at: now });
+    expect(ring).toEqual({ state: "unavailable", at: now, silent: false });
     expect(ring && callerOutcome(ring)).toBe("unavailable");
     expect(ring && canLeaveMessageAfter(ring)).toBe(true);
     // like Do Not Disturb: it did not ring, but they see that someone tried
     expect(isMissedFor(call, "b")).toBe(true);
     const answer = transition(call, { type: "answer", userId: "b", now });
     expect(answer).toEqual({ ok: false, error: { code: "call-over" } });
+  });
+
+  it("stay invisible to someone who also blocked the caller, while the caller still reads 'unavailable'", () => {
+    const call = createCall({ id: "c3", kind: "video", callerId: "a", callees: [{ userId: "b", silent: true, deadline, unavailable: true }], now });
+    const ring = call.participants.find((p) => p.userId === "b")?.ring;
+    expect(ring && callerOutcome(ring)).toBe("unavailable");
+    expect(isMissedFor(call, "b")).toBe(false);
   });
 
   it("leave the rest of a group ringing", () => {

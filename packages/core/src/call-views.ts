@@ -22,8 +22,9 @@ export function isMissedFor(call: Call, userId: string): boolean {
       // Silent rings were never shown, so they must not surface as a missed call either.
       return !ring.silent;
     // like a phone on Do Not Disturb: it did not ring, but the person should know someone tried
+    // (unless they blocked the caller: then it stays as invisible as any blocked ring)
     case "unavailable":
-      return true;
+      return !ring.silent;
     case "ringing":
     case "answered":
     case "declined":

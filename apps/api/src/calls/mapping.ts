@@ -32,9 +32,8 @@ function toCoreRing(p: ParticipantRow): CalleeRing | null {
     case "declined":
     case "timeout":
     case "cancelled":
-      return { state: p.ringState, at, silent };
     case "unavailable":
-      return { state: "unavailable", at };
+      return { state: p.ringState, at, silent };
     default: {
       const _exhaustive: never = p.ringState;
       return _exhaustive;

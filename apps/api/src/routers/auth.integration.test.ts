@@ -145,6 +145,16 @@ describe("sign-in throttling", () => {
     expect((await api.anonymous.auth.verifyCredentials.mutate({ email: other.email, password: "correct horse 1" })).user?.id).toBe(other.id);
   });
 
+  it("lets at most 10 of 25 parallel guesses through to a password check", async () => {
+    const u = await api.signUp("Burst");
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, i) => api.anonymous.auth.verifyCredentials.mutate({ email: u.email, password: `burst-${i}` })),
+    );
+    const checked = results.filter((r) => r.status === "fulfilled");
+    expect(checked.length).toBeLessThanOrEqual(10);
+    expect(results.length - checked.length).toBeGreaterThanOrEqual(15);
+  });
+
   it("limits unknown emails the same way, and a success clears the count", async () => {
     const ghost = `ghost.${Date.now()}@example.com`;
     for (let i = 0; i < 10; i++) await api.anonymous.auth.verifyCredentials.mutate({ email: ghost, password: "nope" });

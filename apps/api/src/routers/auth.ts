@@ -44,15 +44,14 @@ export const authRouter = router({
 
   verifyCredentials: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
     const now = new Date();
-    // counted per email, known or not, so the limit says nothing about who has an account
-    const failures = await recentSignInFailures(ctx.db, input.email, new Date(now.getTime() - SIGN_IN_WINDOW_MS));
-    if (failures >= MAX_SIGN_IN_FAILURES) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: TOO_MANY_ATTEMPTS });
+    // every attempt is counted before it is checked, so a burst of parallel guesses cannot all slip
+    // under the limit; per email, known or not, so the limit says nothing about who has an account
+    await recordSignInFailure(ctx.db, input.email, now);
+    const attempts = await recentSignInFailures(ctx.db, input.email, new Date(now.getTime() - SIGN_IN_WINDOW_MS));
+    if (attempts > MAX_SIGN_IN_FAILURES) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: TOO_MANY_ATTEMPTS });
     const found = await findUserByEmail(ctx.db, input.email);
     const ok = found?.passwordHash ? await verifyPassword(found.passwordHash, input.password) : await burnPasswordCheck(input.password);
-    if (!found || !ok) {
-      await recordSignInFailure(ctx.db, input.email, now);
-      return { user: null };
-    }
+    if (!found || !ok) return { user: null };
     await clearSignInFailures(ctx.db, input.email);
     return { user: { id: found.id, email: found.email, handle: found.handle, displayName: found.displayName } };
   }),

@@ -152,6 +152,17 @@ describe("calls: one to one", () => {
     bEvents.stop();
   });
 
+  it("keeps a blocked caller's attempt invisible when the blocker also takes no calls, and still says 'unavailable'", async () => {
+    const { a, b } = await pair();
+    await api.as(b).blocked.add.mutate({ userId: a.id });
+    await api.as(b).settings.update.mutate({ acceptCalls: false });
+    const call = await api.as(a).calls.start.mutate({ calleeIds: [b.id], kind: "video" });
+    expect(call).toMatchObject({ status: "missed", outcome: "unavailable" });
+    expect((await api.as(b).calls.history.query({})).items).toEqual([]);
+    expect(await api.as(b).calls.missedCount.query()).toEqual({ count: 0 });
+    expect(await failure(api.as(b).calls.get.query({ callId: call.id }))).toEqual({ status: 404, message: "No such call" });
+  });
+
   it("refuses calls to myself, to unknown people, bad ids and a second ring while ringing", async () => {
     const { a, b } = await pair();
     expect(await failure(api.as(a).calls.start.mutate({ calleeIds: [a.id], kind: "video" }))).toEqual({ status: 400, message: "You can't call yourself" });
@@ -196,6 +207,35 @@ describe("calls: one to one", () => {
     expect((await api.as(a).calls.get.query({ callId: call.id })).status).toBe("ringing");
     expect((await api.as(stranger).calls.history.query({ withUserId: a.id })).items).toEqual([]);
     expect(await failure(api.as(a).calls.get.query({ callId: "not-a-uuid" }))).toEqual({ status: 400, message: "Not a valid call id" });
+  });
+});
+
+describe("silencing unknown callers", () => {
+  it("counts a shared call only if both were in it, so a group call cannot smuggle a stranger in", async () => {
+    const x = await api.signUp("Stranger");
+    const y = await api.signUp("Friend");
+    const c = await api.signUp("Quiet");
+    await api.as(c).settings.update.mutate({ silenceUnknownCallers: true });
+    const cEvents = await api.listen(c);
+
+    // X rings Y and C together; only Y answers (C's ring was silent): C was never in a call with X
+    const group = await api.as(x).calls.start.mutate({ calleeIds: [y.id, c.id], kind: "audio" });
+    await api.as(y).calls.answer.mutate({ callId: group.id, kind: "audio" });
+    await api.as(x).calls.leave.mutate({ callId: group.id });
+
+    const direct = await api.as(x).calls.start.mutate({ calleeIds: [c.id], kind: "audio" });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(cEvents.events.filter((e) => e.type === "incoming-call")).toHaveLength(0);
+    expect(await api.as(c).calls.ringing.query()).toEqual([]);
+    await api.as(x).calls.cancel.mutate({ callId: direct.id });
+
+    // once C has really talked with X, X is known and rings
+    const talk = await api.as(c).calls.start.mutate({ calleeIds: [x.id], kind: "audio" });
+    await api.as(x).calls.answer.mutate({ callId: talk.id, kind: "audio" });
+    await api.as(x).calls.leave.mutate({ callId: talk.id });
+    await api.as(x).calls.start.mutate({ calleeIds: [c.id], kind: "audio" });
+    await cEvents.next("incoming-call");
+    cEvents.stop();
   });
 });
 

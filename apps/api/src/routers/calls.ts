@@ -45,7 +45,9 @@ export const callsRouter = router({
       callerId: me,
       callees: decisions.map(({ f, d }) => ({
         userId: f.id,
-        silent: d.ok && d.mode === "silent",
+        // "unavailable" is decided before "blocked" so the caller cannot tell them apart; a blocked
+        // caller's attempt must still stay invisible to the person who blocked them
+        silent: (d.ok && d.mode === "silent") || (!d.ok && f.rel.recipientBlockedCaller),
         // people who take no calls at all never ring; the caller is told at once
         unavailable: !d.ok && d.reason === "unavailable",
         deadline: new Date(now.getTime() + f.ringTimeoutSeconds * 1000),

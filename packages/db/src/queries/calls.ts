@@ -116,7 +116,10 @@ export async function ringFacts(db: Database, callerId: string, recipientIds: st
   const shared = await db.execute<SharedRow>(sql`
     select other.user_id,
       bool_or(c.caller_id = other.user_id) as recipient_called,
-      bool_or(c.answered_at is not null) as shared_call
+      -- a call both were actually in: answered, and each the caller or a callee who answered
+      bool_or(c.answered_at is not null
+        and (other.role = 'caller' or other.ring_state = 'answered')
+        and (me.role = 'caller' or me.ring_state = 'answered')) as shared_call
     from call_participants me
     join call_participants other on other.call_id = me.call_id and other.user_id <> me.user_id
     join calls c on c.id = me.call_id
