@@ -119,6 +119,8 @@ export function livekitConfig(opts: LivekitOptions): Record<string, unknown> {
     room: {
       departure_timeout: opts.departureTimeoutSeconds ?? 5,
       empty_timeout: opts.emptyTimeoutSeconds ?? 30,
+      // calls.start creates every room; a token that outlives its call must not bring the room back
+      auto_create: false,
     },
     ...(opts.webhookUrl ? { webhook: { api_key: opts.apiKey, urls: [opts.webhookUrl] } } : {}),
   };

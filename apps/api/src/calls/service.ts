@@ -37,10 +37,18 @@ export type ApplyResult = { call: Call; changed: boolean } | { error: Transition
  * Applies one lifecycle event under a row lock, saves the result and tells everyone in the call, all
  * in one transaction: a change is either stored and announced, or neither.
  */
-export async function applyCallEvent(services: Pick<Services, "db" | "livekit">, callId: string, event: CallEvent, opts: { skipLocked?: boolean } = {}): Promise<ApplyResult> {
+export async function applyCallEvent(
+  services: Pick<Services, "db" | "livekit">,
+  callId: string,
+  event: CallEvent,
+  opts: { skipLocked?: boolean; actor?: string } = {},
+): Promise<ApplyResult> {
   const result = await services.db.transaction(async (tx): Promise<ApplyResult> => {
     const row = await lockCall(tx, callId, opts);
     if (!row) return { missing: true };
+    // a callee whose ring is silent must not learn the call exists, whatever they send
+    const actor = opts.actor ? row.participants.find((p) => p.userId === opts.actor) : undefined;
+    if (actor?.role === "callee" && actor.ringSilent) return { missing: true };
     const before = toCoreCall(row);
     const next = transition(before, event);
     if (!next.ok) return { error: next.error };
@@ -61,8 +69,8 @@ export async function applyCallEvent(services: Pick<Services, "db" | "livekit">,
 }
 
 /** Like applyCallEvent, for a procedure: failures become precise tRPC errors. */
-export async function applyOrThrow(services: Pick<Services, "db" | "livekit">, callId: string, event: CallEvent): Promise<Call> {
-  const result = await applyCallEvent(services, callId, event);
+export async function applyOrThrow(services: Pick<Services, "db" | "livekit">, callId: string, event: CallEvent & { userId: string }): Promise<Call> {
+  const result = await applyCallEvent(services, callId, event, { actor: event.userId });
   if ("missing" in result) throw new TRPCError({ code: "NOT_FOUND", message: "No such call" });
   if ("error" in result) throw new TRPCError(ERROR_TEXT[result.error.code]);
   return result.call;

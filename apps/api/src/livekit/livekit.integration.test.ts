@@ -91,6 +91,7 @@ describe("join tokens", () => {
   });
 
   it("is accepted by the real server for joining but refused for the room admin API", async () => {
+    await createRoom(cfg, "call-validate", { emptyTimeoutSeconds: 60 });
     const token = await mintJoinToken(cfg, { identity: "user-3", roomName: "call-validate" });
 
     const validate = await fetch(httpUrl(`/rtc/validate?access_token=${encodeURIComponent(token)}`));
@@ -133,6 +134,15 @@ describe("rooms", () => {
 });
 
 describe("webhooks", () => {
+  it("refuses a valid token for a room that was deleted: a finished call cannot be reopened", async () => {
+    await createRoom(cfg, "call-finished", { emptyTimeoutSeconds: 60 });
+    const token = await mintJoinToken(cfg, { identity: "user-4", roomName: "call-finished" });
+    await deleteRoom(cfg, "call-finished");
+    const validate = await fetch(httpUrl(`/rtc/validate?access_token=${encodeURIComponent(token)}`));
+    expect(validate.status).toBeGreaterThanOrEqual(400);
+    expect(await listRooms(cfg, ["call-finished"])).toEqual([]);
+  });
+
   it("accepts what the real server signs, and rejects the same delivery tampered or unsigned", async () => {
     const name = `hook-${randomBytes(4).toString("hex")}`;
     await createRoom(cfg, name, { emptyTimeoutSeconds: 60 });
