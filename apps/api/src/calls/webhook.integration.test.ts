@@ -17,13 +17,13 @@ async function post(body: string, auth: string | null) {
   return { status: res.status, body: await res.text() };
 }
 
-function event(kind: string, roomName: string, identity?: string) {
+function event(kind: string, roomName: string, identity?: string, disconnectReason?: string) {
   return JSON.stringify({
     event: kind,
     id: `EV_${Math.random().toString(36).slice(2)}`,
     createdAt: String(Math.floor(Date.now() / 1000)),
     room: { name: roomName, sid: "RM_test" },
-    ...(identity ? { participant: { identity, sid: `PA_${identity.slice(0, 6)}` } } : {}),
+    ...(identity ? { participant: { identity, sid: `PA_${identity.slice(0, 6)}`, ...(disconnectReason ? { disconnectReason } : {}) } } : {}),
   });
 }
 
@@ -64,6 +64,23 @@ describe("LiveKit webhooks", () => {
     expect(ended.durationSeconds).not.toBeNull();
     // a repeated delivery is harmless
     expect((await post(finished, await sign(finished))).status).toBe(200);
+  });
+
+  it("keeps the call when a session leaves only because the same person joined again", async () => {
+    const a = await api.signUp("Tabs");
+    const b = await api.signUp("Reload");
+    const call = await api.as(a).calls.start.mutate({ calleeIds: [b.id], kind: "video" });
+    await api.as(b).calls.answer.mutate({ callId: call.id, kind: "video" });
+    const room = `call_${call.id}`;
+    const sign = (body: string) => signLikeLivekit(body, api.livekit.apiKey, api.livekit.apiSecret);
+    for (const reason of ["DUPLICATE_IDENTITY", "MIGRATION"]) {
+      const replaced = event("participant_left", room, b.id, reason);
+      expect((await post(replaced, await sign(replaced))).status).toBe(200);
+      expect((await api.as(a).calls.get.query({ callId: call.id })).status).toBe("active");
+    }
+    const gone = event("participant_left", room, b.id, "CLIENT_INITIATED");
+    expect((await post(gone, await sign(gone))).status).toBe(200);
+    expect((await api.as(a).calls.get.query({ callId: call.id })).status).toBe("ended");
   });
 
   it("answers 400 to a signed but malformed body and 405 to GET", async () => {

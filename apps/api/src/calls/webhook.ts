@@ -6,6 +6,11 @@ import { applyCallEvent } from "./service";
 
 const MAX_BODY_BYTES = 256 * 1024;
 
+// livekit.DisconnectReason values for sessions that end while the person stays in the room: the same
+// identity joined again (a second tab, a reload) or the session moved to another node
+const DUPLICATE_IDENTITY = 2;
+const MIGRATION = 8;
+
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -54,9 +59,13 @@ export function createWebhookHandler(services: Pick<Services, "db" | "livekit">)
           if (userId) await applyCallEvent(services, callId, { type: "join", userId, now });
           break;
         case "participant_left":
-        case "participant_connection_aborted":
-          if (userId) await applyCallEvent(services, callId, { type: "leave", userId, now });
+        case "participant_connection_aborted": {
+          const reason = event.participant?.disconnectReason;
+          if (userId && reason !== DUPLICATE_IDENTITY && reason !== MIGRATION) {
+            await applyCallEvent(services, callId, { type: "leave", userId, now });
+          }
           break;
+        }
         case "room_finished":
           await applyCallEvent(services, callId, { type: "room-finished", now });
           break;
