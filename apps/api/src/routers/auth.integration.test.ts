@@ -118,6 +118,12 @@ describe("auth.oauthSignIn (server to server)", () => {
     expect(first.handle).toMatch(/^[a-z0-9_]{3,20}$/);
   });
 
+  it("gives simultaneous first sign-ins of one account the same user", async () => {
+    const input = oauth();
+    const results = await Promise.all(Array.from({ length: 5 }, () => api.internal.auth.oauthSignIn.mutate(input)));
+    expect(new Set(results.map((u) => u.id)).size).toBe(1);
+  });
+
   it("links a verified email to the existing account, and refuses an unverified one", async () => {
     const existing = await api.signUp("Linked");
     const linked = await api.internal.auth.oauthSignIn.mutate(oauth({ email: existing.email }));

@@ -1,5 +1,6 @@
 import { and, eq, ilike, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import { isUniqueViolation } from "../errors";
 import { blocks, contacts, oauthAccounts, userSettings, users } from "../schema";
 
 export type PublicUser = { id: string; email: string; handle: string; displayName: string };
@@ -82,6 +83,22 @@ export async function upsertOAuthUser(
   db: Database,
   input: { provider: string; providerAccountId: string; email: string; emailVerified: boolean; displayName: string; handleBase: string },
 ): Promise<PublicUser> {
+  // a first sign-in racing another for the same account loses on a unique key; the second pass then
+  // finds what the winner wrote
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await upsertOAuthUserOnce(db, input);
+    } catch (err) {
+      const raced = isUniqueViolation(err, "oauth_accounts_provider_provider_account_id_pk") || isUniqueViolation(err, "users_email_key");
+      if (!raced || attempt >= 2) throw err;
+    }
+  }
+}
+
+async function upsertOAuthUserOnce(
+  db: Database,
+  input: { provider: string; providerAccountId: string; email: string; emailVerified: boolean; displayName: string; handleBase: string },
+): Promise<PublicUser> {
   return db.transaction(async (tx) => {
     const [linked] = await tx
       .select(publicColumns)
@@ -93,23 +110,31 @@ export async function upsertOAuthUser(
     const [existing] = await tx.select(publicColumns).from(users).where(eq(users.email, input.email)).limit(1);
     // an unverified email must never take over someone's account
     if (existing && !input.emailVerified) throw new OAuthEmailTakenError();
-    let user = existing;
-    if (!user) {
-      for (let attempt = 0; !user; attempt++) {
-        const suffix = attempt === 0 ? "" : `_${Math.floor(Math.random() * 10_000)}`;
-        const handle = `${input.handleBase.slice(0, 20 - suffix.length)}${suffix}`;
-        [user] = await tx
-          .insert(users)
-          .values({ email: input.email, handle, displayName: input.displayName, passwordHash: null })
-          .onConflictDoNothing()
-          .returning(publicColumns);
-        if (user) await tx.insert(userSettings).values({ userId: user.id });
-        if (attempt > 20) throw new Error("could not find a free handle");
-      }
-    }
+    const user = existing ?? (await insertWithFreeHandle(tx, input));
     await tx.insert(oauthAccounts).values({ provider: input.provider, providerAccountId: input.providerAccountId, userId: user.id });
     return user;
   });
+}
+
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/** A new password-less user whose handle is the base, or the base with a number when taken. */
+async function insertWithFreeHandle(tx: Tx, input: { email: string; displayName: string; handleBase: string }): Promise<PublicUser> {
+  for (let attempt = 0; attempt <= 20; attempt++) {
+    const suffix = attempt === 0 ? "" : `_${Math.floor(Math.random() * 10_000)}`;
+    const handle = `${input.handleBase.slice(0, 20 - suffix.length)}${suffix}`;
+    // only a taken handle is skipped here; a taken email is a race the caller retries
+    const [user] = await tx
+      .insert(users)
+      .values({ email: input.email, handle, displayName: input.displayName, passwordHash: null })
+      .onConflictDoNothing({ target: users.handle })
+      .returning(publicColumns);
+    if (user) {
+      await tx.insert(userSettings).values({ userId: user.id });
+      return user;
+    }
+  }
+  throw new Error("could not find a free handle");
 }
 
 export class OAuthEmailTakenError extends Error {
