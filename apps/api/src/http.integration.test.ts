@@ -43,6 +43,16 @@ describe("malformed requests get a precise 4xx, never a 500", () => {
     expect((await api.as(u).settings.get.query()).displayName).toBe(u.displayName);
   });
 
+  it("refuses a batch of more than 20 calls with a 4xx", async () => {
+    const u = await api.signUp("Batch");
+    const paths = Array.from({ length: 21 }, () => "contacts.list").join(",");
+    const res = await raw(`/api/trpc/${paths}?batch=1&input=%7B%7D`, { cookie: u.cookie });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    const ok = await raw(`/api/trpc/${Array.from({ length: 20 }, () => "contacts.list").join(",")}?batch=1&input=%7B%7D`, { cookie: u.cookie });
+    expect(ok.status).toBe(200);
+  });
+
   it("answers a missing input with 400 naming what is wrong", async () => {
     const u = await api.signUp("Empty");
     const res = await raw("/api/trpc/contacts.add", { method: "POST", body: "{}", cookie: u.cookie });

@@ -18,6 +18,8 @@ export function createApiServer(deps: ApiDeps): Server {
     basePath: `${TRPC_PATH}/`,
     // no procedure takes more than a few kilobytes; media will have its own upload route
     maxBodySize: MAX_TRPC_BODY_BYTES,
+    // a page batches a handful of queries; hundreds in one request is abuse
+    maxBatchSize: 20,
     createContext: async ({ req }) => ({
       ...services,
       user: await userFromCookie(req.headers.cookie, authSecret),

@@ -51,7 +51,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === "subscription",
           true: httpSubscriptionLink({ url: TRPC_PATH, transformer: superjson }),
-          false: httpBatchLink({ url: TRPC_PATH, transformer: superjson }),
+          // the API refuses batches of more than 20 calls
+          false: httpBatchLink({ url: TRPC_PATH, transformer: superjson, maxItems: 20 }),
         }),
       ],
     }),
