@@ -248,10 +248,17 @@ test("a call that comes in during a call says accepting ends the current one, an
   const second = incomingFrom(ben.page, cy);
   await expect(second).toContainText("Accepting ends your current call");
   await snap(ben.page, testInfo, "incoming-while-busy-1280");
+  const firstCallId = new URL(ben.page.url()).pathname.split("/").at(-1) ?? "";
+  expect(firstCallId).toMatch(/^[0-9a-f-]{36}$/);
+  const leftFirstCall = ben.page.waitForRequest((r) => r.url().includes("calls.leave") && (r.postData() ?? "").includes(firstCallId), {
+    timeout: 5_000,
+  });
   await second.getByRole("button", { name: "End current call and accept with video" }).click();
 
-  // Ana's call is over for both of them; Ben now talks to Cy
-  await expect(ana.page).toHaveURL(/\/calls$/, { timeout: 15_000 });
+  // Ana's call is over for both of them; Ben now talks to Cy. Ben's page leaves the old call itself,
+  // so Ana hears at once rather than when LiveKit's webhook notices Ben is gone.
+  await leftFirstCall;
+  await expect(ana.page).toHaveURL(/\/calls$/, { timeout: 5_000 });
   await Promise.all([expectVideoPlaying(remoteVideo(ben.page, cy)), expectVideoPlaying(remoteVideo(cy.page, ben))]);
 });
 

@@ -43,7 +43,7 @@ export function CallScreen({ callId, media }: { callId: string; media: CallMedia
 
   useEffect(() => {
     if (!canJoin) return;
-    startSession(callId, chosenMedia, () => client.calls.join.mutate({ callId }));
+    joinCall(client, callId, chosenMedia);
   }, [canJoin, callId, chosenMedia, client]);
 
   // Leaving the page hangs up; a quick unmount/mount (Strict Mode, same route) does not.
@@ -119,7 +119,7 @@ export function CallScreen({ callId, media }: { callId: string; media: CallMedia
           </Button>
           <Button
             onClick={() => {
-              void endSession(callId).then(() => startSession(callId, chosenMedia, () => client.calls.join.mutate({ callId })));
+              void endSession(callId).then(() => joinCall(client, callId, chosenMedia));
             }}
           >
             Rejoin
@@ -134,6 +134,11 @@ export function CallScreen({ callId, media }: { callId: string; media: CallMedia
       <CallStage call={call} myId={me.data.id} session={session} snapshot={snapshot} onHangUp={() => void hangUp()} hangingUp={hangingUp} />
     </RoomContext.Provider>
   );
+}
+
+/** This tab's session of the call; it can leave the call itself when another call replaces it. */
+function joinCall(client: ReturnType<typeof useTRPCClient>, callId: string, media: CallMedia): void {
+  startSession(callId, media, () => client.calls.join.mutate({ callId }), () => client.calls.leave.mutate({ callId }));
 }
 
 function FullScreenMessage({ title, detail, spinner, children }: { title: string; detail?: string; spinner?: boolean; children?: ReactNode }) {

@@ -29,6 +29,8 @@ export class CallSession {
   constructor(
     readonly callId: string,
     readonly media: CallMedia,
+    /** Tells the server this person left the call (calls.leave). */
+    private readonly leave: () => Promise<unknown>,
   ) {
     this.room = new Room({
       adaptiveStream: true,
@@ -119,6 +121,15 @@ export class CallSession {
     await this.room.disconnect();
   }
 
+  /** Leaves the call on the server as well as the room, for a session another call replaces. */
+  async hangUp(): Promise<void> {
+    if (this.ended) return;
+    // Already over or unreachable: LiveKit's webhook records the departure either way.
+    const left = this.leave().catch(() => {});
+    await this.end();
+    await left;
+  }
+
   get isEnded(): boolean {
     return this.ended;
   }
@@ -204,11 +215,14 @@ function describe(error: unknown, fallback: string): string {
 let current: CallSession | null = null;
 const registryListeners = new Set<() => void>();
 
-/** The live session for this call, creating (and connecting) it if there is none yet. */
-export function startSession(callId: string, media: CallMedia, grant: () => Promise<JoinGrant>): CallSession {
+/**
+ * The live session for this call, creating (and connecting) it if there is none yet. A live session
+ * of another call is hung up, on the server too: its page may already be gone and will not leave it.
+ */
+export function startSession(callId: string, media: CallMedia, grant: () => Promise<JoinGrant>, leave: () => Promise<unknown>): CallSession {
   if (current && current.callId === callId && !current.isEnded) return current;
-  if (current) void current.end();
-  const session = new CallSession(callId, media);
+  if (current) void current.hangUp();
+  const session = new CallSession(callId, media, leave);
   current = session;
   installTestHook();
   for (const l of registryListeners) l();

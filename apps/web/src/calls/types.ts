@@ -14,9 +14,19 @@ export function isFinal(call: Pick<CallView, "status">): boolean {
   return FINAL.has(call.status);
 }
 
-/** True while this person's own phone should ring for the call (a group call may already be active). */
-export function isRingingForMe(call: CallView): boolean {
-  return call.direction === "incoming" && call.myRing === "ringing" && !isFinal(call);
+/** When my own ring ends at the latest (ms), or null when it is not ringing. */
+export function myRingDeadline(call: CallView): number | null {
+  // Event payloads are plain JSON, so the Date of a query result arrives there as an ISO string.
+  return call.myRingDeadline === null ? null : new Date(call.myRingDeadline).getTime();
+}
+
+/**
+ * True while this person's own phone should ring for the call (a group call may already be active).
+ * The deadline stops the ring even when the event that ends it never arrives.
+ */
+export function isRingingForMe(call: CallView, now: number): boolean {
+  const deadline = myRingDeadline(call);
+  return call.direction === "incoming" && call.myRing === "ringing" && !isFinal(call) && deadline !== null && now < deadline;
 }
 
 /**
