@@ -104,7 +104,8 @@ export function livekitConfig(opts: LivekitOptions): Record<string, unknown> {
   return {
     port: opts.port,
     bind_addresses: ["127.0.0.1"],
-    log_level: "info",
+    // info logs every SDP and webhook; warnings and errors are what a person running this needs
+    log_level: "warn",
     rtc: {
       tcp_port: opts.tcpPort,
       udp_port: opts.udpPort,
