@@ -24,7 +24,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="min-h-dvh">
         <TRPCReactProvider>{children}</TRPCReactProvider>
-        <Toaster position="top-center" richColors closeButton />
+        {/* bottom, above the phone tab bar: a stack of toasts at the top would cover search boxes */}
+        <Toaster position="bottom-center" richColors closeButton visibleToasts={3} offset={24} mobileOffset={{ bottom: 96 }} />
       </body>
     </html>
   );
