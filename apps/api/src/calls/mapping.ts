@@ -41,13 +41,16 @@ function toCoreRing(p: ParticipantRow): CalleeRing | null {
   }
 }
 
-/** The columns a transition may change, ready for saveCall. */
+/** The stored form of a call: every column insertCall needs, of which saveCall writes the ones a transition may change. */
 export function toStored(call: Call) {
   return {
     call: { id: call.id, status: call.status, answeredAt: call.answeredAt, endedAt: call.endedAt, nextDeadline: nextDeadline(call) },
     participants: call.participants.map((p) => ({
       userId: p.userId,
+      role: p.role,
       ringState: p.ring?.state ?? null,
+      ringSilent: p.ring !== null && "silent" in p.ring && p.ring.silent,
+      ringDeadline: p.ring?.state === "ringing" ? p.ring.deadline : null,
       ringEndedAt: p.ring && p.ring.state !== "ringing" ? p.ring.at : null,
       joinedAt: p.joinedAt,
       leftAt: p.leftAt,

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { isCallOver, transition, type Call, type CallEvent, type TransitionError } from "@ringback/core/call-state";
 import { isUniqueViolation } from "@ringback/db/errors";
-import { getCall, insertCall, lockCall, saveCall, userNames, type Tx } from "@ringback/db/queries/calls";
+import { insertCall, lockCall, saveCall, userNames, type Tx } from "@ringback/db/queries/calls";
 import { publishEvents, type EventInput } from "@ringback/db/queries/events";
 import type { Database } from "@ringback/db/client";
 import { deleteRoom } from "../livekit/rooms";
@@ -31,7 +31,7 @@ const ERROR_TEXT: Record<TransitionError["code"], { code: "NOT_FOUND" | "CONFLIC
   "call-over": { code: "CONFLICT", message: "This call has ended" },
 };
 
-export type ApplyResult = { call: Call; changed: boolean } | { error: TransitionError } | { missing: true };
+export type ApplyResult = { call: Call; changed: boolean; roomName: string } | { error: TransitionError } | { missing: true };
 
 /**
  * Applies one lifecycle event under a row lock, saves the result and tells everyone in the call, all
@@ -58,12 +58,11 @@ export async function applyCallEvent(
       await saveCall(tx, stored.call, stored.participants);
       await publishEvents(tx, viewEvents(next.call, await namesFor(tx, next.call)));
     }
-    return { call: next.call, changed };
+    return { call: next.call, changed, roomName: row.roomName };
   });
   if ("call" in result && result.changed && isCallOver(result.call.status)) {
-    const row = await getCall(services.db, callId);
     // the room outlives nothing: whoever is still connected is disconnected now
-    if (row) void deleteRoom(services.livekit, row.roomName).catch(() => {});
+    void deleteRoom(services.livekit, result.roomName).catch(() => {});
   }
   return result;
 }
@@ -77,7 +76,15 @@ export async function applyOrThrow(services: Pick<Services, "db" | "livekit">, c
 }
 
 export async function viewFor(db: Database, call: Call, viewerId: string): Promise<CallView> {
-  return toCallView(call, viewerId, await namesFor(db, call));
+  const [view] = await viewsFor(db, [call], viewerId);
+  if (!view) throw new Error("a view for one call is always there");
+  return view;
+}
+
+/** Views of many calls with one lookup of everyone's names. */
+export async function viewsFor(db: Database, calls: Call[], viewerId: string): Promise<CallView[]> {
+  const names = await namesFor(db, ...calls);
+  return calls.map((c) => toCallView(c, viewerId, names));
 }
 
 /**
@@ -91,16 +98,8 @@ export async function storeNewCall(db: Database, call: Call, roomName: string, n
     await db.transaction(async (tx) => {
       await insertCall(
         tx,
-        { id: call.id, kind: call.kind, callerId: call.callerId, status: call.status, roomName, createdAt: call.createdAt, endedAt: call.endedAt, nextDeadline: stored.call.nextDeadline },
-        call.participants.map((p) => ({
-          userId: p.userId,
-          role: p.role,
-          ringState: p.ring?.state ?? null,
-          ringSilent: p.ring !== null && "silent" in p.ring && p.ring.silent,
-          ringDeadline: p.ring?.state === "ringing" ? p.ring.deadline : null,
-          ringEndedAt: p.ring && p.ring.state !== "ringing" ? p.ring.at : null,
-          createdAt: call.createdAt,
-        })),
+        { ...stored.call, kind: call.kind, callerId: call.callerId, roomName, createdAt: call.createdAt },
+        stored.participants.map((p) => ({ ...p, createdAt: call.createdAt })),
       );
       const ringing = new Set(call.participants.filter((p) => p.ring?.state === "ringing" && !p.ring.silent).map((p) => p.userId));
       await publishEvents(tx, viewEvents(call, names, INCOMING_CALL).filter((e) => ringing.has(e.userId)));

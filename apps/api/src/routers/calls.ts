@@ -9,16 +9,7 @@ import { publishEvents } from "@ringback/db/queries/events";
 import { createRoom, deleteRoom } from "../livekit/rooms";
 import { mintJoinToken } from "../livekit/tokens";
 import { toCallView, toCoreCall } from "../calls/mapping";
-import { applyOrThrow, namesFor, storeNewCall, viewFor } from "../calls/service";
-import type { Database } from "@ringback/db/client";
-import type { CallWithParticipants } from "@ringback/db/queries/calls";
-
-/** Views of many calls with one lookup of everyone's names. */
-async function viewsFor(db: Database, rows: CallWithParticipants[], viewerId: string) {
-  const calls = rows.map(toCoreCall);
-  const names = await namesFor(db, ...calls);
-  return calls.map((c) => toCallView(c, viewerId, names));
-}
+import { applyOrThrow, namesFor, storeNewCall, viewFor, viewsFor } from "../calls/service";
 import { protectedProcedure, router } from "../trpc";
 
 const JOIN_TOKEN_TTL_SECONDS = 300;
@@ -36,7 +27,7 @@ export const callsRouter = router({
     const now = new Date();
     const decisions = facts.map((f) => ({ f, d: decideRing({ callerId: me, recipientId: f.id, rel: f.rel, prefs: f }) }));
     const refused = decisions.find(({ d }) => !d.ok && d.reason === "you-blocked");
-    if (refused) throw new TRPCError({ code: "BAD_REQUEST", message: `${publicMessage("you-blocked")}` });
+    if (refused) throw new TRPCError({ code: "BAD_REQUEST", message: publicMessage("you-blocked") });
 
     const id = randomUUID();
     const call = createCall({
@@ -113,7 +104,8 @@ export const callsRouter = router({
 
   /** Calls ringing for me right now, for a page that opens mid-ring. */
   ringing: protectedProcedure.query(async ({ ctx }) => {
-    return viewsFor(ctx.db, await getCalls(ctx.db, await ringingFor(ctx.db, ctx.user.id)), ctx.user.id);
+    const rows = await getCalls(ctx.db, await ringingFor(ctx.db, ctx.user.id));
+    return viewsFor(ctx.db, rows.map(toCoreCall), ctx.user.id);
   }),
 
   history: protectedProcedure.input(historyInput).query(async ({ ctx, input }) => {
@@ -123,7 +115,7 @@ export const callsRouter = router({
       limit: input.limit,
       before: input.cursor ? new Date(input.cursor) : undefined,
     });
-    const items = await viewsFor(ctx.db, rows, ctx.user.id);
+    const items = await viewsFor(ctx.db, rows.map(toCoreCall), ctx.user.id);
     const last = items.at(-1);
     return { items, nextCursor: items.length === input.limit && last ? last.createdAt.toISOString() : null };
   }),
