@@ -8,11 +8,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
-import { EventSource } from "eventsource";
-import { encode } from "next-auth/jwt";
-import superjson from "superjson";
-import type { AppRouter } from "@ringback/api/router";
+import { nodeClient, sessionCookie } from "@ringback/api/testing/node-client";
 import { createDb } from "@ringback/db/client";
 import { startEmbeddedPostgres } from "@ringback/db/embedded";
 import { runMigrations } from "@ringback/db/migrate";
@@ -60,23 +56,7 @@ const rows = await db
 await db.insert(userSettings).values(rows.map((r) => ({ userId: r.id })));
 await close();
 
-const clientFor = async (userId: string) => {
-  const cookie = `next-auth.session-token=${await encode({ token: { sub: userId }, secret, maxAge: 3600 })}`;
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === "subscription",
-        true: httpSubscriptionLink({
-          url: `${base}/api/trpc`,
-          transformer: superjson,
-          EventSource,
-          eventSourceOptions: () => ({ fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, cookie } }) }),
-        }),
-        false: httpLink({ url: `${base}/api/trpc`, transformer: superjson, headers: () => ({ cookie }) }),
-      }),
-    ],
-  });
-};
+const clientFor = async (userId: string) => nodeClient(base, await sessionCookie(userId, secret));
 
 const ids = rows.map((r) => r.id);
 const waiting = new Map<string, (t: number) => void>();

@@ -1,8 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
-import { EventSource } from "eventsource";
-import { encode } from "next-auth/jwt";
-import superjson from "superjson";
+import { TRPCClientError } from "@trpc/client";
 import { inject } from "vitest";
 import { createDb } from "@ringback/db/client";
 import { createTestDatabase } from "@ringback/db/testing";
@@ -10,8 +7,8 @@ import { INTERNAL_HEADER, internalToken } from "../auth/internal";
 import { sweepOnce } from "../calls/sweeper";
 import { createWebhookHandler } from "../calls/webhook";
 import { EventBus } from "../events/bus";
-import type { AppRouter } from "../router";
-import { createApiServer, TRPC_PATH } from "../server";
+import { createApiServer } from "../server";
+import { nodeClient, sessionCookie } from "./node-client";
 
 export const TEST_AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
 
@@ -32,37 +29,13 @@ export async function startTestApi(opts: { databaseUrl?: string } = {}) {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const clientFor = (cookie: string | null, extraHeaders: Record<string, string> = {}) =>
-    createTRPCClient<AppRouter>({
-      links: [
-        splitLink({
-          condition: (op) => op.type === "subscription",
-          true: httpSubscriptionLink({
-            url: `${baseUrl}${TRPC_PATH}`,
-            transformer: superjson,
-            EventSource,
-            eventSourceOptions: () => ({
-              fetch: (input, init) =>
-                fetch(input, { ...init, headers: { ...init?.headers, ...(cookie ? { cookie } : {}) } }),
-            }),
-          }),
-          false: httpLink({
-            url: `${baseUrl}${TRPC_PATH}`,
-            transformer: superjson,
-            headers: () => ({ ...extraHeaders, ...(cookie ? { cookie } : {}) }),
-          }),
-        }),
-      ],
-    });
+  const clientFor = (cookie: string | null, extraHeaders: Record<string, string> = {}) => nodeClient(baseUrl, cookie, extraHeaders);
 
   const anonymous = clientFor(null);
   /** what the web server uses for server-to-server calls */
   const internal = clientFor(null, { [INTERNAL_HEADER]: internalToken(TEST_AUTH_SECRET) });
 
-  async function cookieFor(userId: string, maxAge = 3600) {
-    const token = await encode({ token: { sub: userId }, secret: TEST_AUTH_SECRET, maxAge });
-    return `next-auth.session-token=${token}`;
-  }
+  const cookieFor = (userId: string, maxAge = 3600) => sessionCookie(userId, TEST_AUTH_SECRET, maxAge);
 
   /** Signs a new person up through the real procedure and returns a session cookie for them. */
   async function signUp(name = "Test"): Promise<TestUser> {
