@@ -25,7 +25,7 @@ describe("pruneBefore", () => {
     expect(await recentSignInFailures(api.db, u.email, new Date(0))).toBe(1);
     // the newer event is still there for a reconnecting client
     const rows = await api.db.query.events.findMany({ where: (e, { eq }) => eq(e.userId, u.id) });
-    expect(rows.map((r) => r.id.toString())).toEqual([fresh?.id]);
+    expect(rows.map((r) => r.seq.toString())).toEqual([fresh?.id]);
     expect(old?.id).not.toBe(fresh?.id);
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -61,6 +62,8 @@ export const userSettings = pgTable(
     liveVoicemail: boolean("live_voicemail").notNull().default(true),
     allowLivePhotos: boolean("allow_live_photos").notNull().default(true),
     allowRecording: boolean("allow_recording").notNull().default(false),
+    // exact-email search finds this person only while it is on
+    discoverableByEmail: boolean("discoverable_by_email").notNull().default(true),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [check("ring_timeout_range", sql`${t.ringTimeoutSeconds} between 30 and 60`)],
@@ -208,7 +211,11 @@ export const messages = pgTable(
   ],
 );
 
-/** Realtime events: stored so any API process can deliver them and clients can resume from an id. */
+/**
+ * Realtime events: stored so any API process can deliver them and clients can resume from an id.
+ * Clients see only `seq`, a per-person sequence, so the ids a person sees say nothing about anyone
+ * else's events (a global counter would reveal how many events other people got in between).
+ */
 export const events = pgTable(
   "events",
   {
@@ -216,11 +223,53 @@ export const events = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    seq: bigint("seq", { mode: "bigint" }).notNull(),
     type: text("type").notNull(),
     payload: jsonb("payload").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("events_user_id_idx").on(t.userId, t.id)],
+  (t) => [index("events_user_id_idx").on(t.userId, t.id), uniqueIndex("events_user_seq_key").on(t.userId, t.seq)],
+);
+
+/** The last event sequence number handed out per person; its row lock orders a person's events. */
+export const eventCounters = pgTable("event_counters", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  lastSeq: bigint("last_seq", { mode: "bigint" }).notNull().default(sql`0`),
+});
+
+/**
+ * Server-side sessions: the session cookie names one of these rows, and the API refuses a cookie
+ * whose row is gone (signed out, password changed, account deleted) or expired.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * Hits against a rate limit (sign-in guesses per address or account, searches per user), one row a
+ * hit, counted over a sliding window and pruned hourly. `bucket` names the limit, `key` who it counts.
+ */
+export const throttleHits = pgTable(
+  "throttle_hits",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    bucket: text("bucket").notNull(),
+    key: text("key").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("throttle_hits_bucket_key_at_idx").on(t.bucket, t.key, t.at), index("throttle_hits_at_idx").on(t.at)],
 );
 
 /** Failed password sign-ins, counted per email to slow down guessing (shared by every API process). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishEvents } from "@ringback/db/queries/events";
-import { events } from "@ringback/db/schema";
+import { eventCounters, events } from "@ringback/db/schema";
 import { startTestApi, type TestApi, type TestUser } from "../testing/harness";
 
 let api: TestApi;
@@ -129,7 +129,8 @@ describe("events.subscribe under concurrency and outages", () => {
     const other = await api.signUp("Onlooker");
     const bystander = collect(other, 1);
     await bystander.ready;
-    await api.db.insert(events).values({ userId: a.id, type: "ping", payload: { n: "silent" } });
+    await api.db.insert(eventCounters).values({ userId: a.id, lastSeq: 1n });
+    await api.db.insert(events).values({ userId: a.id, seq: 1n, type: "ping", payload: { n: "silent" } });
     api.bus.resyncAll();
     expect((await sub.done).map((e) => e.payload.n)).toEqual(["silent"]);
     // other streams survive a resync and keep delivering
