@@ -33,7 +33,7 @@ test("video call: both sides see and hear each other, mute shows, hang-up lands 
 
   const ring = incomingFrom(ben.page, ana);
   await expect(ring).toBeVisible();
-  await expect(ring).toContainText("FaceTime Video");
+  await expect(ring).toContainText("Video call");
   await snap(ana.page, testInfo, "caller-ringing-1280");
   await snap(ben.page, testInfo, "incoming-390");
   await ring.getByRole("button", { name: "Accept with video" }).click();
@@ -65,7 +65,7 @@ test("video call: both sides see and hear each other, mute shows, hang-up lands 
   ] as const) {
     const rows = await openHistory(viewer.page);
     const row = rows.filter({ hasText: other.displayName }).first();
-    await expect(row).toContainText(new RegExp(`FaceTime Video · ${direction} · \\d+:\\d{2}`));
+    await expect(row).toContainText(new RegExp(`Video call · ${direction} · \\d+:\\d{2}`));
     await snap(viewer.page, testInfo, `history-${viewer === ana ? "1280" : "390"}`);
   }
 });
@@ -129,7 +129,7 @@ test("declined, cancelled, unanswered and blocked calls each end the right way",
 
   // Histories: the caller's "No answer", the callee's missed call (red, on the Missed tab too).
   const callerRows = await openHistory(caller3.page);
-  await expect(callerRows.filter({ hasText: callee3.displayName }).first()).toContainText("FaceTime Audio · No answer");
+  await expect(callerRows.filter({ hasText: callee3.displayName }).first()).toContainText("Audio call · No answer");
   const calleeMissed = await openHistory(callee3.page, "Missed");
   const missedRow = calleeMissed.filter({ hasText: caller3.displayName }).first();
   await expect(missedRow).toContainText("Missed");
@@ -194,7 +194,7 @@ test("every open tab rings, answering in one stops the others; closing the tab e
   const ringThere = incomingFrom(benSecondTab, ana);
   await expect(ringHere).toBeVisible();
   await expect(ringThere).toBeVisible();
-  await expect(ringThere).toContainText("FaceTime Audio");
+  await expect(ringThere).toContainText("Audio call");
 
   await ringThere.getByRole("button", { name: "Accept", exact: true }).click();
   await expect(benSecondTab).toHaveURL(/\/call\//);
@@ -211,7 +211,7 @@ test("every open tab rings, answering in one stops the others; closing the tab e
   await benSecondTab.close();
   await expect(ana.page).toHaveURL(/\/calls$/, { timeout: 20_000 });
   const rows = await openHistory(ana.page);
-  await expect(rows.filter({ hasText: ben.displayName }).first()).toContainText(/FaceTime Audio · Outgoing · \d+:\d{2}/);
+  await expect(rows.filter({ hasText: ben.displayName }).first()).toContainText(/Audio call · Outgoing · \d+:\d{2}/);
 });
 
 test("a dropped connection shows 'Reconnecting…' and the call comes back with video", async ({ browser }) => {

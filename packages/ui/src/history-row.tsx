@@ -8,7 +8,7 @@ export type HistoryRowProps = {
   missed: boolean;
   /** Names (usually links to the person's calls). */
   people: ReactNode;
-  /** e.g. "FaceTime Video · Declined · 2:31". */
+  /** e.g. "Video call · Declined · 2:31". */
   detail: string;
   /** Already formatted time, and its machine-readable form for <time>. */
   time: string;

@@ -6,7 +6,7 @@ import { ControlButton } from "./call-controls";
 export type IncomingCallProps = {
   callerId: string;
   callerName: string;
-  /** "FaceTime Video" / "FaceTime Audio". */
+  /** "Video call" / "Audio call". */
   kindLabel: string;
   kind: "audio" | "video";
   /** Others rung in the same group call, e.g. "with Ana and Bo". */

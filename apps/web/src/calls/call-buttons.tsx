@@ -13,7 +13,7 @@ export function CallButtons({ userId, displayName }: { userId: string; displayNa
         variant="ghost"
         size="icon-sm"
         aria-label={`Audio call ${displayName}`}
-        title="FaceTime Audio"
+        title="Audio call"
         className="text-primary"
         disabled={isPending}
         onClick={() => start([userId], "audio")}
@@ -24,7 +24,7 @@ export function CallButtons({ userId, displayName }: { userId: string; displayNa
         variant="ghost"
         size="icon-sm"
         aria-label={`Video call ${displayName}`}
-        title="FaceTime Video"
+        title="Video call"
         className="text-primary"
         disabled={isPending}
         onClick={() => start([userId], "video")}

@@ -60,7 +60,7 @@ export function CallStage({
 
   let stage: ReactNode;
   if (remote.length === 0) {
-    // Nobody else has joined yet: my own camera fills the screen (like FaceTime while ringing).
+    // Nobody else has joined yet: my own camera fills the screen (as phones do while ringing).
     stage =
       localCamera && call.kind === "video" && snapshot.cameraEnabled ? (
         <ParticipantTile trackRef={localCamera} variant="stage" />

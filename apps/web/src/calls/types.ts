@@ -40,8 +40,9 @@ export function newerCall(current: CallView | undefined, incoming: CallView): Ca
   return incoming;
 }
 
+/** How a call is named in the UI: "Video call" / "Audio call". */
 export function kindLabel(kind: CallKind): string {
-  return kind === "video" ? "FaceTime Video" : "FaceTime Audio";
+  return kind === "video" ? "Video call" : "Audio call";
 }
 
 /** The people in a call other than me, in the order the call lists them. */
