@@ -60,3 +60,49 @@ export function decideLeaveMessage(input: {
   if (!isKnown(rel)) return { ok: false, reason: "not-known" };
   return { ok: true };
 }
+
+/** A callee as the ring planner sees them: who they are to the caller, and their call settings. */
+export type PlanCallee = {
+  id: string;
+  rel: Relationship;
+  prefs: RecipientPrefs & { ringTimeoutSeconds: number };
+};
+
+/** How one callee's part of a new call goes; the fields `silent`, `unavailable` and `deadline` are what `createCall` takes. */
+export type PlannedRing = {
+  userId: string;
+  /** ring: it rings; silent: it looks like a ring to the caller and never reaches the callee; unavailable: over at once */
+  mode: "ring" | "silent" | "unavailable";
+  /** The callee never learns of the attempt: no ring, no event, no history row, no missed badge. */
+  silent: boolean;
+  /** Same as `mode === "unavailable"`, in createCall's terms. */
+  unavailable: boolean;
+  /** When the ring times out; set for every mode so that nothing about it depends on a block. */
+  deadline: Date;
+};
+
+export type RingPlan = { ok: true; callees: PlannedRing[] } | { ok: false; reason: "self" | "you-blocked" };
+
+/**
+ * Plans a whole call: refuses it (and why) or says, per callee, whether it rings, rings silently or
+ * is unavailable, whether the callee may ever see it, and when it times out. The single place that
+ * decides this; the API only stores and announces the result.
+ */
+export function planRing(input: { callerId: string; callees: PlanCallee[]; now: Date }): RingPlan {
+  const { callerId, callees, now } = input;
+  const decided = callees.map((c) => ({ c, d: decideRing({ callerId, recipientId: c.id, rel: c.rel, prefs: c.prefs }) }));
+  // A refusal of any one callee refuses the call; "self" first, as the caller's own mistake.
+  for (const reason of ["self", "you-blocked"] as const) {
+    if (decided.some(({ d }) => !d.ok && d.reason === reason)) return { ok: false, reason };
+  }
+  return {
+    ok: true,
+    callees: decided.map(({ c, d }): PlannedRing => {
+      const deadline = new Date(now.getTime() + c.prefs.ringTimeoutSeconds * 1000);
+      if (d.ok) return { userId: c.id, mode: d.mode, silent: d.mode === "silent", unavailable: false, deadline };
+      // Only "unavailable" is left. It is decided before "blocked" so the caller cannot tell the two
+      // apart, but the attempt of a caller they blocked must still stay invisible to the callee.
+      return { userId: c.id, mode: "unavailable", silent: c.rel.recipientBlockedCaller, unavailable: true, deadline };
+    }),
+  };
+}

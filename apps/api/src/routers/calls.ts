@@ -1,14 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { createCall } from "@ringback/core/call-state";
+import { toCallView } from "@ringback/core/call-views";
 import { publicMessage } from "@ringback/core/errors";
-import { decideRing } from "@ringback/core/reachability";
+import { missedSeenEvent } from "@ringback/core/events";
+import { planRing } from "@ringback/core/reachability";
 import { answerInput, callRefInput, historyInput, startCallInput } from "@ringback/core/schemas";
 import { getCall, getCalls, historyFor, markMissedSeen, ringFacts, ringingCallOf, ringingFor, unseenMissedCount } from "@ringback/db/queries/calls";
 import { publishEvents } from "@ringback/db/queries/events";
 import { createRoom, deleteRoom } from "../livekit/rooms";
 import { mintJoinToken } from "../livekit/tokens";
-import { toCallView, toCoreCall } from "../calls/mapping";
+import { toCoreCall } from "../calls/mapping";
 import { applyOrThrow, namesFor, storeNewCall, viewFor, viewsFor } from "../calls/service";
 import { protectedProcedure, router } from "../trpc";
 
@@ -25,26 +27,11 @@ export const callsRouter = router({
     if (await ringingCallOf(ctx.db, me)) throw new TRPCError({ code: "CONFLICT", message: ALREADY_CALLING });
 
     const now = new Date();
-    const decisions = facts.map((f) => ({ f, d: decideRing({ callerId: me, recipientId: f.id, rel: f.rel, prefs: f }) }));
-    const refused = decisions.find(({ d }) => !d.ok && d.reason === "you-blocked");
-    if (refused) throw new TRPCError({ code: "BAD_REQUEST", message: publicMessage("you-blocked") });
+    const plan = planRing({ callerId: me, callees: facts.map((f) => ({ id: f.id, rel: f.rel, prefs: f })), now });
+    if (!plan.ok) throw new TRPCError({ code: "BAD_REQUEST", message: publicMessage(plan.reason) });
 
     const id = randomUUID();
-    const call = createCall({
-      id,
-      kind: input.kind,
-      callerId: me,
-      callees: decisions.map(({ f, d }) => ({
-        userId: f.id,
-        // "unavailable" is decided before "blocked" so the caller cannot tell them apart; a blocked
-        // caller's attempt must still stay invisible to the person who blocked them
-        silent: (d.ok && d.mode === "silent") || (!d.ok && f.rel.recipientBlockedCaller),
-        // people who take no calls at all never ring; the caller is told at once
-        unavailable: !d.ok && d.reason === "unavailable",
-        deadline: new Date(now.getTime() + f.ringTimeoutSeconds * 1000),
-      })),
-      now,
-    });
+    const call = createCall({ id, kind: input.kind, callerId: me, callees: plan.callees, now });
     const roomName = `call_${id}`;
     await createRoom(ctx.livekit, roomName, { emptyTimeoutSeconds: 120, maxParticipants: input.calleeIds.length + 1 });
 
@@ -124,7 +111,7 @@ export const callsRouter = router({
 
   markSeen: protectedProcedure.mutation(async ({ ctx }) => {
     await markMissedSeen(ctx.db, ctx.user.id, new Date());
-    await publishEvents(ctx.db, [{ userId: ctx.user.id, type: "missed-seen", payload: {} }]);
+    await publishEvents(ctx.db, [{ userId: ctx.user.id, event: missedSeenEvent() }]);
     return { ok: true as const };
   }),
 });
