@@ -12,6 +12,8 @@ import {
   handleSchema,
   historyInput,
   passwordSchema,
+  providerAccountIdSchema,
+  providerNameSchema,
   searchInput,
   signInInput,
   signUpInput,
@@ -214,5 +216,122 @@ describe("eventsInput", () => {
   });
   it.each([["abc"], ["-1"], ["1.5"], [""], [12], ["99999999999999999999999"]])("rejects lastEventId %j", (lastEventId) => {
     expect(messages(eventsInput, { lastEventId })).toEqual(["Not a valid event id"]);
+  });
+});
+
+describe("text rules for names and searches", () => {
+  const name = (v: unknown) => messages(displayNameSchema, v);
+  const search = (v: unknown) => messages(searchInput, { query: v });
+
+  it("normalises a name: one line, whitespace runs collapsed, trimmed, NFC", () => {
+    expect(displayNameSchema.parse("  Ann \t\n  Lee\u00a0\u00a0Jr ")).toBe("Ann Lee Jr");
+    // e + combining acute becomes the single precomposed é
+    expect(displayNameSchema.parse("Rene\u0301e")).toBe("Ren\u00e9e");
+    expect(searchInput.parse({ query: " ann\r\n\u2028lee " })).toEqual({ query: "ann lee" });
+  });
+
+  it("counts the length after normalising", () => {
+    expect(name(`${"x".repeat(30)}${" ".repeat(40)}${"y".repeat(29)}`)).toEqual([]);
+    expect(name("e\u0301".repeat(60))).toEqual([]);
+  });
+
+  it("keeps what real names need: accents, scripts, emoji with joiners, Persian's non-joiner", () => {
+    for (const ok of ["Zoë", "李小龍", "محمد", "👩‍👩‍👧 family", "می\u200cخواهم", "O'Brien-Smith"]) {
+      expect(name(ok)).toEqual([]);
+    }
+  });
+
+  it.each([
+    ["NUL", "Ann\u0000Lee"],
+    ["escape", "Ann\u001b[31mLee"],
+    ["DEL", "Ann\u007f"],
+    ["C1 next line", "Ann\u0085Lee"],
+    ["C1 control", "Ann\u009bLee"],
+  ])("rejects a %s control character with a clear message", (_what, v) => {
+    expect(name(v)).toEqual(["Display name can't contain control characters"]);
+    expect(search(v)).toEqual(["Search can't contain control characters"]);
+  });
+
+  it.each([["\ud800"], ["Ann\udfff"], ["\ud83dLee"]])("rejects the lone surrogate in %j", (v) => {
+    expect(name(v)).toEqual(["Display name contains an invalid character"]);
+    expect(search(v)).toEqual(["Search contains an invalid character"]);
+  });
+
+  it.each([
+    ["right-to-left override", "Ann\u202eeiL"],
+    ["left-to-right embedding", "\u202aAnn"],
+    ["pop directional formatting", "Ann\u202c"],
+    ["first-strong isolate", "Ann\u2068x\u2069"],
+    ["right-to-left isolate", "\u2067Ann"],
+  ])("rejects a bidi %s", (_what, v) => {
+    expect(name(v)).toEqual(["Display name can't contain text-direction controls"]);
+    expect(search(v)).toEqual(["Search can't contain text-direction controls"]);
+  });
+
+  it.each([
+    ["zero-width space", "\u200b"],
+    ["zero-width joiners", "\u200d\u200c\u200d"],
+    ["word joiner and BOM", "\u2060\u2060"],
+    ["Hangul filler", "\u3164"],
+    ["braille blank", "\u2800\u2800"],
+    ["a lone combining mark", "\u0301"],
+    ["variation selector", "\ufe0f"],
+    ["soft hyphen", "\u00ad"],
+  ])("rejects a name of only %s", (_what, v) => {
+    expect(name(v)).toEqual(["Display name must include a visible character"]);
+  });
+
+  it("still says how long a name may be for empty and too-long input", () => {
+    expect(name("\t\n ")).toEqual(["Display name must be 1 to 60 characters"]);
+    expect(name("x".repeat(61))).toEqual(["Display name must be 1 to 60 characters"]);
+  });
+
+  it("applies to every place a name or search is typed", () => {
+    const valid = { email: "a@b.io", password: "secret123", handle: "ann" };
+    expect(messages(signUpInput, { ...valid, displayName: "A\u0000" })).toEqual(["Display name can't contain control characters"]);
+    expect(signUpInput.parse({ ...valid, displayName: " Ann\n Lee " }).displayName).toBe("Ann Lee");
+  });
+});
+
+describe("passwordSchema characters", () => {
+  it.each([["secret123\u0000"], ["secret123\ud800"], ["secret\n123"]])("rejects %j", (v) => {
+    expect(messages(passwordSchema, v)).toEqual(["Password can't contain control or invalid characters"]);
+  });
+  it("keeps spaces and any script", () => {
+    expect(messages(passwordSchema, "pass word 1 😀 ü")).toEqual([]);
+  });
+});
+
+describe("provider names and ids (OAuth sign-in)", () => {
+  it("cleans a provider's name instead of refusing the sign-in", () => {
+    expect(providerNameSchema.parse("  Octo\u0000 \u202eCat\n ")).toBe("Octo Cat");
+    expect(providerNameSchema.parse("\u200b\u200b")).toBeNull();
+    expect(providerNameSchema.parse(null)).toBeNull();
+    expect(providerNameSchema.parse(undefined)).toBeNull();
+  });
+  it("cuts a long name to 60 characters without splitting an emoji", () => {
+    const cut = providerNameSchema.parse(`${"x".repeat(59)}😀tail`);
+    expect(cut).toBe("x".repeat(59));
+    expect(providerNameSchema.parse("y".repeat(500))).toBe("y".repeat(60));
+  });
+  it("accepts printable account ids only", () => {
+    expect(messages(providerAccountIdSchema, "12345")).toEqual([]);
+    for (const bad of ["", "a\u0000", "a b", "x".repeat(201), 5]) {
+      expect(messages(providerAccountIdSchema, bad)).toEqual(["Not a valid provider account id"]);
+    }
+  });
+});
+
+describe("historyInput cursor range", () => {
+  it.each([
+    ["year 0", "0000-06-01T00:00:00Z"],
+    ["year 10000 through an offset", "9999-12-31T23:59:59-01:00"],
+    ["a six-digit year", "+010000-01-01T00:00:00Z"],
+    ["a negative year", "-000001-01-01T00:00:00Z"],
+  ])("refuses %s with 'Not a valid cursor'", (_what, cursor) => {
+    expect(messages(historyInput, { cursor })).toEqual(["Not a valid cursor"]);
+  });
+  it.each([["0001-01-01T00:00:00Z"], ["9999-12-31T23:59:59.999Z"], ["9999-12-31T23:59:59+01:00"]])("accepts the edge %s", (cursor) => {
+    expect(messages(historyInput, { cursor })).toEqual([]);
   });
 });

@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { cleanExternalName, instantSchema, singleLineText } from "./text";
 
 // Messages are shown to people as-is (the API flattens zod issues into the error text), so each
 // schema reports one readable sentence rather than zod's defaults.
 const EMAIL_MESSAGE = "Enter a valid email address";
 const PASSWORD_MESSAGE = "Password must be at least 8 characters and include a letter and a number";
 const PASSWORD_TOO_LONG_MESSAGE = "Password must be at most 128 characters";
+const PASSWORD_CHARACTERS_MESSAGE = "Password can't contain control or invalid characters";
 const HANDLE_MESSAGE = "Handle must be 3 to 20 characters: letters, numbers, underscore";
 const DISPLAY_NAME_MESSAGE = "Display name must be 1 to 60 characters";
 const CALLEE_COUNT_MESSAGE = "A call can ring 1 to 8 people";
@@ -25,6 +27,9 @@ export const emailSchema = z
 export const passwordSchema = z
   .string({ error: PASSWORD_MESSAGE })
   .max(PASSWORD_MAX_LENGTH, { error: PASSWORD_TOO_LONG_MESSAGE, abort: true })
+  // a lone surrogate has no UTF-8 form, so two different passwords would hash alike; control
+  // characters cannot be typed into a password field, so they only ever mean garbage
+  .refine((value) => !/\p{Surrogate}|\p{Cc}/u.test(value), { error: PASSWORD_CHARACTERS_MESSAGE, abort: true })
   .refine(
     (value) => value.length >= PASSWORD_MIN_LENGTH && /\p{L}/u.test(value) && /\d/.test(value),
     { error: PASSWORD_MESSAGE },
@@ -36,11 +41,27 @@ export const handleSchema = z
   .toLowerCase()
   .regex(/^[a-z0-9_]{3,20}$/, { error: HANDLE_MESSAGE });
 
-export const displayNameSchema = z
-  .string({ error: DISPLAY_NAME_MESSAGE })
-  .trim()
-  .min(1, { error: DISPLAY_NAME_MESSAGE })
-  .max(60, { error: DISPLAY_NAME_MESSAGE });
+export const DISPLAY_NAME_MAX_LENGTH = 60;
+
+export const displayNameSchema = singleLineText({
+  label: "Display name",
+  min: 1,
+  max: DISPLAY_NAME_MAX_LENGTH,
+  tooShort: DISPLAY_NAME_MESSAGE,
+  tooLong: DISPLAY_NAME_MESSAGE,
+});
+
+/** A name from an OAuth provider, made to fit the display-name rules (null when nothing usable). */
+export const providerNameSchema = z
+  .string({ error: "Name must be text" })
+  .max(1000, { error: "Name is too long" })
+  .nullish()
+  .transform((name) => (name == null ? null : cleanExternalName(name, DISPLAY_NAME_MAX_LENGTH)));
+
+// Providers' account ids are short printable tokens (GitHub and Google use digits).
+export const providerAccountIdSchema = z
+  .string({ error: "Not a valid provider account id" })
+  .regex(/^[\x21-\x7e]{1,200}$/, { error: "Not a valid provider account id" });
 
 // Lowercased so an uppercase copy of an id compares equal in JS (e.g. the "can't call yourself"
 // check) exactly as Postgres' uuid type already treats it.
@@ -64,11 +85,13 @@ export const signInInput = z.object({
 });
 
 export const searchInput = z.object({
-  query: z
-    .string({ error: "Type at least one character" })
-    .trim()
-    .min(1, { error: "Type at least one character" })
-    .max(100, { error: "Search is limited to 100 characters" }),
+  query: singleLineText({
+    label: "Search",
+    min: 1,
+    max: 100,
+    tooShort: "Type at least one character",
+    tooLong: "Search is limited to 100 characters",
+  }),
 });
 
 export const userRefInput = z.object({ userId: userIdSchema });
@@ -107,7 +130,7 @@ export const historyInput = z.object({
     .max(100, { error: "Limit must be a whole number from 1 to 100" })
     .default(50),
   // the createdAt of the last row seen, as calls.history returns it
-  cursor: z.iso.datetime({ offset: true, error: "Not a valid cursor" }).optional(),
+  cursor: instantSchema("Not a valid cursor").optional(),
 });
 
 export const eventsInput = z.object({
