@@ -43,8 +43,6 @@ export type TransitionError =
   | { code: "call-over" };
 export type TransitionResult = { ok: true; call: Call } | { ok: false; error: TransitionError };
 
-export { callerOutcome, canLeaveMessageAfter, durationSeconds, isMissedFor, nextDeadline } from "./call-views";
-
 /** True for the four final statuses, after which a call never changes again. */
 export function isCallOver(status: CallStatus): boolean {
   switch (status) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { callerOutcome, canLeaveMessageAfter, createCall, isMissedFor, nextDeadline, transition } from "./call-state";
+import { createCall, transition } from "./call-state";
+import { callerOutcome, canLeaveMessageAfter, isMissedFor, nextDeadline } from "./call-views";
 
 const now = new Date("2026-01-01T10:00:00Z");
 const deadline = new Date("2026-01-01T10:00:30Z");

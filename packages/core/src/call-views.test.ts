@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  type Call,
-  type CalleeRing,
-  callerOutcome,
-  canLeaveMessageAfter,
-  durationSeconds,
-  isMissedFor,
-  nextDeadline,
-} from "./call-state";
+import type { Call, CalleeRing } from "./call-state";
+import { callerOutcome, canLeaveMessageAfter, durationSeconds, isMissedFor, nextDeadline } from "./call-views";
 import { ANN, BO, CY, DEE, STRANGER, apply, at, ringOf, ringing } from "./testing/call-fixtures";
 
 const ringingRing = (silent: boolean): CalleeRing => ({ state: "ringing", deadline: at(30), silent });

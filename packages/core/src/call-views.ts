@@ -1,5 +1,6 @@
+import { z } from "zod";
 import { sameId } from "./ids";
-import type { Call, CalleeRing } from "./call-state";
+import type { Call, CalleeRing, Participant } from "./call-state";
 
 /** The earliest deadline among rings still ringing, for the sweeper; null when nothing rings. */
 export function nextDeadline(call: Call): Date | null {
@@ -81,4 +82,100 @@ export function canLeaveMessageAfter(ring: CalleeRing): boolean {
 export function durationSeconds(call: Call): number | null {
   if (call.status !== "ended" || call.answeredAt === null || call.endedAt === null) return null;
   return Math.max(0, Math.floor((call.endedAt.getTime() - call.answeredAt.getTime()) / 1000));
+}
+
+/**
+ * Dates travel as ISO strings (event payloads are JSON) and are Dates once parsed: `parse` turns
+ * strings into Dates, `encode` turns Dates back into strings.
+ */
+const isoDate = z.codec(z.iso.datetime({ offset: true }), z.date(), {
+  decode: (text) => new Date(text),
+  encode: (date) => date.toISOString(),
+});
+
+const participantOutcomeSchema = z.enum(["caller", "ringing", "answered", "declined", "no-answer", "unavailable"]);
+
+/** A call as one participant may see it: what every calls.* procedure returns and every call event carries. */
+export const callViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(["audio", "video"]),
+  status: z.enum(["ringing", "active", "missed", "declined", "cancelled", "ended"]),
+  direction: z.enum(["outgoing", "incoming"]),
+  createdAt: isoDate,
+  answeredAt: isoDate.nullable(),
+  endedAt: isoDate.nullable(),
+  durationSeconds: z.number().int().nonnegative().nullable(),
+  /** true when the viewer was rung and never got to pick up */
+  missed: z.boolean(),
+  /** what this call means for the viewer, one word for the history row */
+  outcome: z.enum(["answered", "declined", "missed", "cancelled", "no-answer", "unavailable", "ringing", "active"]),
+  myRing: z.enum(["ringing", "answered", "declined", "timeout", "cancelled", "unavailable"]).nullable(),
+  /** when the viewer's own ring stops at the latest, so a page can stop ringing even if an event is lost */
+  myRingDeadline: isoDate.nullable(),
+  participants: z.array(
+    z.object({
+      userId: z.string(),
+      displayName: z.string(),
+      handle: z.string(),
+      role: z.enum(["caller", "callee"]),
+      outcome: participantOutcomeSchema,
+      inCall: z.boolean(),
+    }),
+  ),
+});
+
+export type CallView = z.output<typeof callViewSchema>;
+export type ParticipantOutcome = z.output<typeof participantOutcomeSchema>;
+export type ViewerOutcome = CallView["outcome"];
+/** Display names and handles by user id, for the participants of the calls being shown. */
+export type Names = ReadonlyMap<string, { displayName: string; handle: string }>;
+
+/**
+ * The call as one participant may see it. Other people's silent rings read exactly like unanswered
+ * ones, so nothing here can tell a caller that they were blocked or silenced.
+ */
+export function toCallView(call: Call, viewerId: string, names: Names): CallView {
+  const me = call.participants.find((p) => sameId(p.userId, viewerId));
+  const participants = call.participants.map((p) => ({
+    userId: p.userId,
+    displayName: names.get(p.userId)?.displayName ?? "Someone",
+    handle: names.get(p.userId)?.handle ?? "",
+    role: p.role,
+    outcome: p.ring === null ? ("caller" as const) : callerOutcome(p.ring),
+    inCall: p.joinedAt !== null && p.leftAt === null,
+  }));
+  return {
+    id: call.id,
+    kind: call.kind,
+    status: call.status,
+    direction: me?.role === "caller" ? "outgoing" : "incoming",
+    createdAt: call.createdAt,
+    answeredAt: call.answeredAt,
+    endedAt: call.endedAt,
+    durationSeconds: durationSeconds(call),
+    missed: isMissedFor(call, viewerId),
+    outcome: viewerOutcome(call, viewerId),
+    myRing: me?.ring?.state ?? null,
+    myRingDeadline: me?.ring?.state === "ringing" ? me.ring.deadline : null,
+    participants,
+  };
+}
+
+/**
+ * One word for what a call means to one viewer (the history row). A caller learns only what
+ * `callerOutcome` shows of each ring, so a blocked or silenced ring ends up as "no-answer" like any
+ * unanswered one.
+ */
+export function viewerOutcome(call: Call, viewerId: string): ViewerOutcome {
+  const me: Participant | undefined = call.participants.find((p) => sameId(p.userId, viewerId));
+  if (call.status === "ringing") return "ringing";
+  if (call.status === "active") return "active";
+  if (call.answeredAt !== null && (me?.role === "caller" || me?.ring?.state === "answered")) return "answered";
+  if (me?.role === "callee") return me.ring?.state === "declined" ? "declined" : "missed";
+  if (call.status === "cancelled") return "cancelled";
+  // the caller of a call nobody picked up: one word from what the callees did, as the caller sees it
+  const seen = call.participants.flatMap((p) => (p.ring && !sameId(p.userId, viewerId) ? [callerOutcome(p.ring)] : []));
+  if (seen.length > 0 && seen.every((o) => o === "declined")) return "declined";
+  if (seen.length > 0 && seen.every((o) => o === "unavailable")) return "unavailable";
+  return "no-answer";
 }
