@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOG_LEVELS } from "./logger";
 
 const schema = z.object({
   DATABASE_URL: z.string().url({ message: "DATABASE_URL must be a postgres:// URL" }),
@@ -13,6 +14,7 @@ const schema = z.object({
   MEDIA_DIR: z.string().default(".data/media"),
   // how often this process looks for rings past their deadline
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
 });
 
 export type ApiEnv = z.infer<typeof schema>;
@@ -24,5 +26,18 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid API configuration:\n${lines.join("\n")}`);
   }
+  return parsed.data;
+}
+
+const logLevelSchema = schema.shape.LOG_LEVEL;
+
+/**
+ * Only the log level, for processes that take the rest of their configuration from elsewhere (the
+ * test harness): quiet unless LOG_LEVEL asks otherwise.
+ */
+export function readLogLevel(source: NodeJS.ProcessEnv = process.env, fallback: ApiEnv["LOG_LEVEL"] = "silent"): ApiEnv["LOG_LEVEL"] {
+  if (!source.LOG_LEVEL) return fallback;
+  const parsed = logLevelSchema.safeParse(source.LOG_LEVEL);
+  if (!parsed.success) throw new Error(`Invalid API configuration:\n  LOG_LEVEL: ${parsed.error.issues[0]?.message ?? "invalid"}`);
   return parsed.data;
 }

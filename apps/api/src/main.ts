@@ -4,10 +4,12 @@ import { readEnv } from "./env";
 import { EventBus } from "./events/bus";
 import { startSweeper } from "./calls/sweeper";
 import { createWebhookHandler } from "./calls/webhook";
+import { createLogger } from "./logger";
 import { startMaintenance } from "./maintenance";
 import { createApiServer } from "./server";
 
 const env = readEnv();
+const log = createLogger(env.LOG_LEVEL);
 await runMigrations(env.DATABASE_URL);
 const { db, sql, close } = createDb(env.DATABASE_URL);
 const bus = new EventBus(sql);
@@ -15,13 +17,13 @@ await bus.start();
 
 const livekit = { url: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET };
 const services = { db, bus, livekit, livekitPublicUrl: env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL, publicUrl: env.PUBLIC_URL };
-const sweeper = startSweeper(services, env.SWEEP_INTERVAL_MS);
-const maintenance = startMaintenance(db);
-const server = createApiServer({ ...services, authSecret: env.AUTH_SECRET, onWebhook: createWebhookHandler(services) });
+const sweeper = startSweeper(services, env.SWEEP_INTERVAL_MS, log);
+const maintenance = startMaintenance(db, log);
+const server = createApiServer({ ...services, log, authSecret: env.AUTH_SECRET, onWebhook: createWebhookHandler(services) });
 // SSE subscriptions are long-lived; the default request timeout would cut them off
 server.requestTimeout = 0;
 server.listen(env.API_PORT, env.API_HOST, () => {
-  console.log(`[api] listening on http://${env.API_HOST}:${env.API_PORT}`);
+  log.info({ host: env.API_HOST, port: env.API_PORT }, `listening on http://${env.API_HOST}:${env.API_PORT}`);
 });
 
 async function shutdown() {

@@ -1,18 +1,19 @@
 import { pruneBefore } from "@ringback/db/queries/maintenance";
 import type { Database } from "@ringback/db/client";
+import type { Logger } from "./logger";
 
 const DAY_MS = 24 * 60 * 60_000;
 /** Events older than this are gone: a client away longer reloads state instead of replaying. */
 export const EVENT_RETENTION_MS = 7 * DAY_MS;
 
 /** Hourly clean-up; several API processes running it at once only repeat a cheap delete. */
-export function startMaintenance(db: Database, intervalMs = 60 * 60_000) {
+export function startMaintenance(db: Database, log: Logger, intervalMs = 60 * 60_000) {
   const run = async () => {
     const now = Date.now();
     try {
       await pruneBefore(db, { events: new Date(now - EVENT_RETENTION_MS), signInFailures: new Date(now - DAY_MS) });
     } catch (err) {
-      console.error("[api] maintenance failed:", err);
+      log.error({ err }, "maintenance failed");
     }
   };
   void run();

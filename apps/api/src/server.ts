@@ -1,18 +1,40 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { INTERNAL_HEADER, isInternalRequest } from "./auth/internal";
 import { userFromCookie } from "./auth/session";
+import { genericMessage, isUnexpected, newRequestId, referenceFor } from "./error-reference";
+import type { Logger } from "./logger";
 import { appRouter } from "./router";
 import type { Services } from "./trpc";
 
-export type ApiDeps = Services & { authSecret: string; onWebhook?: (req: IncomingMessage, res: ServerResponse) => Promise<void> };
+export type ApiDeps = Services & {
+  authSecret: string;
+  log: Logger;
+  onWebhook?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+};
 
 export const TRPC_PATH = "/api/trpc";
 export const MAX_TRPC_BODY_BYTES = 256 * 1024;
+export const REQUEST_ID_HEADER = "x-request-id";
+
+/** What the server knows about one request while it runs: its id, its logger, what failed in it. */
+type RequestScope = { id: string; log: Logger; errors: string[] };
 
 /** The API's HTTP server: tRPC (queries, mutations, SSE subscriptions), webhooks and a health check. */
 export function createApiServer(deps: ApiDeps): Server {
-  const { authSecret, onWebhook, ...services } = deps;
+  const { authSecret, onWebhook, log, ...services } = deps;
+  const scopes = new WeakMap<IncomingMessage, RequestScope>();
+  const scopeOf = (req: IncomingMessage): RequestScope => {
+    let scope = scopes.get(req);
+    if (!scope) {
+      const id = newRequestId();
+      scope = { id, log: log.child({ reqId: id }), errors: [] };
+      scopes.set(req, scope);
+    }
+    return scope;
+  };
+
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
@@ -20,33 +42,116 @@ export function createApiServer(deps: ApiDeps): Server {
     maxBodySize: MAX_TRPC_BODY_BYTES,
     // a page batches a handful of queries; hundreds in one request is abuse
     maxBatchSize: 20,
-    createContext: async ({ req }) => ({
-      ...services,
-      user: await userFromCookie(req.headers.cookie, authSecret),
-      internal: isInternalRequest(req.headers[INTERNAL_HEADER], authSecret),
-    }),
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[api] ${path ?? "?"} failed:`, error.cause ?? error);
+    createContext: async ({ req }) => {
+      const scope = scopeOf(req);
+      return {
+        ...services,
+        user: await userFromCookie(req.headers.cookie, authSecret),
+        internal: isInternalRequest(req.headers[INTERNAL_HEADER], authSecret),
+        requestId: scope.id,
+        log: scope.log,
+      };
+    },
+    onError({ error, path, type, ctx, req }) {
+      const scope = scopeOf(req);
+      scope.errors.push(`${path ?? "?"} ${error.code}`);
+      if (isUnexpected(error)) {
+        // the formatter shows the person this same reference (see trpc.ts)
+        const reference = referenceFor(error, ctx?.requestId ?? scope.id);
+        scope.log.error({ err: error.cause ?? error, path, type, reference }, "unexpected error");
+      }
     },
   });
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
+    const scope = scopeOf(req);
+    const startedAt = performance.now();
+    res.setHeader(REQUEST_ID_HEADER, scope.id);
     const url = req.url ?? "/";
+    const path = url.split("?", 1)[0] ?? "/";
+    res.once("close", () => logRequest(scope, req, res, path, performance.now() - startedAt));
+
     if (url === "/healthz") {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       return;
     }
     if (url.startsWith("/livekit/webhook") && onWebhook) {
       onWebhook(req, res).catch((err: unknown) => {
-        console.error("[api] webhook failed:", err);
-        if (!res.headersSent) res.writeHead(500).end();
+        scope.log.error({ err, reference: scope.id }, "webhook failed");
+        if (!res.headersSent) sendJson(res, 500, { error: genericMessage(scope.id) });
       });
       return;
     }
     if (url.startsWith(`${TRPC_PATH}/`)) {
+      if (isSubscriptionRequest(req)) {
+        // tRPC answers a subscription with 200 and an event stream before any middleware runs, so a
+        // missing session would only show as an error event inside it; plain SSE clients need a 401
+        void userFromCookie(req.headers.cookie, authSecret).then(
+          (user) => (user ? trpc(req, res) : sendUnauthorized(res)),
+          (err: unknown) => {
+            scope.log.error({ err, reference: scope.id }, "session check failed");
+            if (!res.headersSent) sendJson(res, 500, { error: genericMessage(scope.id) });
+          },
+        );
+        return;
+      }
       void trpc(req, res);
       return;
     }
-    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "Not found" }));
+    sendJson(res, 404, { error: "Not found" });
   });
+
+  // Requests Node cannot parse (oversized headers or URL, broken framing) never reach the handler;
+  // Node's default answer has no body, so say in words what was wrong.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+    const message = status === 431 ? "Request headers or URL too large" : status === 408 ? "Request timed out" : "Malformed HTTP request";
+    const body = JSON.stringify({ error: message });
+    log.info({ status, code: err.code }, "unparseable request");
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  return server;
+}
+
+const SUBSCRIPTION_PATHS = new Set([`${TRPC_PATH}/events.subscribe`]);
+
+function isSubscriptionRequest(req: IncomingMessage): boolean {
+  return req.method === "GET" && SUBSCRIPTION_PATHS.has((req.url ?? "").split("?", 1)[0] ?? "");
+}
+
+function sendUnauthorized(res: ServerResponse) {
+  // the same message and code a tRPC client gets from protectedProcedure
+  sendJson(res, 401, { error: { message: "Please sign in", code: "UNAUTHORIZED" } });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+const MAX_LOGGED_PATH = 200;
+
+/** One line per request, written when it ends (for a subscription, when the stream closes). */
+function logRequest(scope: RequestScope, req: IncomingMessage, res: ServerResponse, path: string, ms: number) {
+  const procedures = path.startsWith(`${TRPC_PATH}/`) ? path.slice(TRPC_PATH.length + 1).split(",").slice(0, 20).map((p) => p.slice(0, 100)) : undefined;
+  const line = {
+    method: req.method,
+    // never the query string: a query's input can hold an email address or a search
+    path: path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…` : path,
+    ...(procedures ? { procedures } : {}),
+    status: res.statusCode,
+    durationMs: Math.round(ms * 10) / 10,
+    ...(scope.errors.length > 0 ? { errors: scope.errors } : {}),
+    // the client went away before the response ended (normal for a subscription)
+    ...(res.writableFinished ? {} : { aborted: true }),
+  };
+  if (res.statusCode >= 500) scope.log.error(line, "request");
+  else if (path === "/healthz") scope.log.debug(line, "request");
+  else scope.log.info(line, "request");
 }

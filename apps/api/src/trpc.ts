@@ -5,6 +5,8 @@ import type { Database } from "@ringback/db/client";
 import type { LivekitConfig } from "./livekit/config";
 import type { SessionUser } from "./auth/session";
 import type { EventBus } from "./events/bus";
+import { genericMessage, isUnexpected, referenceFor } from "./error-reference";
+import type { Logger } from "./logger";
 
 export type Services = {
   db: Database;
@@ -19,20 +21,36 @@ export type Context = Services & {
   user: SessionUser | null;
   /** true only for requests from our own web server (it proves knowledge of AUTH_SECRET) */
   internal: boolean;
+  /** this request's id: in every log line about it, in the x-request-id header, in error references */
+  requestId: string;
+  /** a logger that stamps every line with the request id */
+  log: Logger;
 };
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
+    // a stack trace is for the server log, never for the client (tRPC adds one outside production)
+    const { stack: _stack, ...data } = shape.data;
+    if (isUnexpected(error)) {
+      // the message of a failed query carries its SQL and parameters (a password hash, an email):
+      // nothing of it leaves the server; the log has it all under the same reference
+      const reference = referenceFor(error, ctx?.requestId);
+      return {
+        ...shape,
+        message: genericMessage(reference),
+        data: { ...data, fieldErrors: undefined, reference },
+      };
+    }
     const zod = error.cause instanceof ZodError ? error.cause : null;
     return {
       ...shape,
       // a readable first problem instead of a JSON dump of zod issues
       message: zod ? readableZodMessage(zod) : shape.message,
       data: {
-        ...shape.data,
-        stack: undefined,
+        ...data,
         fieldErrors: zod ? (z.flattenError(zod).fieldErrors as Record<string, string[]>) : undefined,
+        reference: undefined,
       },
     };
   },

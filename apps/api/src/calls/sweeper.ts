@@ -1,4 +1,5 @@
 import { dueCallIds } from "@ringback/db/queries/calls";
+import type { Logger } from "../logger";
 import type { Services } from "../trpc";
 import { applyCallEvent } from "./service";
 
@@ -16,7 +17,7 @@ export async function sweepOnce(services: Pick<Services, "db" | "livekit">, now:
  * Turns rings past their stored deadline into timeouts. Every API process runs one: row locks with
  * SKIP LOCKED let them share the work, and a restarted process picks up where the last one stopped.
  */
-export function startSweeper(services: Pick<Services, "db" | "livekit">, intervalMs: number) {
+export function startSweeper(services: Pick<Services, "db" | "livekit">, intervalMs: number, log: Logger) {
   let running = false;
   const tick = async () => {
     if (running) return;
@@ -24,7 +25,7 @@ export function startSweeper(services: Pick<Services, "db" | "livekit">, interva
     try {
       await sweepOnce(services, new Date());
     } catch (err) {
-      console.error("[api] sweeper failed:", err);
+      log.error({ err }, "sweeper failed");
     } finally {
       running = false;
     }

@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../testing/harness";
 import { signLikeLivekit } from "../testing/webhook-signer";
@@ -87,5 +88,36 @@ describe("LiveKit webhooks", () => {
     const junk = "{not json";
     expect((await post(junk, await signLikeLivekit(junk, api.livekit.apiKey, api.livekit.apiSecret))).status).toBe(400);
     expect((await fetch(`${api.baseUrl}/livekit/webhook`)).status).toBe(405);
+  });
+
+  it("answers a 300 KB delivery with 413 (not a reset connection) and processes nothing of it", async () => {
+    const a = await api.signUp("Bulk");
+    const b = await api.signUp("Payload");
+    const call = await api.as(a).calls.start.mutate({ calleeIds: [b.id], kind: "video" });
+    await api.as(b).calls.answer.mutate({ callId: call.id, kind: "video" });
+    // correctly signed, so only the size can be the reason to refuse it
+    const finished = event("room_finished", `call_${call.id}`);
+    const huge = `${finished.slice(0, -1)}, "padding": "${"x".repeat(300 * 1024)}"}`;
+    const auth = await signLikeLivekit(huge, api.livekit.apiKey, api.livekit.apiSecret);
+
+    // raw HTTP: a reset connection must show up as an error here, not as a missing status
+    const res = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+      const req = request(`${api.baseUrl}/livekit/webhook`, {
+        method: "POST",
+        headers: { "content-type": "application/webhook+json", authorization: auth, "content-length": Buffer.byteLength(huge) },
+      });
+      req.on("response", (r) => {
+        let body = "";
+        r.on("data", (c: Buffer) => (body += c.toString()));
+        r.on("end", () => resolve({ status: r.statusCode, body }));
+      });
+      req.on("error", reject);
+      req.end(huge);
+    });
+    expect(res).toEqual({ status: 413, body: JSON.stringify({ error: "Webhook body too large" }) });
+    expect((await api.as(a).calls.get.query({ callId: call.id })).status).toBe("active");
+    // the same delivery at a normal size is processed
+    expect((await post(finished, await signLikeLivekit(finished, api.livekit.apiKey, api.livekit.apiSecret))).status).toBe(200);
+    expect((await api.as(a).calls.get.query({ callId: call.id })).status).toBe("ended");
   });
 });

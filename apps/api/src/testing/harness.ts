@@ -4,6 +4,8 @@ import { inject } from "vitest";
 import { createDb } from "@ringback/db/client";
 import { createTestDatabase } from "@ringback/db/testing";
 import { INTERNAL_HEADER, internalToken } from "../auth/internal";
+import { readLogLevel } from "../env";
+import { createLogger, type Logger } from "../logger";
 import { sweepOnce } from "../calls/sweeper";
 import { createWebhookHandler } from "../calls/webhook";
 import { EventBus } from "../events/bus";
@@ -17,14 +19,16 @@ export type TestUser = { id: string; email: string; handle: string; displayName:
 let counter = 0;
 
 /** A real API server on a random port, over a fresh real Postgres database. */
-export async function startTestApi(opts: { databaseUrl?: string } = {}) {
+export async function startTestApi(opts: { databaseUrl?: string; log?: Logger } = {}) {
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase(inject("databaseAdminUrl"), "api"));
   const { db, sql, close } = createDb(databaseUrl, { max: 5 });
   const bus = new EventBus(sql);
   await bus.start();
   const livekit = inject("livekit");
   const services = { db, bus, livekit, livekitPublicUrl: livekit.url, publicUrl: "http://localhost:3000" };
-  const server = createApiServer({ ...services, authSecret: TEST_AUTH_SECRET, onWebhook: createWebhookHandler(services) });
+  // silent unless LOG_LEVEL says otherwise, so test output stays readable
+  const log = opts.log ?? createLogger(readLogLevel());
+  const server = createApiServer({ ...services, log, authSecret: TEST_AUTH_SECRET, onWebhook: createWebhookHandler(services) });
   server.requestTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
