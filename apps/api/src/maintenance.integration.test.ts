@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { missedSeenEvent } from "@ringback/core/events";
 import { publishEvents } from "@ringback/db/queries/events";
 import { pruneBefore, recentSignInFailures, recordSignInFailure } from "@ringback/db/queries/maintenance";
 import { startTestApi, type TestApi } from "./testing/harness";
@@ -12,10 +13,10 @@ afterAll(() => api.close());
 describe("pruneBefore", () => {
   it("deletes only events and sign-in failures older than their cut-offs", async () => {
     const u = await api.signUp("Pruned");
-    const [old] = await publishEvents(api.db, [{ userId: u.id, type: "ping", payload: {} }]);
+    const [old] = await publishEvents(api.db, [{ userId: u.id, event: missedSeenEvent() }]);
     const cutoff = new Date(Date.now() + 1000);
     await new Promise((r) => setTimeout(r, 1100));
-    const [fresh] = await publishEvents(api.db, [{ userId: u.id, type: "ping", payload: {} }]);
+    const [fresh] = await publishEvents(api.db, [{ userId: u.id, event: missedSeenEvent() }]);
     await recordSignInFailure(api.db, u.email, new Date(Date.now() - 2 * 86_400_000));
     await recordSignInFailure(api.db, u.email, new Date());
 

@@ -1,23 +1,23 @@
 import { TRPCError } from "@trpc/server";
 import { isCallOver, transition, type Call, type CallEvent, type TransitionError } from "@ringback/core/call-state";
+import { toCallView, type CallView, type Names } from "@ringback/core/call-views";
+import { callUpdatedEvent, incomingCallEvent, type RealtimeEvent } from "@ringback/core/events";
 import { isUniqueViolation } from "@ringback/db/errors";
 import { insertCall, lockCall, saveCall, userNames, type Tx } from "@ringback/db/queries/calls";
 import { publishEvents, type EventInput } from "@ringback/db/queries/events";
 import type { Database } from "@ringback/db/client";
 import { deleteRoom } from "../livekit/rooms";
 import type { Services } from "../trpc";
-import { toCallView, toCoreCall, toStored, type CallView, type Names } from "./mapping";
-
-export const CALL_UPDATED = "call-updated";
-export const INCOMING_CALL = "incoming-call";
+import { toCoreCall, toStored } from "./mapping";
 
 /** Whom to tell about a call: everyone in it except callees whose ring is silent (they must never learn of it). */
 export function audience(call: Call): string[] {
   return call.participants.filter((p) => !(p.ring && "silent" in p.ring && p.ring.silent)).map((p) => p.userId);
 }
 
-export function viewEvents(call: Call, names: Names, type = CALL_UPDATED): EventInput[] {
-  return audience(call).map((userId) => ({ userId, type, payload: { call: toCallView(call, userId, names) } }));
+/** One event per person in the call's audience, each carrying the call as that person may see it. */
+export function viewEvents(call: Call, names: Names, make: (view: CallView) => RealtimeEvent = callUpdatedEvent): EventInput[] {
+  return audience(call).map((userId) => ({ userId, event: make(toCallView(call, userId, names)) }));
 }
 
 export async function namesFor(db: Database | Tx, ...calls: Call[]): Promise<Names> {
@@ -102,7 +102,7 @@ export async function storeNewCall(db: Database, call: Call, roomName: string, n
         stored.participants.map((p) => ({ ...p, createdAt: call.createdAt })),
       );
       const ringing = new Set(call.participants.filter((p) => p.ring?.state === "ringing" && !p.ring.silent).map((p) => p.userId));
-      await publishEvents(tx, viewEvents(call, names, INCOMING_CALL).filter((e) => ringing.has(e.userId)));
+      await publishEvents(tx, viewEvents(call, names, incomingCallEvent).filter((e) => ringing.has(e.userId)));
     });
     return true;
   } catch (err) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { missedSeenEvent } from "@ringback/core/events";
 import { publishEvents } from "@ringback/db/queries/events";
 import { eventCounters, events } from "@ringback/db/schema";
 import { startTestApi, type TestApi, type TestUser } from "../testing/harness";
@@ -9,7 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-type Received = { id: string; type: string; payload: Record<string, unknown> };
+type Received = { id: string; type: string };
+// a new person's own event numbers start at 1, so the ids alone say which events arrived
+const forUser = (userId: string, n = 1) => Array.from({ length: n }, () => ({ userId, event: missedSeenEvent() }));
 
 /** Subscribes as `user` and collects events until `count` arrived. */
 function collect(user: TestUser, count: number, lastEventId?: string) {
@@ -22,7 +25,7 @@ function collect(user: TestUser, count: number, lastEventId?: string) {
       {
         onStarted: () => started(),
         onData: (e) => {
-          received.push({ id: e.id, type: e.data.type, payload: e.data.payload });
+          received.push({ id: e.id, type: e.data.type });
           if (received.length >= count) {
             sub.unsubscribe();
             resolve(received);
@@ -42,30 +45,24 @@ describe("events.subscribe", () => {
     const sub = collect(a, 2);
     await sub.ready;
     await new Promise((r) => setTimeout(r, 100));
-    await publishEvents(api.db, [
-      { userId: b.id, type: "ping", payload: { n: 0 } },
-      { userId: a.id, type: "ping", payload: { n: 1 } },
-      { userId: a.id, type: "ping", payload: { n: 2 } },
-    ]);
+    await publishEvents(api.db, [...forUser(b.id), ...forUser(a.id, 2)]);
     const got = await sub.done;
-    expect(got.map((e) => e.payload.n)).toEqual([1, 2]);
+    expect(got).toEqual([
+      { id: "1", type: "missed-seen" },
+      { id: "2", type: "missed-seen" },
+    ]);
   });
 
   it("resumes after the last event id without losing or repeating one", async () => {
     const a = await api.signUp("Resumer");
-    const [first, second, third] = await publishEvents(api.db, [
-      { userId: a.id, type: "ping", payload: { n: 1 } },
-      { userId: a.id, type: "ping", payload: { n: 2 } },
-      { userId: a.id, type: "ping", payload: { n: 3 } },
-    ]);
-    expect(third).toBeDefined();
+    const [first, second, third] = await publishEvents(api.db, forUser(a.id, 3));
+    expect([first?.id, second?.id, third?.id]).toEqual(["1", "2", "3"]);
     const sub = collect(a, 3, first?.id);
     await sub.ready;
     await new Promise((r) => setTimeout(r, 100));
-    await publishEvents(api.db, [{ userId: a.id, type: "ping", payload: { n: 4 } }]);
+    await publishEvents(api.db, forUser(a.id));
     const got = await sub.done;
-    expect(got.map((e) => e.payload.n)).toEqual([2, 3, 4]);
-    expect(got[0]?.id).toBe(second?.id);
+    expect(got.map((e) => e.id)).toEqual(["2", "3", "4"]);
   });
 
   it("refuses anonymous subscribers and malformed ids", async () => {
@@ -98,26 +95,24 @@ describe("events.subscribe under concurrency and outages", () => {
     const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
     // the first transaction publishes, then stays open; the second publishes and wants to commit first
     const first = api.db.transaction(async (tx) => {
-      await publishEvents(tx, [{ userId: a.id, type: "ping", payload: { n: 1 } }]);
+      await publishEvents(tx, forUser(a.id));
       await firstHolds;
     });
     await new Promise((r) => setTimeout(r, 100));
-    const second = publishEvents(api.db, [{ userId: a.id, type: "ping", payload: { n: 2 } }]);
+    const second = publishEvents(api.db, forUser(a.id));
     await new Promise((r) => setTimeout(r, 200));
     releaseFirst();
     await Promise.all([first, second]);
     const got = await sub.done;
-    expect(got.map((e) => e.payload.n)).toEqual([1, 2]);
-    expect(BigInt(got[1]?.id ?? 0)).toBeGreaterThan(BigInt(got[0]?.id ?? 0));
+    expect(got.map((e) => e.id)).toEqual(["1", "2"]);
   });
 
   it("replays a backlog longer than one page in full", async () => {
     const a = await api.signUp("Away");
-    const [start] = await publishEvents(api.db, [{ userId: a.id, type: "ping", payload: { n: 0 } }]);
-    const many = Array.from({ length: 650 }, (_, i) => ({ userId: a.id, type: "ping", payload: { n: i + 1 } }));
-    await publishEvents(api.db, many);
+    const [start] = await publishEvents(api.db, forUser(a.id));
+    await publishEvents(api.db, forUser(a.id, 650));
     const got = await collect(a, 650, start?.id).done;
-    expect(got.map((e) => e.payload.n)).toEqual(many.map((e) => e.payload.n));
+    expect(got.map((e) => e.id)).toEqual(Array.from({ length: 650 }, (_, i) => String(i + 2)));
   });
 
   it("recovers events whose NOTIFY was lost (the listening connection dropped)", async () => {
@@ -130,11 +125,49 @@ describe("events.subscribe under concurrency and outages", () => {
     const bystander = collect(other, 1);
     await bystander.ready;
     await api.db.insert(eventCounters).values({ userId: a.id, lastSeq: 1n });
-    await api.db.insert(events).values({ userId: a.id, seq: 1n, type: "ping", payload: { n: "silent" } });
+    await api.db.insert(events).values({ userId: a.id, seq: 1n, type: "missed-seen", payload: {} });
     api.bus.resyncAll();
-    expect((await sub.done).map((e) => e.payload.n)).toEqual(["silent"]);
+    expect(await sub.done).toEqual([{ id: "1", type: "missed-seen" }]);
     // other streams survive a resync and keep delivering
-    await publishEvents(api.db, [{ userId: other.id, type: "ping", payload: { n: "after" } }]);
-    expect((await bystander.done).map((e) => e.payload.n)).toEqual(["after"]);
+    await publishEvents(api.db, forUser(other.id));
+    expect(await bystander.done).toEqual([{ id: "1", type: "missed-seen" }]);
+  });
+});
+
+describe("events.subscribe ids", () => {
+  it("treats a lastEventId beyond the newest (e.g. from the old global counter) as 'from now', not as 'skip until then'", async () => {
+    const a = await api.signUp("Stale");
+    await publishEvents(api.db, forUser(a.id, 2));
+    const sub = collect(a, 1, "900000");
+    await sub.ready;
+    await new Promise((r) => setTimeout(r, 100));
+    await publishEvents(api.db, forUser(a.id));
+    expect(await sub.done).toEqual([{ id: "3", type: "missed-seen" }]);
+  });
+
+  it("fills a hole in the live feed from the table (a notification that never came)", async () => {
+    const a = await api.signUp("Holey");
+    const sub = collect(a, 2);
+    await sub.ready;
+    await new Promise((r) => setTimeout(r, 100));
+    // event 1 is stored without a NOTIFY; event 2 is announced normally
+    await api.db.insert(eventCounters).values({ userId: a.id, lastSeq: 1n });
+    await api.db.insert(events).values({ userId: a.id, seq: 1n, type: "missed-seen", payload: {} });
+    await publishEvents(api.db, forUser(a.id));
+    expect(await sub.done).toEqual([
+      { id: "1", type: "missed-seen" },
+      { id: "2", type: "missed-seen" },
+    ]);
+  });
+
+  it("skips a stored event that is not in the event union and keeps delivering", async () => {
+    const a = await api.signUp("Unknown");
+    await api.db.insert(eventCounters).values({ userId: a.id, lastSeq: 1n });
+    await api.db.insert(events).values({ userId: a.id, seq: 1n, type: "from-the-future", payload: { x: 1 } });
+    const sub = collect(a, 1, "0");
+    await sub.ready;
+    await new Promise((r) => setTimeout(r, 100));
+    await publishEvents(api.db, forUser(a.id));
+    expect(await sub.done).toEqual([{ id: "2", type: "missed-seen" }]);
   });
 });

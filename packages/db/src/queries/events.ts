@@ -1,11 +1,17 @@
 import { and, asc, eq, gt, sql as sqlTag } from "drizzle-orm";
+import { encodeRealtimeEvent, type RealtimeEvent } from "@ringback/core/events";
 import type { Database } from "../client";
 import { eventCounters, events } from "../schema";
 
 export const EVENTS_CHANNEL = "ringback_events";
 
-export type EventInput = { userId: string; type: string; payload: Record<string, unknown> };
-export type StoredEvent = { id: string; userId: string; type: string; payload: Record<string, unknown>; createdAt: Date };
+/** An event for one person: only the types the core's event union defines can be published. */
+export type EventInput = { userId: string; event: RealtimeEvent };
+/**
+ * A stored event as read back: `type` and `payload` are the JSON form, unchecked (a row may be older
+ * than this code); readers parse them with the core's `parseRealtimeEvent`.
+ */
+export type StoredEvent = { id: string; userId: string; type: string; payload: unknown; createdAt: Date };
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
@@ -35,7 +41,10 @@ export async function publishEvents(db: Database | Tx, input: EventInput[]): Pro
         .onConflictDoUpdate({ target: eventCounters.userId, set: { lastSeq: sqlTag`${eventCounters.lastSeq} + ${mine.length}` } })
         .returning({ lastSeq: eventCounters.lastSeq });
       const first = (counter?.lastSeq ?? BigInt(mine.length)) - BigInt(mine.length) + 1n;
-      mine.forEach((e, i) => rows.push({ ...e, seq: first + BigInt(i) }));
+      mine.forEach(({ event }, i) => {
+        const json = encodeRealtimeEvent(event);
+        rows.push({ userId, seq: first + BigInt(i), type: json.type, payload: json.payload });
+      });
     }
     const stored = (await tx.insert(events).values(rows).returning()).map(toStored);
     for (const e of stored) {
@@ -69,5 +78,5 @@ export async function listEventsAfter(db: Database, userId: string, afterId: str
 
 function toStored(r: typeof events.$inferSelect): StoredEvent {
   // the per-person seq is the only id that leaves the database
-  return { id: r.seq.toString(), userId: r.userId, type: r.type, payload: r.payload as Record<string, unknown>, createdAt: r.createdAt };
+  return { id: r.seq.toString(), userId: r.userId, type: r.type, payload: r.payload, createdAt: r.createdAt };
 }
