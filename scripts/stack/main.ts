@@ -5,8 +5,8 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startEmbeddedPostgres } from "@ringback/db/embedded";
 import { runMigrations } from "@ringback/db/migrate";
+import { startEmbeddedPostgres } from "./embedded-postgres";
 import { ensureLivekitBinary, startLivekit } from "./livekit";
 import { assertTcpPortFree, waitForHttp } from "./ports";
 import { createSupervisor } from "./supervisor";
@@ -124,7 +124,8 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
 
   if (profile.fresh) await rm(profile.dataDir, { recursive: true, force: true });
   await mkdir(profile.dataDir, { recursive: true });
-  // As root, Postgres runs as the `postgres` user, which must be able to enter the data dir.
+  // As root, Postgres runs as the `postgres` user, which must be able to enter the data dir (when
+  // it cannot reach the clone at all, the wrapper keeps the cluster elsewhere and links it here).
   await chmod(profile.dataDir, 0o755);
   log(`profile ${profile.name}, data in ${profile.dataDir}`);
 
@@ -137,6 +138,8 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
     const pg = await startEmbeddedPostgres({
       dataDir: join(profile.dataDir, "postgres"),
       port: profile.postgresPort,
+      // the folder was wiped above, but a relocated cluster lives outside it
+      fresh: profile.fresh,
       handleSignals: false,
       onLog: supervisor.prefixer("postgres"),
     });

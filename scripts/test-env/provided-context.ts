@@ -1,3 +1,6 @@
+// Loads vitest's types so the augmentation below has a module to extend.
+import type {} from "vitest";
+
 /** What the integration-test global setup hands to every test file through vitest's `inject`. */
 export type TestLivekit = { url: string; apiKey: string; apiSecret: string };
 
