@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { nodeClient, sessionCookie } from "@ringback/api/testing/node-client";
 import { createDb } from "@ringback/db/client";
-import { startEmbeddedPostgres } from "@ringback/db/embedded";
 import { runMigrations } from "@ringback/db/migrate";
 import { userSettings, users } from "@ringback/db/schema";
+import { startEmbeddedPostgres } from "../stack/embedded-postgres";
 import { startLocalLivekit } from "../stack/livekit";
 import { freeTcpPort, waitForHttp } from "../stack/ports";
 
