@@ -3,61 +3,10 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from "react";
+import { parseRealtimeEvent } from "@ringback/core/events";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
-import { isRingingForMe, myRingDeadline, newerCall, type CallView } from "./types";
-
-/** A ring and the number of the last event applied to it (`asOf` of a snapshot, if that came later). */
-type Ring = { call: CallView; seq: number };
-type RingsState = { rings: ReadonlyArray<Ring>; gone: ReadonlySet<string> };
-type RingsAction =
-  | { type: "event"; call: CallView; seq: number; now: number }
-  | { type: "snapshot"; calls: ReadonlyArray<CallView>; asOf: number; now: number }
-  | { type: "expire"; now: number }
-  | { type: "dismiss"; callId: string };
-
-function ringsReducer(state: RingsState, action: RingsAction): RingsState {
-  switch (action.type) {
-    case "dismiss": {
-      const gone = new Set(state.gone).add(action.callId);
-      return { rings: state.rings.filter((r) => r.call.id !== action.callId), gone };
-    }
-    case "expire": {
-      // Always a new list, so a timer that fired a moment early is set again.
-      return { ...state, rings: state.rings.filter((r) => isRingingForMe(r.call, action.now)) };
-    }
-    case "event": {
-      const { call, seq } = action;
-      // A ring that ended (here or in another tab) never comes back.
-      if (state.gone.has(call.id)) return state;
-      if (isRingingForMe(call, action.now)) {
-        const exists = state.rings.some((r) => r.call.id === call.id);
-        const ring = { call, seq };
-        return { ...state, rings: exists ? state.rings.map((r) => (r.call.id === call.id ? ring : r)) : [...state.rings, ring] };
-      }
-      const gone = new Set(state.gone).add(call.id);
-      return { rings: state.rings.filter((r) => r.call.id !== call.id), gone };
-    }
-    case "snapshot": {
-      // The snapshot is the truth about every ring whose last event came before it was requested;
-      // a ring an event touched since then may be newer than the snapshot, so it stays as it is.
-      const { asOf, now } = action;
-      const listed = new Map(action.calls.filter((c) => isRingingForMe(c, now) && !state.gone.has(c.id)).map((c) => [c.id, c]));
-      const rings: Ring[] = [];
-      for (const ring of state.rings) {
-        const fresh = listed.get(ring.call.id);
-        listed.delete(ring.call.id);
-        if (ring.seq > asOf) rings.push(ring);
-        else if (fresh) rings.push({ call: fresh, seq: asOf });
-      }
-      for (const call of listed.values()) rings.push({ call, seq: asOf });
-      return { ...state, rings };
-    }
-    default: {
-      const _exhaustive: never = action;
-      return _exhaustive;
-    }
-  }
-}
+import { noRings, ringsReducer } from "./rings-reducer";
+import { myRingDeadline, newerCall, type CallView } from "./types";
 
 type CallEventsValue = {
   /** Calls ringing for me right now, oldest first. */
@@ -72,11 +21,6 @@ const RINGING_SNAPSHOT_KEY = ["calls", "ringing-snapshot"] as const;
 
 const CallEventsContext = createContext<CallEventsValue | null>(null);
 
-function asCallView(payload: Record<string, unknown>): CallView | null {
-  const call = payload.call as CallView | undefined;
-  return call && typeof call === "object" && typeof call.id === "string" ? call : null;
-}
-
 /**
  * The one realtime subscription of a signed-in tab. Rings and call changes land in the query cache
  * (calls.get) and in the rings list; history and the missed badge are refreshed on every change.
@@ -85,7 +29,7 @@ export function CallEventsProvider({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const [state, dispatch] = useReducer(ringsReducer, { rings: [], gone: new Set<string>() });
+  const [state, dispatch] = useReducer(ringsReducer, noRings);
   // Counts applied events, so a snapshot can tell which rings changed after it was requested.
   const eventSeq = useRef(0);
 
@@ -131,11 +75,15 @@ export function CallEventsProvider({ children }: { children: ReactNode }) {
         // Also on every reconnect: rings may have started or ended while the stream was down.
         onStarted: () => void ringing.refetch(),
         onData: ({ data }) => {
-          switch (data.type) {
+          // The API and this page may be different versions: anything that is not a known event
+          // in the expected shape is dropped here instead of reaching the caches half-understood.
+          const parsed = parseRealtimeEvent(data);
+          if (!parsed.success) return;
+          const event = parsed.data;
+          switch (event.type) {
             case "incoming-call":
             case "call-updated": {
-              const call = asCallView(data.payload);
-              if (!call) return;
+              const { call } = event.payload;
               remember(call);
               eventSeq.current += 1;
               dispatch({ type: "event", call, seq: eventSeq.current, now: Date.now() });
@@ -145,8 +93,10 @@ export function CallEventsProvider({ children }: { children: ReactNode }) {
             case "missed-seen":
               void queryClient.invalidateQueries({ queryKey: trpc.calls.missedCount.pathKey() });
               return;
-            default:
-              return;
+            default: {
+              const _exhaustive: never = event;
+              return _exhaustive;
+            }
           }
         },
       },

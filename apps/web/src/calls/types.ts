@@ -1,10 +1,7 @@
-import type { inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "@ringback/api/router";
+import type { CallView } from "@ringback/core/call-views";
 
-type Outputs = inferRouterOutputs<AppRouter>;
-
-/** A call as the signed-in person may see it (what every calls.* procedure returns). */
-export type CallView = Outputs["calls"]["get"];
+/** A call as the signed-in person may see it (what every calls.* procedure returns and every call event carries). */
+export type { CallView };
 export type CallKind = CallView["kind"];
 export type CallParticipantView = CallView["participants"][number];
 
@@ -16,8 +13,7 @@ export function isFinal(call: Pick<CallView, "status">): boolean {
 
 /** When my own ring ends at the latest (ms), or null when it is not ringing. */
 export function myRingDeadline(call: CallView): number | null {
-  // Event payloads are plain JSON, so the Date of a query result arrives there as an ISO string.
-  return call.myRingDeadline === null ? null : new Date(call.myRingDeadline).getTime();
+  return call.myRingDeadline?.getTime() ?? null;
 }
 
 /**
