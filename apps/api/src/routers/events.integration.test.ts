@@ -67,7 +67,8 @@ describe("events.subscribe", () => {
 
   it("refuses anonymous subscribers and malformed ids", async () => {
     const a = await api.signUp("Malformed");
-    expect(await firstOutcome(api.anonymous, { lastEventId: null })).toBe("Please sign in");
+    // the server answers HTTP 401 before any stream starts; the tRPC client reports the status
+    expect(await firstOutcome(api.anonymous, { lastEventId: null })).toMatch(/401/);
     expect(await firstOutcome(api.as(a), { lastEventId: "abc" })).not.toBe("data");
   });
 });
@@ -169,5 +170,33 @@ describe("events.subscribe ids", () => {
     await new Promise((r) => setTimeout(r, 100));
     await publishEvents(api.db, forUser(a.id));
     expect(await sub.done).toEqual([{ id: "2", type: "missed-seen" }]);
+  });
+});
+
+describe("events.subscribe without a session", () => {
+  const url = () => `${api.baseUrl}/api/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify({ json: { lastEventId: null } }))}`;
+
+  it("answers a plain SSE request with HTTP 401 before any stream starts", async () => {
+    const res = await fetch(url(), { headers: { accept: "text/event-stream" } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await res.json()).toMatchObject({ error: { message: "Please sign in", code: "UNAUTHORIZED" } });
+  });
+
+  it("answers 401 for an expired or forged session cookie too", async () => {
+    const a = await api.signUp("Expired");
+    for (const cookie of [await api.cookieFor(a.id, -60), "next-auth.session-token=not-a-token"]) {
+      const res = await fetch(url(), { headers: { accept: "text/event-stream", cookie } });
+      expect(res.status).toBe(401);
+      await res.body?.cancel();
+    }
+  });
+
+  it("still streams for a signed-in person", async () => {
+    const a = await api.signUp("Streams");
+    const res = await fetch(url(), { headers: { accept: "text/event-stream", cookie: a.cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    await res.body?.cancel();
   });
 });

@@ -4,6 +4,7 @@ import { eventsInput } from "@ringback/core/schemas";
 import type { Database } from "@ringback/db/client";
 import { latestEventId, listEventsAfter, type StoredEvent } from "@ringback/db/queries/events";
 import { RESYNC } from "../events/bus";
+import type { Logger } from "../logger";
 import { protectedProcedure, router } from "../trpc";
 
 /** Every stored event after `afterId`, page by page, so a long absence still replays in full. */
@@ -24,10 +25,10 @@ async function* storedAfter(db: Database, userId: string, afterId: bigint) {
  * parses it again and gets Dates). A row this code cannot read (written by a newer or older version)
  * is skipped rather than sent half-understood; its id still counts as delivered.
  */
-function toData(e: StoredEvent) {
+function toData(e: StoredEvent, log: Logger) {
   const parsed = parseRealtimeEvent({ type: e.type, payload: e.payload });
   if (!parsed.success) {
-    console.warn(`[api] skipping event ${e.id} of type ${JSON.stringify(e.type)}: it does not match the event union`);
+    log.warn({ eventId: e.id, type: e.type, issues: parsed.error.issues.length }, "skipping an event that does not match the event union");
     return null;
   }
   return tracked(e.id, { ...encodeRealtimeEvent(parsed.data), createdAt: e.createdAt });
@@ -52,7 +53,7 @@ export const eventsRouter = router({
     let last = asked !== null && asked <= latest ? asked : latest;
     for await (const e of storedAfter(ctx.db, userId, last)) {
       last = BigInt(e.id);
-      const data = toData(e);
+      const data = toData(e, ctx.log);
       if (data) yield data;
     }
     for (let next = await first; !next.done; next = await live.next()) {
@@ -61,12 +62,12 @@ export const eventsRouter = router({
       if (item === RESYNC || BigInt(item.id) > last + 1n) {
         for await (const e of storedAfter(ctx.db, userId, last)) {
           last = BigInt(e.id);
-          const data = toData(e);
+          const data = toData(e, ctx.log);
           if (data) yield data;
         }
       } else if (BigInt(item.id) > last) {
         last = BigInt(item.id);
-        const data = toData(item);
+        const data = toData(item, ctx.log);
         if (data) yield data;
       }
     }
