@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { nodeClient, sessionCookie } from "@ringback/api/testing/node-client";
 import { createDb } from "@ringback/db/client";
 import { runMigrations } from "@ringback/db/migrate";
-import { userSettings, users } from "@ringback/db/schema";
+import { sessions, userSettings, users } from "@ringback/db/schema";
 import { startEmbeddedPostgres } from "../stack/embedded-postgres";
 import { startLocalLivekit } from "../stack/livekit";
 import { freeTcpPort, waitForHttp } from "../stack/ports";
@@ -54,9 +54,15 @@ const rows = await db
   .values(Array.from({ length: total }, (_, i) => ({ email: `u${i}@bench.test`, handle: `bench_${i}`, displayName: `Bench ${i}`, passwordHash: null })))
   .returning({ id: users.id });
 await db.insert(userSettings).values(rows.map((r) => ({ userId: r.id })));
+// the API accepts a cookie only for a live server-side session
+const sessionRows = await db
+  .insert(sessions)
+  .values(rows.map((r) => ({ userId: r.id, expiresAt: new Date(Date.now() + 86_400_000) })))
+  .returning({ id: sessions.id, userId: sessions.userId });
+const sessionOf = new Map(sessionRows.map((r) => [r.userId, r.id]));
 await close();
 
-const clientFor = async (userId: string) => nodeClient(base, await sessionCookie(userId, secret));
+const clientFor = async (userId: string) => nodeClient(base, await sessionCookie(userId, sessionOf.get(userId) ?? null, secret));
 
 const ids = rows.map((r) => r.id);
 const waiting = new Map<string, (t: number) => void>();

@@ -11,7 +11,7 @@ export function startMaintenance(db: Database, log: Logger, intervalMs = 60 * 60
   const run = async () => {
     const now = Date.now();
     try {
-      await pruneBefore(db, { events: new Date(now - EVENT_RETENTION_MS), signInFailures: new Date(now - DAY_MS) });
+      await pruneBefore(db, { events: new Date(now - EVENT_RETENTION_MS), throttleHits: new Date(now - DAY_MS), sessions: new Date(now) });
     } catch (err) {
       log.error({ err }, "maintenance failed");
     }

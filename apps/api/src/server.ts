@@ -46,7 +46,7 @@ export function createApiServer(deps: ApiDeps): Server {
       const scope = scopeOf(req);
       return {
         ...services,
-        user: await userFromCookie(req.headers.cookie, authSecret),
+        user: await userFromCookie(req.headers.cookie, authSecret, services.db),
         internal: isInternalRequest(req.headers[INTERNAL_HEADER], authSecret),
         requestId: scope.id,
         log: scope.log,
@@ -86,7 +86,7 @@ export function createApiServer(deps: ApiDeps): Server {
       if (isSubscriptionRequest(req)) {
         // tRPC answers a subscription with 200 and an event stream before any middleware runs, so a
         // missing session would only show as an error event inside it; plain SSE clients need a 401
-        void userFromCookie(req.headers.cookie, authSecret).then(
+        void userFromCookie(req.headers.cookie, authSecret, services.db).then(
           (user) => (user ? trpc(req, res) : sendUnauthorized(res)),
           (err: unknown) => {
             scope.log.error({ err, reference: scope.id }, "session check failed");

@@ -20,6 +20,7 @@ describe("DEFAULT_SETTINGS", () => {
       liveVoicemail: true,
       allowLivePhotos: true,
       allowRecording: false,
+      discoverableByEmail: true,
     });
     expect([RING_TIMEOUT_MIN_SECONDS, RING_TIMEOUT_MAX_SECONDS]).toEqual([30, 60]);
   });
@@ -80,6 +81,7 @@ describe("applySettingsUpdate", () => {
       liveVoicemail: false,
       allowLivePhotos: false,
       allowRecording: true,
+      discoverableByEmail: false,
     };
     expect(applySettingsUpdate(full, everything)).toEqual(everything);
   });

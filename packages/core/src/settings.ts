@@ -18,6 +18,8 @@ export const settingsSchema = z.object({
   liveVoicemail: z.boolean(),
   allowLivePhotos: z.boolean(),
   allowRecording: z.boolean(),
+  // exact-email search finds the person only while this is on
+  discoverableByEmail: z.boolean(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -29,6 +31,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "displayName"> = {
   liveVoicemail: true,
   allowLivePhotos: true,
   allowRecording: false,
+  discoverableByEmail: true,
 };
 
 // A key sent as `undefined` (or an unknown key, which zod strips) does not count as an update.
@@ -51,5 +54,6 @@ export function applySettingsUpdate(current: Settings, update: SettingsUpdateInp
   if (update.liveVoicemail !== undefined) next.liveVoicemail = update.liveVoicemail;
   if (update.allowLivePhotos !== undefined) next.allowLivePhotos = update.allowLivePhotos;
   if (update.allowRecording !== undefined) next.allowRecording = update.allowRecording;
+  if (update.discoverableByEmail !== undefined) next.discoverableByEmail = update.discoverableByEmail;
   return next;
 }

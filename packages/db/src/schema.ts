@@ -271,14 +271,3 @@ export const throttleHits = pgTable(
   },
   (t) => [index("throttle_hits_bucket_key_at_idx").on(t.bucket, t.key, t.at), index("throttle_hits_at_idx").on(t.at)],
 );
-
-/** Failed password sign-ins, counted per email to slow down guessing (shared by every API process). */
-export const signInFailures = pgTable(
-  "sign_in_failures",
-  {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    email: text("email").notNull(),
-    failedAt: timestamp("failed_at", { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index("sign_in_failures_email_time_idx").on(t.email, t.failedAt)],
-);

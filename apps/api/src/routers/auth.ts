@@ -1,15 +1,32 @@
 import { TRPCError } from "@trpc/server";
-import { signInInput, signUpInput } from "@ringback/core/schemas";
 import { z } from "zod";
-import { emailSchema } from "@ringback/core/schemas";
-import { clearSignInFailures, recentSignInFailures, recordSignInFailure } from "@ringback/db/queries/maintenance";
-import { createUser, findUserByEmail, OAuthEmailTakenError, upsertOAuthUser } from "@ringback/db/queries/users";
+import { changePasswordInput } from "@ringback/core/account";
+import { emailSchema, signInInput, signUpInput, userIdSchema } from "@ringback/core/schemas";
+import { describeWait } from "@ringback/core/throttle";
+import { createSession, deleteSession } from "@ringback/db/queries/sessions";
+import {
+  changePasswordHash,
+  createUser,
+  deleteUser,
+  findPasswordHash,
+  findUserByEmail,
+  findUserById,
+  OAuthEmailTakenError,
+  upsertOAuthUser,
+} from "@ringback/db/queries/users";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../auth/password";
-import { internalProcedure, publicProcedure, router } from "../trpc";
+import { SESSION_MAX_AGE_MS } from "../auth/session";
+import { beginPasswordCheck, beginSignInAttempt } from "../auth/sign-in-throttle";
+import { internalProcedure, protectedProcedure, publicProcedure, router } from "../trpc";
 
-const SIGN_IN_WINDOW_MS = 15 * 60_000;
-const MAX_SIGN_IN_FAILURES = 10;
-export const TOO_MANY_ATTEMPTS = "Too many sign-in attempts. Try again in 15 minutes.";
+/** What the web server knows about the browser signing in; the API never sees the browser itself. */
+const verifyCredentialsInput = signInInput.extend({
+  // the address the web server saw the request come from
+  clientAddress: z.string().trim().min(1).max(100),
+  // the browser's device cookie, already checked by the web server (which signed it): the
+  // device id and the account it was issued for
+  device: z.object({ id: z.uuid(), userId: userIdSchema }).nullish(),
+});
 
 const oauthInput = z.object({
   provider: z.enum(["github", "google"]),
@@ -19,10 +36,15 @@ const oauthInput = z.object({
   name: z.string().trim().max(200).nullish(),
 });
 
+const sessionRefInput = z.object({ sessionId: z.uuid(), userId: userIdSchema });
+
 function handleBaseFrom(email: string): string {
   const base = (email.split("@")[0] ?? "").toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 20);
   return base.length >= 3 ? base : `user_${base}`.slice(0, 20);
 }
+
+export const tooManyAttempts = (seconds: number) =>
+  new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many attempts. Try again in ${describeWait(seconds)}.` });
 
 export const authRouter = router({
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
@@ -42,18 +64,20 @@ export const authRouter = router({
     return result.user;
   }),
 
-  verifyCredentials: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
-    const now = new Date();
-    // every attempt is counted before it is checked, so a burst of parallel guesses cannot all slip
-    // under the limit; per email, known or not, so the limit says nothing about who has an account
-    await recordSignInFailure(ctx.db, input.email, now);
-    const attempts = await recentSignInFailures(ctx.db, input.email, new Date(now.getTime() - SIGN_IN_WINDOW_MS));
-    if (attempts > MAX_SIGN_IN_FAILURES) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: TOO_MANY_ATTEMPTS });
+  /**
+   * Password sign-in, for the web server only (browsers go through next-auth, which calls this with
+   * the client's address and device cookie). Known and unknown emails take the same path and time:
+   * both are throttled, both run one password hash check, both fail with the same answer.
+   */
+  verifyCredentials: internalProcedure.input(verifyCredentialsInput).mutation(async ({ ctx, input }) => {
     const found = await findUserByEmail(ctx.db, input.email);
+    const trustedDeviceId = found && input.device && input.device.userId === found.id ? input.device.id : null;
+    const attempt = await beginSignInAttempt(ctx.db, { email: input.email, clientAddress: input.clientAddress, trustedDeviceId }, new Date());
+    if (!attempt.allowed) return { outcome: "throttled" as const, retryAfterSeconds: attempt.retryAfterSeconds };
     const ok = found?.passwordHash ? await verifyPassword(found.passwordHash, input.password) : await burnPasswordCheck(input.password);
-    if (!found || !ok) return { user: null };
-    await clearSignInFailures(ctx.db, input.email);
-    return { user: { id: found.id, email: found.email, handle: found.handle, displayName: found.displayName } };
+    if (!found || !ok) return { outcome: "wrong" as const };
+    await attempt.succeeded();
+    return { outcome: "ok" as const, user: { id: found.id, email: found.email, handle: found.handle, displayName: found.displayName } };
   }),
 
   /** Maps an OAuth sign-in (already verified by next-auth in the web server) to a Ringback user. */
@@ -71,5 +95,47 @@ export const authRouter = router({
       if (err instanceof OAuthEmailTakenError) throw new TRPCError({ code: "CONFLICT", message: err.message });
       throw err;
     }
+  }),
+
+  /** Starts a server-side session at sign-in (both paths); its id goes into the session cookie. */
+  startSession: internalProcedure.input(z.object({ userId: userIdSchema })).mutation(async ({ ctx, input }) => {
+    if (!(await findUserById(ctx.db, input.userId))) throw new TRPCError({ code: "NOT_FOUND", message: "No such user" });
+    const session = await createSession(ctx.db, input.userId, new Date(Date.now() + SESSION_MAX_AGE_MS));
+    return { sessionId: session.id, expiresAt: session.expiresAt };
+  }),
+
+  /** next-auth's sign-out event: the cookie is being cleared in the browser; the session ends here. */
+  endSession: internalProcedure.input(sessionRefInput).mutation(async ({ ctx, input }) => {
+    await deleteSession(ctx.db, input.sessionId, input.userId);
+    return { ok: true as const };
+  }),
+
+  /** Ends the session this request came with. */
+  signOut: protectedProcedure.mutation(async ({ ctx }) => {
+    await deleteSession(ctx.db, ctx.user.sessionId, ctx.user.id);
+    return { ok: true as const };
+  }),
+
+  /** Needs the current password; every other session (other browsers, a stolen cookie) ends. */
+  changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    const stored = await findPasswordHash(ctx.db, ctx.user.id);
+    if (stored === undefined) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in" });
+    if (stored === null) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Your account signs in with GitHub or Google and has no password to change" });
+    }
+    const attempt = await beginPasswordCheck(ctx.db, ctx.user.id, new Date());
+    if (!attempt.allowed) throw tooManyAttempts(attempt.retryAfterSeconds);
+    if (!(await verifyPassword(stored, input.currentPassword))) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not right" });
+    }
+    await attempt.succeeded();
+    await changePasswordHash(ctx.db, ctx.user.id, await hashPassword(input.newPassword), ctx.user.sessionId);
+    return { ok: true as const };
+  }),
+
+  /** Deletes the account and everything that is the person's; every session ends with it (cascade). */
+  deleteAccount: protectedProcedure.mutation(async ({ ctx }) => {
+    if (!(await deleteUser(ctx.db, ctx.user.id))) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in" });
+    return { ok: true as const };
   }),
 });

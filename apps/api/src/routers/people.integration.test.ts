@@ -32,6 +32,33 @@ describe("users.search", () => {
     expect(results).toEqual([{ id: blocker.id, handle: blocker.handle, displayName: blocker.displayName, isContact: false, isBlocked: false }]);
   });
 
+  it("lets people turn off being found by their email; handle and name still find them", async () => {
+    const me = await api.signUp("Looker");
+    const shy = await api.signUp("Private");
+    expect((await api.as(shy).settings.get.query()).discoverableByEmail).toBe(true);
+    await api.as(shy).settings.update.mutate({ discoverableByEmail: false });
+    expect(await api.as(me).users.search.query({ query: shy.email })).toEqual([]);
+    expect((await api.as(me).users.search.query({ query: shy.handle })).map((u) => u.id)).toEqual([shy.id]);
+    expect((await api.as(me).users.search.query({ query: shy.displayName })).map((u) => u.id)).toEqual([shy.id]);
+    await api.as(shy).settings.update.mutate({ discoverableByEmail: true });
+    expect((await api.as(me).users.search.query({ query: shy.email })).map((u) => u.id)).toEqual([shy.id]);
+  });
+
+  it("allows 30 searches a minute per person, then answers 429 with a readable message", async () => {
+    const harvester = await api.signUp("Harvester");
+    const bystander = await api.signUp("Bystander");
+    const searches = await Promise.allSettled(
+      Array.from({ length: 35 }, (_, i) => api.as(harvester).users.search.query({ query: `someone${i}@example.com` })),
+    );
+    expect(searches.filter((r) => r.status === "fulfilled").length).toBe(30);
+    expect(await failure(api.as(harvester).users.search.query({ query: bystander.handle }))).toEqual({
+      status: 429,
+      message: "That’s a lot of searches. Try again in a minute.",
+    });
+    // the limit is per person
+    expect((await api.as(bystander).users.search.query({ query: harvester.handle })).map((u) => u.id)).toEqual([harvester.id]);
+  });
+
   it("treats % and _ in a query literally", async () => {
     const me = await api.signUp("Literal");
     expect(await api.as(me).users.search.query({ query: "%" })).toEqual([]);

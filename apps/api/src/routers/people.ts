@@ -2,7 +2,8 @@ import { TRPCError } from "@trpc/server";
 import { favoriteInput, searchInput, userRefInput } from "@ringback/core/schemas";
 import { addBlock, listBlocked, removeBlock } from "@ringback/db/queries/blocks";
 import { addContact, getContact, listContacts, removeContact, setFavorite } from "@ringback/db/queries/contacts";
-import { findUserById, searchUsers } from "@ringback/db/queries/users";
+import { takeThrottle } from "@ringback/db/queries/throttle";
+import { findPasswordHash, findUserById, searchUsers } from "@ringback/db/queries/users";
 import type { Database } from "@ringback/db/client";
 import { protectedProcedure, router } from "../trpc";
 
@@ -18,13 +19,23 @@ export const meRouter = router({
     const me = await findUserById(ctx.db, ctx.user.id);
     // a valid cookie for an account that no longer exists is as good as no cookie
     if (!me) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in" });
-    return me;
+    // Settings offers "Change password" only to people who have one (not OAuth-only accounts)
+    return { ...me, hasPassword: Boolean(await findPasswordHash(ctx.db, me.id)) };
   }),
 });
 
+// enough for typing a few names a minute; not enough to walk a list of emails
+const SEARCHES_PER_MINUTE = 30;
+
 export const usersRouter = router({
   // people who blocked me still show up: search must not reveal a block
-  search: protectedProcedure.input(searchInput).query(({ ctx, input }) => searchUsers(ctx.db, ctx.user.id, input.query)),
+  search: protectedProcedure.input(searchInput).query(async ({ ctx, input }) => {
+    const now = new Date();
+    const slot = { bucket: "search", key: ctx.user.id, since: new Date(now.getTime() - 60_000) };
+    const { allowed } = await takeThrottle(ctx.db, [slot], now, ([s]) => (s?.count ?? 0) < SEARCHES_PER_MINUTE);
+    if (!allowed) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "That’s a lot of searches. Try again in a minute." });
+    return searchUsers(ctx.db, ctx.user.id, input.query);
+  }),
 });
 
 export const contactsRouter = router({

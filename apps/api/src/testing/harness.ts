@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { TRPCClientError } from "@trpc/client";
 import { inject } from "vitest";
 import { createDb } from "@ringback/db/client";
+import { createSession } from "@ringback/db/queries/sessions";
 import { createTestDatabase } from "@ringback/db/testing";
 import { INTERNAL_HEADER, internalToken } from "../auth/internal";
 import { readLogLevel } from "../env";
@@ -39,7 +40,10 @@ export async function startTestApi(opts: { databaseUrl?: string; log?: Logger } 
   /** what the web server uses for server-to-server calls */
   const internal = clientFor(null, { [INTERNAL_HEADER]: internalToken(TEST_AUTH_SECRET) });
 
-  const cookieFor = (userId: string, maxAge = 3600) => sessionCookie(userId, TEST_AUTH_SECRET, maxAge);
+  const cookieFor = async (userId: string, maxAge = 3600) => {
+    const session = await createSession(db, userId, new Date(Date.now() + Math.max(maxAge, 60) * 1000));
+    return sessionCookie(userId, session.id, TEST_AUTH_SECRET, maxAge);
+  };
 
   /** Signs a new person up through the real procedure and returns a session cookie for them. */
   async function signUp(name = "Test"): Promise<TestUser> {

@@ -10,6 +10,7 @@ export type StoredSettings = {
   liveVoicemail: boolean;
   allowLivePhotos: boolean;
   allowRecording: boolean;
+  discoverableByEmail: boolean;
 };
 
 const settingsColumns = {
@@ -20,6 +21,7 @@ const settingsColumns = {
   liveVoicemail: userSettings.liveVoicemail,
   allowLivePhotos: userSettings.allowLivePhotos,
   allowRecording: userSettings.allowRecording,
+  discoverableByEmail: userSettings.discoverableByEmail,
 };
 
 /** Settings rows are created with the user; defaults live in the column definitions. */

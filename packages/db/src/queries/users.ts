@@ -1,7 +1,7 @@
 import { and, eq, ilike, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { isUniqueViolation } from "../errors";
-import { blocks, contacts, oauthAccounts, userSettings, users } from "../schema";
+import { blocks, contacts, oauthAccounts, sessions, userSettings, users } from "../schema";
 
 export type PublicUser = { id: string; email: string; handle: string; displayName: string };
 
@@ -39,6 +39,26 @@ export async function findUserById(db: Database, id: string): Promise<PublicUser
   return row ?? null;
 }
 
+/** The stored password hash (null for OAuth-only accounts), or undefined when there is no such user. */
+export async function findPasswordHash(db: Database, id: string): Promise<string | null | undefined> {
+  const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, id)).limit(1);
+  return row ? row.passwordHash : undefined;
+}
+
+/** Sets a new password hash and ends every other session of the person, in one transaction. */
+export async function changePasswordHash(db: Database, id: string, passwordHash: string, keepSessionId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, id));
+    await tx.delete(sessions).where(and(eq(sessions.userId, id), ne(sessions.id, keepSessionId)));
+  });
+}
+
+/** Deletes an account; everything that is theirs (sessions, settings, contacts, calls, events) cascades. */
+export async function deleteUser(db: Database, id: string): Promise<boolean> {
+  const rows = await db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+  return rows.length > 0;
+}
+
 export async function updateDisplayName(db: Database, id: string, displayName: string) {
   await db.update(users).set({ displayName }).where(eq(users.id, id));
 }
@@ -47,7 +67,11 @@ function escapeLike(s: string) {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** Finds people by handle prefix, exact email or display-name fragment, with my relation to each. */
+/**
+ * Finds people by handle prefix, exact email or display-name fragment, with my relation to each.
+ * The exact-email match only finds people who left "Let people find me by email" on; handle and
+ * name matches are unaffected, since both are shown to anyone who calls or is called anyway.
+ */
 export async function searchUsers(db: Database, viewerId: string, query: string, limit = 20) {
   const q = escapeLike(query.toLowerCase().replace(/^@/, ""));
   return db
@@ -61,12 +85,13 @@ export async function searchUsers(db: Database, viewerId: string, query: string,
     .from(users)
     .leftJoin(contacts, and(eq(contacts.ownerId, viewerId), eq(contacts.contactId, users.id)))
     .leftJoin(blocks, and(eq(blocks.blockerId, viewerId), eq(blocks.blockedId, users.id)))
+    .leftJoin(userSettings, eq(userSettings.userId, users.id))
     .where(
       and(
         ne(users.id, viewerId),
         or(
           ilike(users.handle, `${q}%`),
-          eq(users.email, query.toLowerCase()),
+          and(eq(users.email, query.toLowerCase()), eq(userSettings.discoverableByEmail, true)),
           ilike(users.displayName, `%${q}%`),
         ),
       ),

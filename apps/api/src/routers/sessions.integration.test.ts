@@ -1,0 +1,139 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { failure, startTestApi, TEST_AUTH_SECRET, type TestApi } from "../testing/harness";
+import { sessionCookie, sessionCookieWithoutExpiry } from "../testing/node-client";
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+const SIGNED_OUT = { status: 401, message: "Please sign in" };
+
+/** What the web server does at sign-in: start a session through the internal procedure, sign a cookie naming it. */
+async function signIn(userId: string) {
+  const { sessionId } = await api.internal.auth.startSession.mutate({ userId });
+  return { sessionId, cookie: await sessionCookie(userId, sessionId, TEST_AUTH_SECRET) };
+}
+
+describe("server-side sessions", () => {
+  it("only the web server can start or end sessions", async () => {
+    const u = await api.signUp("Starter");
+    expect(await failure(api.anonymous.auth.startSession.mutate({ userId: u.id }))).toEqual({ status: 403, message: "Not allowed" });
+    expect(await failure(api.as(u).auth.startSession.mutate({ userId: u.id }))).toEqual({ status: 403, message: "Not allowed" });
+    const { sessionId } = await signIn(u.id);
+    expect((await failure(api.as(u).auth.endSession.mutate({ sessionId, userId: u.id }))).status).toBe(403);
+    expect(await failure(api.internal.auth.startSession.mutate({ userId: randomUUID() }))).toEqual({ status: 404, message: "No such user" });
+  });
+
+  it("refuses tokens without an expiry, without a session id, or naming someone else's or an unknown session", async () => {
+    const u = await api.signUp("Tokens");
+    const other = await api.signUp("Other");
+    const mine = await signIn(u.id);
+    const theirs = await signIn(other.id);
+    expect((await api.clientFor(mine.cookie).me.get.query()).id).toBe(u.id);
+
+    const noExp = await sessionCookieWithoutExpiry({ sub: u.id, sid: mine.sessionId }, TEST_AUTH_SECRET);
+    expect(await failure(api.clientFor(noExp).me.get.query())).toEqual(SIGNED_OUT);
+    const noSid = await sessionCookie(u.id, null, TEST_AUTH_SECRET);
+    expect(await failure(api.clientFor(noSid).me.get.query())).toEqual(SIGNED_OUT);
+    const borrowed = await sessionCookie(u.id, theirs.sessionId, TEST_AUTH_SECRET);
+    expect(await failure(api.clientFor(borrowed).me.get.query())).toEqual(SIGNED_OUT);
+    const invented = await sessionCookie(u.id, randomUUID(), TEST_AUTH_SECRET);
+    expect(await failure(api.clientFor(invented).me.get.query())).toEqual(SIGNED_OUT);
+  });
+
+  it("signing out ends the session: the old cookie gets 401, other sessions live on", async () => {
+    const u = await api.signUp("Leaver");
+    const laptop = await signIn(u.id);
+    const phone = await signIn(u.id);
+    await api.clientFor(laptop.cookie).auth.signOut.mutate();
+    expect(await failure(api.clientFor(laptop.cookie).me.get.query())).toEqual(SIGNED_OUT);
+    expect(await failure(api.clientFor(laptop.cookie).auth.signOut.mutate())).toEqual(SIGNED_OUT);
+    expect((await api.clientFor(phone.cookie).me.get.query()).id).toBe(u.id);
+
+    // next-auth's sign-out event takes the internal path with the token's ids
+    await api.internal.auth.endSession.mutate({ sessionId: phone.sessionId, userId: u.id });
+    expect(await failure(api.clientFor(phone.cookie).me.get.query())).toEqual(SIGNED_OUT);
+  });
+
+  it("a password change ends every other session and keeps the current one", async () => {
+    const u = await api.signUp("Changer");
+    const here = await signIn(u.id);
+    const elsewhere = await signIn(u.id);
+    await api.clientFor(here.cookie).auth.changePassword.mutate({ currentPassword: "correct horse 1", newPassword: "battery staple 2" });
+
+    expect((await api.clientFor(here.cookie).me.get.query()).id).toBe(u.id);
+    expect(await failure(api.clientFor(elsewhere.cookie).me.get.query())).toEqual(SIGNED_OUT);
+    expect(await failure(api.as(u).settings.get.query())).toEqual(SIGNED_OUT);
+
+    const verify = (password: string) => api.internal.auth.verifyCredentials.mutate({ email: u.email, password, clientAddress: "192.0.2.10" });
+    expect((await verify("battery staple 2")).outcome).toBe("ok");
+    expect((await verify("correct horse 1")).outcome).toBe("wrong");
+  });
+
+  it("a password change needs the right current password and a valid new one", async () => {
+    const u = await api.signUp("Careful");
+    const me = api.as(u);
+    expect(await failure(me.auth.changePassword.mutate({ currentPassword: "not it 1", newPassword: "battery staple 2" }))).toEqual({
+      status: 400,
+      message: "Your current password is not right",
+    });
+    expect(await failure(me.auth.changePassword.mutate({ currentPassword: "correct horse 1", newPassword: "short" }))).toEqual({
+      status: 400,
+      message: "Password must be at least 8 characters and include a letter and a number",
+    });
+    expect(await failure(me.auth.changePassword.mutate({ currentPassword: "correct horse 1", newPassword: "correct horse 1" }))).toEqual({
+      status: 400,
+      message: "Choose a new password that differs from the current one",
+    });
+    // nothing changed, nothing ended
+    expect((await me.me.get.query()).hasPassword).toBe(true);
+    expect(await failure(api.anonymous.auth.changePassword.mutate({ currentPassword: "x", newPassword: "battery staple 2" }))).toEqual(SIGNED_OUT);
+  });
+
+  it("slows down guessing the current password from a signed-in browser", async () => {
+    const u = await api.signUp("Snooper");
+    for (let i = 0; i < 5; i++) {
+      expect((await failure(api.as(u).auth.changePassword.mutate({ currentPassword: `guess ${i}`, newPassword: "battery staple 2" }))).status).toBe(400);
+    }
+    expect(await failure(api.as(u).auth.changePassword.mutate({ currentPassword: "correct horse 1", newPassword: "battery staple 2" }))).toEqual({
+      status: 429,
+      message: "Too many attempts. Try again in 1 second.",
+    });
+  });
+
+  it("an OAuth-only account has no password to change", async () => {
+    const linked = await api.internal.auth.oauthSignIn.mutate({
+      provider: "github",
+      providerAccountId: `gh-${randomUUID()}`,
+      email: `oauth.${Date.now()}@example.com`,
+      emailVerified: true,
+      name: "Octo",
+    });
+    const { cookie } = await signIn(linked.id);
+    expect((await api.clientFor(cookie).me.get.query()).hasPassword).toBe(false);
+    expect(await failure(api.clientFor(cookie).auth.changePassword.mutate({ currentPassword: "anything", newPassword: "battery staple 2" }))).toEqual({
+      status: 400,
+      message: "Your account signs in with GitHub or Google and has no password to change",
+    });
+  });
+
+  it("deleting the account ends all its sessions and its data", async () => {
+    const u = await api.signUp("Goner");
+    const friend = await api.signUp("Friend");
+    await api.as(friend).contacts.add.mutate({ userId: u.id });
+    const second = await signIn(u.id);
+    await api.as(u).auth.deleteAccount.mutate();
+
+    expect(await failure(api.as(u).me.get.query())).toEqual(SIGNED_OUT);
+    expect(await failure(api.clientFor(second.cookie).settings.get.query())).toEqual(SIGNED_OUT);
+    expect(await failure(api.as(u).auth.deleteAccount.mutate())).toEqual(SIGNED_OUT);
+    // a fresh token for the deleted user cannot be made to work either: there is no session to name
+    expect(await failure(api.internal.auth.startSession.mutate({ userId: u.id }))).toEqual({ status: 404, message: "No such user" });
+    expect((await api.internal.auth.verifyCredentials.mutate({ email: u.email, password: "correct horse 1", clientAddress: "192.0.2.11" })).outcome).toBe("wrong");
+    expect(await api.as(friend).contacts.list.query()).toEqual([]);
+    expect(await api.as(friend).users.search.query({ query: u.handle })).toEqual([]);
+  });
+});

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { changePasswordInput } from "./account";
+
+describe("changePasswordInput", () => {
+  it("accepts a new strong password", () => {
+    expect(changePasswordInput.parse({ currentPassword: "old one", newPassword: "new-pass-1" })).toEqual({
+      currentPassword: "old one",
+      newPassword: "new-pass-1",
+    });
+  });
+  it("says which field is wrong", () => {
+    const missing = changePasswordInput.safeParse({ currentPassword: "", newPassword: "new-pass-1" });
+    expect(missing.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([["currentPassword", "Enter your current password"]]);
+    const weak = changePasswordInput.safeParse({ currentPassword: "old-pass-1", newPassword: "short" });
+    expect(weak.error?.issues.map((i) => i.path.join("."))).toEqual(["newPassword"]);
+    const same = changePasswordInput.safeParse({ currentPassword: "same-pass-1", newPassword: "same-pass-1" });
+    expect(same.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["newPassword", "Choose a new password that differs from the current one"],
+    ]);
+  });
+});

@@ -1,0 +1,2 @@
+-- sign-in throttling now lives in throttle_hits (per address, per account, per trusted device)
+DROP TABLE "sign_in_failures" CASCADE;
