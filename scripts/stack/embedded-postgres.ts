@@ -8,7 +8,7 @@ import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
-import { type OsUser, OS_USER, canAccess, exists, isErrno, message, postgresBinaries, postgresOsUser, reachableDataDir } from "./postgres-access";
+import { type OsUser, type Placement, OS_USER, canAccess, exists, isErrno, message, postgresBinaries, postgresOsUser, reachableDataDir } from "./postgres-access";
 
 const USER = "postgres";
 const PASSWORD = "postgres";
@@ -41,6 +41,8 @@ export type EmbeddedPostgresOptions = {
    * its children in order). Default true: the server is stopped and the process exits.
    */
   handleSignals?: boolean;
+  /** Defaults: /var/cache/ringback for binaries, /var/lib/ringback for data (see postgres-access.ts). */
+  placement?: Placement;
 };
 
 /**
@@ -63,8 +65,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const note = (line: string): void => opts.onLog?.(line);
 
   const owner = await postgresOsUser();
-  const binaries = await postgresBinaries(owner);
-  const dataDir = await reachableDataDir(opts.dataDir, owner, note);
+  const binaries = await postgresBinaries(owner, opts.placement);
+  const dataDir = await reachableDataDir(opts.dataDir, owner, note, opts.placement);
   if (owner && !(await canAccess(owner, dirname(dataDir)))) {
     throw new Error(`Postgres runs as the OS user "${OS_USER}", which cannot enter ${dirname(dataDir)}: use a data dir it can reach`);
   }

