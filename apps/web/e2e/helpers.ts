@@ -44,6 +44,35 @@ export async function signInViaUi(page: Page, user: Pick<TestUser, "email" | "pa
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+let guesses = 0;
+
+/**
+ * One password guess through next-auth's credentials endpoint, as a script (not a browser) would
+ * send it; returns the error code next-auth reports ("CredentialsSignin", "TooManyAttempts:2"), or
+ * null when the guess was right.
+ */
+export async function guessPassword(request: APIRequestContext, email: string, password: string): Promise<string | null> {
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  // Each guess claims another address (x-forwarded-for), as a botnet's would: only the per-account
+  // limit applies, and the tests' own address (every browser here) is not used up.
+  guesses += 1;
+  const response = await request.post("/api/auth/callback/credentials", {
+    form: { email, password, csrfToken, json: "true", callbackUrl: "/contacts" },
+    headers: { "x-forwarded-for": `198.18.${Math.floor(guesses / 250) % 250}.${guesses % 250}` },
+    maxRedirects: 0,
+  });
+  const { url } = (await response.json()) as { url: string };
+  return new URL(url).searchParams.get("error");
+}
+
+/** The page's session cookie as a Cookie header, to replay it from outside the browser. */
+export async function sessionCookieHeader(page: Page): Promise<string> {
+  const cookies = await page.context().cookies();
+  const session = cookies.filter((c) => c.name.includes("next-auth.session-token"));
+  expect(session.length, "signed in").toBeGreaterThan(0);
+  return session.map((c) => `${c.name}=${c.value}`).join("; ");
+}
+
 /** Full-page screenshot attached to the report and kept in test-results. */
 export async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);

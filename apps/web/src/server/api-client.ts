@@ -4,14 +4,9 @@ import superjson from "superjson";
 import type { AppRouter } from "@ringback/api/router";
 import { env } from "~/env";
 
-/** Server-to-server client (Next server → API), used where no browser cookie is involved: sign-in. */
-export const apiServerClient = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: `${env.API_URL}/api/trpc`, transformer: superjson })],
-});
-
 /**
- * For server-only procedures (OAuth account mapping): the header proves this request comes from a
- * holder of AUTH_SECRET. It must match apps/api/src/auth/internal.ts.
+ * For server-only procedures (sign-in, sessions, OAuth account mapping): the header proves this
+ * request comes from a holder of AUTH_SECRET. It must match apps/api/src/auth/internal.ts.
  */
 export const apiInternalClient = createTRPCClient<AppRouter>({
   links: [
@@ -24,3 +19,10 @@ export const apiInternalClient = createTRPCClient<AppRouter>({
     }),
   ],
 });
+
+/** The API as the browser whose Cookie header this is (server components checking a session). */
+export function apiClientAs(cookieHeader: string) {
+  return createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: `${env.API_URL}/api/trpc`, transformer: superjson, headers: () => ({ cookie: cookieHeader }) })],
+  });
+}

@@ -13,5 +13,7 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT {
     handle?: string;
+    /** the server-side session this cookie belongs to (apps/api sessions table) */
+    sid?: string;
   }
 }

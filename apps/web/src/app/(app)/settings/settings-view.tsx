@@ -2,7 +2,10 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { ChevronDown, Loader2 } from "lucide-react";
-import { useId, useState, type FormEvent, type ReactNode } from "react";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useId, type ReactNode } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
 import { RING_TIMEOUT_MAX_SECONDS, RING_TIMEOUT_MIN_SECONDS } from "@ringback/core/settings";
 import { displayNameSchema } from "@ringback/core/schemas";
 import { Avatar } from "@ringback/ui/avatar";
@@ -12,9 +15,9 @@ import { Input } from "@ringback/ui/input";
 import { Label } from "@ringback/ui/label";
 import { Switch } from "@ringback/ui/switch";
 import { FieldError } from "~/components/field-error";
-import { SignOutButton } from "~/components/sign-out-button";
 import { errorMessage } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
+import { AccountSection } from "./account-section";
 import { BlockedSection } from "./blocked-section";
 import { useSaveSettings, type SettingsPatch } from "./use-save-settings";
 
@@ -133,23 +136,22 @@ export function SettingsView() {
             description="When off, nobody can record a call you are on."
             {...toggle("allowRecording", "Call recording")}
           />
+          <SwitchRow
+            label="Let people find me by email"
+            description="When off, searching your exact email address finds no one. People can still find you by name or @handle."
+            {...toggle("discoverableByEmail", "Find me by email")}
+          />
         </ul>
       </Card>
 
       <BlockedSection />
 
-      <Card>
-        <CardHeader>
-          <CardTitle>Account</CardTitle>
-          {me.data ? <CardDescription>Signed in as {me.data.email}</CardDescription> : null}
-        </CardHeader>
-        <CardContent>
-          <SignOutButton />
-        </CardContent>
-      </Card>
+      <AccountSection email={me.data?.email} hasPassword={me.data?.hasPassword ?? false} />
     </div>
   );
 }
+
+const profileForm = z.object({ displayName: displayNameSchema });
 
 function ProfileSection({
   userId,
@@ -162,22 +164,13 @@ function ProfileSection({
   displayName: string;
   onSave: (displayName: string) => void;
 }) {
-  const [value, setValue] = useState(displayName);
-  const [error, setError] = useState<string | undefined>();
+  const form = useForm({ resolver: zodResolver(profileForm), defaultValues: { displayName } });
+  const value = form.watch("displayName");
   const inputId = useId();
-  const errorId = useId();
   const changed = value.trim() !== displayName;
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const parsed = displayNameSchema.safeParse(value);
-    if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? "Enter a display name");
-      return;
-    }
-    setError(undefined);
-    onSave(parsed.data);
-  }
+  const onSubmit = form.handleSubmit(({ displayName: next }) => onSave(next));
+  const error = form.formState.errors.displayName?.message;
+  const errorId = `${inputId}-error`;
 
   return (
     <Card>
@@ -197,14 +190,10 @@ function ProfileSection({
           <div className="flex gap-2">
             <Input
               id={inputId}
-              value={value}
-              onChange={(event) => {
-                setValue(event.target.value);
-                setError(undefined);
-              }}
               autoComplete="name"
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? errorId : undefined}
+              {...form.register("displayName")}
             />
             <Button type="submit" disabled={!changed} className="h-11">
               Save

@@ -1,18 +1,26 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { Loader2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
-import { useState, type FormEvent } from "react";
+import { useEffect } from "react";
+import { useForm } from "react-hook-form";
+import { signInInput } from "@ringback/core/schemas";
 import { Button } from "@ringback/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@ringback/ui/card";
-import { Input } from "@ringback/ui/input";
-import { Label } from "@ringback/ui/label";
 import { FieldError } from "~/components/field-error";
-import { TOO_MANY_ATTEMPTS } from "~/lib/auth-errors";
+import { FormField } from "~/components/form-field";
+import { tooManyAttemptsMessage } from "~/lib/auth-errors";
 
 export type OAuthProvider = { id: "github" | "google"; name: string };
+
+/** What the page says for a failed sign-in: wrong password, throttled, or trouble on our side. */
+function signInFailure(error: string | undefined): string {
+  if (!error || error === "CredentialsSignin") return "Wrong email or password";
+  return tooManyAttemptsMessage(error) ?? "Couldn’t sign in right now. Please try again in a moment.";
+}
 
 export function SignInForm({
   callbackUrl,
@@ -24,41 +32,30 @@ export function SignInForm({
   providers?: OAuthProvider[];
 }) {
   const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | undefined>(initialError);
+  const form = useForm({
+    resolver: zodResolver(signInInput),
+    defaultValues: { email: "", password: "" },
+  });
+  const { errors, isSubmitting } = form.formState;
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const email = String(form.get("email") ?? "");
-    const password = String(form.get("password") ?? "");
-    if (!email.trim() || !password) {
-      setError("Enter your email and password");
-      return;
-    }
-    setPending(true);
-    setError(undefined);
+  // next-auth sends people back with ?error= when a provider failed; say so once
+  useEffect(() => {
+    if (initialError) form.setError("root", { type: "server", message: initialError });
+  }, [form, initialError]);
+
+  const onSubmit = form.handleSubmit(async ({ email, password }) => {
     try {
       const result = await signIn("credentials", { email, password, redirect: false });
       if (!result || result.error) {
-        // CredentialsSignin is a plain wrong-password; anything else means the server had trouble.
-        setError(
-          !result || result.error === "CredentialsSignin"
-            ? "Wrong email or password"
-            : result.error === TOO_MANY_ATTEMPTS
-              ? "Too many sign-in attempts. Try again in 15 minutes."
-              : "Couldn’t sign in right now. Please try again in a moment.",
-        );
-        setPending(false);
+        form.setError("root", { type: "server", message: signInFailure(result?.error ?? undefined) });
         return;
       }
       router.replace(callbackUrl);
       router.refresh();
     } catch {
-      setError("Couldn’t reach Ringback. Check your connection and try again.");
-      setPending(false);
+      form.setError("root", { type: "server", message: "Couldn’t reach Ringback. Check your connection and try again." });
     }
-  }
+  });
 
   return (
     <Card>
@@ -69,35 +66,29 @@ export function SignInForm({
         <CardDescription>Welcome back. Pick up where you left off.</CardDescription>
       </CardHeader>
       <CardContent>
-        <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4" aria-describedby="signin-error">
-          <div className="flex flex-col gap-2">
-            <Label htmlFor="signin-email">Email</Label>
-            <Input
-              id="signin-email"
-              name="email"
-              type="email"
-              autoComplete="email"
-              inputMode="email"
-              required
-              aria-invalid={error ? true : undefined}
-            />
-          </div>
-          <div className="flex flex-col gap-2">
-            <Label htmlFor="signin-password">Password</Label>
-            <Input
-              id="signin-password"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              aria-invalid={error ? true : undefined}
-            />
-          </div>
+        <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
+          <FormField
+            id="signin-email"
+            label="Email"
+            error={errors.email?.message}
+            type="email"
+            autoComplete="email"
+            inputMode="email"
+            {...form.register("email")}
+          />
+          <FormField
+            id="signin-password"
+            label="Password"
+            error={errors.password?.message}
+            type="password"
+            autoComplete="current-password"
+            {...form.register("password")}
+          />
           <div role="alert" aria-live="polite" className="empty:-mt-4">
-            <FieldError id="signin-error" message={error} />
+            <FieldError id="signin-error" message={errors.root?.message} />
           </div>
-          <Button type="submit" size="lg" disabled={pending} className="w-full">
-            {pending ? <Loader2 className="animate-spin" aria-hidden="true" /> : null}
+          <Button type="submit" size="lg" disabled={isSubmitting} className="w-full">
+            {isSubmitting ? <Loader2 className="animate-spin" aria-hidden="true" /> : null}
             Sign in
           </Button>
         </form>

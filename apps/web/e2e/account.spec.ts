@@ -1,0 +1,83 @@
+import { expect, test } from "@playwright/test";
+import { sessionCookieHeader, signInViaUi, signUpViaUi, snap, uniqueUser } from "./helpers";
+
+test.describe("account: password, deletion, privacy", () => {
+  test("changing the password signs out other browsers and keeps this one", async ({ page, browser, request }, testInfo) => {
+    const ana = uniqueUser("Ana");
+    await signUpViaUi(page, ana);
+    const laptop = await browser.newContext();
+    const laptopPage = await laptop.newPage();
+    await signInViaUi(laptopPage, ana);
+    await expect(laptopPage).toHaveURL(/\/contacts/);
+    const laptopCookie = await sessionCookieHeader(laptopPage);
+
+    await page.goto("/settings");
+    const form = page.getByRole("form", { name: "Change password" });
+    // the form checks itself before asking the server
+    await form.getByRole("button", { name: "Change password" }).click();
+    await expect(form.getByText("Enter your current password")).toBeVisible();
+    await expect(form.getByLabel("Current password")).toHaveAttribute("aria-invalid", "true");
+
+    await form.getByLabel("Current password").fill("not-my-password-1");
+    await form.getByLabel("New password").fill("a-new-secret-7");
+    await form.getByRole("button", { name: "Change password" }).click();
+    await expect(form.getByText("Your current password is not right")).toBeVisible();
+
+    await form.getByLabel("Current password").fill(ana.password);
+    await form.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByText("Password changed. You were signed out on your other devices.")).toBeVisible();
+    await snap(page, testInfo, "settings-password-changed");
+
+    // the other browser's session is over; this one goes on
+    expect((await request.get("/api/trpc/me.get", { headers: { cookie: laptopCookie } })).status()).toBe(401);
+    await laptopPage.goto("/contacts");
+    await expect(laptopPage).toHaveURL(/\/signin/);
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+
+    await signInViaUi(laptopPage, ana);
+    await expect(laptopPage.getByText("Wrong email or password")).toBeVisible();
+    await signInViaUi(laptopPage, { email: ana.email, password: "a-new-secret-7" });
+    await expect(laptopPage).toHaveURL(/\/contacts/);
+    await laptop.close();
+  });
+
+  test("deleting the account asks first, then ends every session", async ({ page, request }) => {
+    const bo = uniqueUser("Bo");
+    await signUpViaUi(page, bo);
+    const cookie = await sessionCookieHeader(page);
+    await page.goto("/settings");
+
+    await page.getByRole("button", { name: "Delete account" }).click();
+    const dialog = page.getByRole("dialog", { name: "Delete your account?" });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+    expect((await request.get("/api/trpc/me.get", { headers: { cookie } })).status()).toBe(200);
+
+    await page.getByRole("button", { name: "Delete account" }).click();
+    await dialog.getByRole("button", { name: "Delete account" }).click();
+    await expect(page).toHaveURL(/\/signup/);
+    expect((await request.get("/api/trpc/me.get", { headers: { cookie } })).status()).toBe(401);
+    await signInViaUi(page, bo);
+    await expect(page.getByText("Wrong email or password")).toBeVisible();
+  });
+
+  test("'Let people find me by email' is on by default and is kept; the page reads well on a phone", async ({ page }, testInfo) => {
+    const cy = uniqueUser("Cy");
+    await signUpViaUi(page, cy);
+    await page.goto("/settings");
+    const findMe = page.getByRole("switch", { name: "Let people find me by email" });
+    await expect(findMe).toHaveAttribute("aria-checked", "true");
+    await findMe.click();
+    await expect(page.getByText("Find me by email off")).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole("switch", { name: "Let people find me by email" })).toHaveAttribute("aria-checked", "false");
+    await snap(page, testInfo, "settings-desktop");
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+    await snap(page, testInfo, "settings-phone");
+  });
+});
