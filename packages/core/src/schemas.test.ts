@@ -12,6 +12,7 @@ import {
   handleSchema,
   historyInput,
   passwordSchema,
+  clientAddressSchema,
   providerAccountIdSchema,
   providerNameSchema,
   searchInput,
@@ -313,6 +314,12 @@ describe("provider names and ids (OAuth sign-in)", () => {
     const cut = providerNameSchema.parse(`${"x".repeat(59)}😀tail`);
     expect(cut).toBe("x".repeat(59));
     expect(providerNameSchema.parse("y".repeat(500))).toBe("y".repeat(60));
+  });
+  it("accepts a printable client address only", () => {
+    for (const ok of ["203.0.113.9", "::1", "2001:db8::1", "unknown"]) expect(messages(clientAddressSchema, ok)).toEqual([]);
+    for (const bad of ["", "10.0.0.1\u0000", "a b", "x".repeat(101), 7]) {
+      expect(messages(clientAddressSchema, bad)).toEqual(["Not a valid client address"]);
+    }
   });
   it("accepts printable account ids only", () => {
     expect(messages(providerAccountIdSchema, "12345")).toEqual([]);

@@ -58,6 +58,12 @@ export const providerNameSchema = z
   .nullish()
   .transform((name) => (name == null ? null : cleanExternalName(name, DISPLAY_NAME_MAX_LENGTH)));
 
+/** The address the web server saw a sign-in come from (an IP, or "unknown"): printable, no spaces. */
+export const clientAddressSchema = z
+  .string({ error: "Not a valid client address" })
+  .trim()
+  .regex(/^[\x21-\x7e]{1,100}$/, { error: "Not a valid client address" });
+
 // Providers' account ids are short printable tokens (GitHub and Google use digits).
 export const providerAccountIdSchema = z
   .string({ error: "Not a valid provider account id" })

@@ -1,7 +1,15 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { changePasswordInput } from "@ringback/core/account";
-import { emailSchema, signInInput, signUpInput, userIdSchema } from "@ringback/core/schemas";
+import {
+  clientAddressSchema,
+  emailSchema,
+  providerAccountIdSchema,
+  providerNameSchema,
+  signInInput,
+  signUpInput,
+  userIdSchema,
+} from "@ringback/core/schemas";
 import { describeWait } from "@ringback/core/throttle";
 import { createSession, deleteSession } from "@ringback/db/queries/sessions";
 import {
@@ -22,7 +30,7 @@ import { internalProcedure, protectedProcedure, publicProcedure, router } from "
 /** What the web server knows about the browser signing in; the API never sees the browser itself. */
 const verifyCredentialsInput = signInInput.extend({
   // the address the web server saw the request come from
-  clientAddress: z.string().trim().min(1).max(100),
+  clientAddress: clientAddressSchema,
   // the browser's device cookie, already checked by the web server (which signed it): the
   // device id and the account it was issued for
   device: z.object({ id: z.uuid(), userId: userIdSchema }).nullish(),
@@ -30,10 +38,11 @@ const verifyCredentialsInput = signInInput.extend({
 
 const oauthInput = z.object({
   provider: z.enum(["github", "google"]),
-  providerAccountId: z.string().min(1).max(200),
+  providerAccountId: providerAccountIdSchema,
   email: emailSchema,
   emailVerified: z.boolean(),
-  name: z.string().trim().max(200).nullish(),
+  // cleaned to the display-name rules (a provider's name must not fail the sign-in); null if unusable
+  name: providerNameSchema,
 });
 
 const sessionRefInput = z.object({ sessionId: z.uuid(), userId: userIdSchema });
