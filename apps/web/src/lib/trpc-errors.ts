@@ -1,13 +1,26 @@
 import { TRPCClientError } from "@trpc/client";
 
-type ErrorData = { code?: string; httpStatus?: number; fieldErrors?: Record<string, string[] | undefined> };
+type ErrorData = {
+  code?: string;
+  httpStatus?: number;
+  fieldErrors?: Record<string, string[] | undefined>;
+  /** set by the API on unexpected errors: the id its log files the details under */
+  reference?: string;
+};
 
-/** A sentence a person can act on, whatever went wrong (server error, network, unexpected throw). */
+/**
+ * A sentence a person can act on, whatever went wrong (server error, network, unexpected throw). A
+ * server error says what failed in the page's own words plus the reference the API logged it under,
+ * so a report can be matched to the log.
+ */
 export function errorMessage(error: unknown, fallback = "Something went wrong. Please try again."): string {
   if (error instanceof TRPCClientError) {
     const data = error.data as ErrorData | undefined;
     if (!data) return "Can't reach Ringback right now. Check your connection and try again.";
-    if (data.httpStatus && data.httpStatus >= 500) return fallback;
+    if (data.httpStatus && data.httpStatus >= 500) {
+      const reference = typeof data.reference === "string" && /^[0-9a-f]{6,32}$/.test(data.reference) ? data.reference : null;
+      return reference ? `${fallback} Reference: ${reference}` : fallback;
+    }
     return error.message || fallback;
   }
   if (error instanceof Error && error.message) return error.message;
