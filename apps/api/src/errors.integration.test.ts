@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "@ringback/db/client";
+import { readEnv, readLogLevel } from "./env";
 import { createLogger } from "./logger";
 import { REQUEST_ID_HEADER } from "./server";
 import { failure, startTestApi, type TestApi } from "./testing/harness";
@@ -120,5 +121,23 @@ describe("request ids and request logs", () => {
     const res = await fetch(`${api.baseUrl}/api/trpc/users.search?input=${"x".repeat(20_000)}`);
     expect(res.status).toBe(431);
     expect(await res.json()).toEqual({ error: "Request headers or URL too large" });
+  });
+});
+
+describe("LOG_LEVEL", () => {
+  const base = {
+    DATABASE_URL: "postgres://u:p@127.0.0.1:5432/db",
+    AUTH_SECRET: "a".repeat(32),
+    LIVEKIT_URL: "ws://127.0.0.1:7880",
+    LIVEKIT_API_KEY: "devkey",
+    LIVEKIT_API_SECRET: "s".repeat(32),
+  };
+  it("defaults to info for the server and to silent for tests, and refuses an unknown level", () => {
+    expect(readEnv(base).LOG_LEVEL).toBe("info");
+    expect(readEnv({ ...base, LOG_LEVEL: "debug" }).LOG_LEVEL).toBe("debug");
+    expect(() => readEnv({ ...base, LOG_LEVEL: "loud" })).toThrow("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent");
+    expect(readLogLevel({})).toBe("silent");
+    expect(readLogLevel({ LOG_LEVEL: "warn" })).toBe("warn");
+    expect(() => readLogLevel({ LOG_LEVEL: "loud" })).toThrow("LOG_LEVEL must be one of");
   });
 });
