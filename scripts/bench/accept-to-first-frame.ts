@@ -68,8 +68,9 @@ async function oneCall(caller: { page: Page }, callee: { page: Page }, calleeNam
   await caller.page.waitForURL(/\/call\//);
   const ring = callee.page.getByRole("dialog", { name: callerName, exact: true });
   await ring.waitFor({ state: "visible", timeout: 20_000 });
-  // Measure from a connected caller, as a person would be after a second or two of ringing.
-  await caller.page.waitForFunction(() => window.__ringback?.phase() === "connected", undefined, { timeout: 20_000 });
+  // Measure from a connected caller, as a person would be after a second or two of ringing. The page
+  // enables Mute only once it is connected with its media out (the app has no test hooks to ask).
+  await caller.page.waitForSelector('[role="toolbar"][aria-label="Call controls"] button[aria-label="Mute"]:not([disabled])', { timeout: 20_000 });
 
   // Strings, not closures: tsx's keepNames helpers (__name) do not exist inside the page.
   await caller.page.evaluate(`(() => {

@@ -1,5 +1,6 @@
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { signUpViaUi, uniqueUser, type TestUser } from "../helpers";
+import { inboundStats, installRtcProbe } from "./rtc-probe";
 
 /** A signed-in person in their own browser context (own cookies, own fake camera and microphone). */
 export type Person = TestUser & { id: string; context: BrowserContext; page: Page };
@@ -7,6 +8,7 @@ export type Person = TestUser & { id: string; context: BrowserContext; page: Pag
 /** Signs a new user up through the UI in a fresh context and reads their id from the API. */
 export async function newPerson(browser: Browser, label: string, viewport = { width: 1280, height: 800 }): Promise<Person> {
   const context = await browser.newContext({ viewport, permissions: ["camera", "microphone"] });
+  await installRtcProbe(context);
   const page = await context.newPage();
   const user = uniqueUser(label);
   await signUpViaUi(page, user);
@@ -74,22 +76,15 @@ export async function expectVideoPlaying(video: Locator): Promise<void> {
   expect(after.time).toBeGreaterThan(before.time);
 }
 
-type AudioStats = { bytesReceived: number; audioLevel: number; totalAudioEnergy: number };
-
-async function remoteAudioStats(page: Page, fromIdentity: string): Promise<AudioStats | null> {
-  return page.evaluate(async (identity) => {
-    const stats = (await window.__ringback?.stats()) ?? [];
-    const audio = stats.find((s) => s.kind === "audio" && s.identity === identity);
-    return audio ? { bytesReceived: audio.bytesReceived, audioLevel: audio.audioLevel, totalAudioEnergy: audio.totalAudioEnergy } : null;
-  }, fromIdentity);
-}
-
-/** Asserts audio from `from` reaches `page`: inbound RTP bytes keep growing and carry energy (the fake mic beeps). */
+/**
+ * Asserts audio from `from` reaches `page`: inbound RTP bytes keep growing and carry energy (the fake
+ * mic beeps). Reads the page's WebRTC stats, so `from` must be the only other person in the call.
+ */
 export async function expectAudioFlowing(page: Page, from: Person): Promise<void> {
-  await expect.poll(() => remoteAudioStats(page, from.id), { timeout: 20_000, message: `no audio track from ${from.displayName}` }).not.toBeNull();
-  const first = await remoteAudioStats(page, from.id);
+  await expect.poll(() => inboundStats(page, "audio"), { timeout: 20_000, message: `no audio track from ${from.displayName}` }).not.toBeNull();
+  const first = await inboundStats(page, "audio");
   await page.waitForTimeout(1_200);
-  const second = await remoteAudioStats(page, from.id);
+  const second = await inboundStats(page, "audio");
   expect(first).not.toBeNull();
   expect(second).not.toBeNull();
   if (!first || !second) return;

@@ -1,9 +1,11 @@
-import { ConnectionState, Room, RoomEvent, Track, VideoPresets, type RemoteTrack } from "livekit-client";
+import { ConnectionState, Room, RoomEvent, VideoPresets } from "livekit-client";
 
 /*
  * The LiveKit Room of the call in progress lives here, outside React: one per tab, created and torn
  * down by explicit start/end calls. Components read it through useSyncExternalStore (useCallSession)
  * and through @livekit/components-react hooks with the Room put in RoomContext.
+ * Nothing here is exposed on window for tests: the e2e suite reads WebRTC stats through its own
+ * init script and the session's phase from what the page shows.
  */
 
 export type SessionPhase = "connecting" | "connected" | "reconnecting" | "disconnected" | "failed";
@@ -134,33 +136,6 @@ export class CallSession {
     return this.ended;
   }
 
-  /** Receive-side numbers per remote track, for tests and diagnostics (see installTestHook). */
-  async stats(): Promise<RemoteTrackStats[]> {
-    const out: RemoteTrackStats[] = [];
-    for (const participant of this.room.remoteParticipants.values()) {
-      for (const publication of participant.trackPublications.values()) {
-        const track = publication.track as RemoteTrack | undefined;
-        if (!track) continue;
-        const report = await track.getRTCStatsReport();
-        report?.forEach((stat: Record<string, unknown>) => {
-          if (stat.type !== "inbound-rtp") return;
-          out.push({
-            identity: participant.identity,
-            name: participant.name ?? "",
-            kind: track.kind === Track.Kind.Audio ? "audio" : "video",
-            bytesReceived: num(stat.bytesReceived),
-            packetsReceived: num(stat.packetsReceived),
-            audioLevel: num(stat.audioLevel),
-            totalAudioEnergy: num(stat.totalAudioEnergy),
-            framesDecoded: num(stat.framesDecoded),
-            frameWidth: num(stat.frameWidth),
-          });
-        });
-      }
-    }
-    return out;
-  }
-
   private async guard(action: () => Promise<unknown>, message: string): Promise<void> {
     try {
       await action();
@@ -186,22 +161,6 @@ export class CallSession {
   }
 }
 
-export type RemoteTrackStats = {
-  identity: string;
-  name: string;
-  kind: "audio" | "video";
-  bytesReceived: number;
-  packetsReceived: number;
-  audioLevel: number;
-  totalAudioEnergy: number;
-  framesDecoded: number;
-  frameWidth: number;
-};
-
-function num(value: unknown): number {
-  return typeof value === "number" ? value : 0;
-}
-
 function describe(error: unknown, fallback: string): string {
   if (error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "SecurityError")) {
     return "Ringback isn’t allowed to use your camera or microphone. Allow it in your browser’s site settings.";
@@ -224,7 +183,6 @@ export function startSession(callId: string, media: CallMedia, grant: () => Prom
   if (current) void current.hangUp();
   const session = new CallSession(callId, media, leave);
   current = session;
-  installTestHook();
   for (const l of registryListeners) l();
   void session.connect(grant);
   return session;
@@ -246,19 +204,4 @@ export async function endSession(callId: string): Promise<void> {
   current = null;
   for (const l of registryListeners) l();
   await session.end();
-}
-
-declare global {
-  interface Window {
-    /** Read-only probes for the end-to-end tests: receive statistics of the call in progress. */
-    __ringback?: { stats: () => Promise<RemoteTrackStats[]>; phase: () => SessionPhase | null };
-  }
-}
-
-function installTestHook(): void {
-  if (typeof window === "undefined" || window.__ringback) return;
-  window.__ringback = {
-    stats: async () => (current ? current.stats() : []),
-    phase: () => current?.getSnapshot().phase ?? null,
-  };
 }
