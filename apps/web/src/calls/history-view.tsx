@@ -7,6 +7,7 @@ import { useEffect, useId, useState, type ReactNode } from "react";
 import { Button } from "@ringback/ui/button";
 import { Card } from "@ringback/ui/card";
 import { cn } from "@ringback/ui/cn";
+import { QueryLoading, QueryState } from "@ringback/ui/query-state";
 import { EmptyState } from "~/components/empty-state";
 import { errorMessage } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
@@ -93,29 +94,32 @@ export function CallHistory({ filter, withUserId, empty }: { filter: Filter; wit
 
   return (
     <Card className="overflow-hidden">
-      {history.isPending || !me.data ? (
-        <p className="px-5 py-6 text-sm text-muted-foreground">Loading calls…</p>
-      ) : history.isError ? (
-        <div role="alert" className="flex flex-col items-start gap-3 px-5 py-6 text-sm">
-          <p className="text-destructive">{errorMessage(history.error, "Your calls couldn’t be loaded. Please try again.")}</p>
-          <Button variant="outline" size="sm" onClick={() => void history.refetch()}>
-            Try again
-          </Button>
-        </div>
-      ) : history.data.pages[0]?.items.length === 0 ? (
-        empty
-      ) : (
-        <>
-          <HistoryList calls={history.data.pages.flatMap((p) => p.items)} myId={me.data.id} />
-          {history.hasNextPage ? (
-            <div className="border-t border-border px-5 py-3">
-              <Button variant="ghost" size="sm" disabled={history.isFetchingNextPage} onClick={() => void history.fetchNextPage()}>
-                {history.isFetchingNextPage ? "Loading…" : "Show older calls"}
-              </Button>
-            </div>
-          ) : null}
-        </>
-      )}
+      <QueryState
+        query={history}
+        loadingLabel="Loading calls…"
+        errorText={(error) => errorMessage(error, "Your calls couldn’t be loaded. Please try again.")}
+        retry
+        isEmpty={(data) => data.pages[0]?.items.length === 0}
+        empty={empty}
+      >
+        {(data) =>
+          // who "me" is comes from the session and is almost always cached already
+          me.data ? (
+            <>
+              <HistoryList calls={data.pages.flatMap((p) => p.items)} myId={me.data.id} />
+              {history.hasNextPage ? (
+                <div className="border-t border-border px-5 py-3">
+                  <Button variant="ghost" size="sm" disabled={history.isFetchingNextPage} onClick={() => void history.fetchNextPage()}>
+                    {history.isFetchingNextPage ? "Loading…" : "Show older calls"}
+                  </Button>
+                </div>
+              ) : null}
+            </>
+          ) : (
+            <QueryLoading label="Loading calls…" />
+          )
+        }
+      </QueryState>
     </Card>
   );
 }

@@ -1,12 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Ban, Check, Loader2, Search, Star, Trash2, UserPlus, UserRoundSearch, Users, X } from "lucide-react";
+import { Ban, Check, Search, Star, Trash2, UserPlus, UserRoundSearch, Users, X } from "lucide-react";
 import { useId, useState } from "react";
 import { Button } from "@ringback/ui/button";
 import { Card } from "@ringback/ui/card";
 import { cn } from "@ringback/ui/cn";
 import { Input } from "@ringback/ui/input";
+import { QueryState } from "@ringback/ui/query-state";
 import { CallButtons } from "~/calls/call-buttons";
 import { GroupCallButton } from "~/calls/group-call-dialog";
 import { EmptyState } from "~/components/empty-state";
@@ -71,72 +72,72 @@ export function ContactsView() {
             Search results
           </h2>
           <Card className="overflow-hidden">
-            {results.isPending ? (
-              <p className="flex items-center gap-2 px-5 py-6 text-sm text-muted-foreground">
-                <Loader2 className="size-4 animate-spin" aria-hidden="true" /> Searching…
-              </p>
-            ) : results.isError ? (
-              <p role="alert" className="px-5 py-6 text-sm text-destructive">
-                {errorMessage(results.error, "Search isn’t working right now. Please try again.")}
-              </p>
-            ) : results.data.length === 0 ? (
-              <EmptyState icon={UserRoundSearch} title="No one found" className="py-8">
-                No one matches “{debounced}”. Try their exact handle or email.
-              </EmptyState>
-            ) : (
-              <ul className="divide-y divide-border">
-                {results.data.map((person) => (
-                  <PersonRow
-                    key={person.id}
-                    id={person.id}
-                    displayName={person.displayName}
-                    handle={person.handle}
-                    badge={person.isBlocked ? <StatusBadge tone="destructive">Blocked</StatusBadge> : null}
-                  >
-                    {person.isBlocked ? (
-                      <Button
-                        variant="outline"
-                        size="sm"
-                        aria-label={`Unblock ${person.displayName}`}
-                        disabled={people.unblock.isPending}
-                        onClick={() => people.unblockPerson({ userId: person.id, displayName: person.displayName })}
-                      >
-                        Unblock
-                      </Button>
-                    ) : (
-                      <>
-                        {person.isContact ? (
-                          <span className="inline-flex items-center gap-1 px-2 text-[13px] font-medium text-muted-foreground">
-                            <Check className="size-4" aria-hidden="true" /> In contacts
-                          </span>
-                        ) : (
-                          <Button
-                            size="sm"
-                            aria-label={`Add ${person.displayName}`}
-                            disabled={people.addContact.isPending}
-                            onClick={() => people.addContact.mutate({ userId: person.id })}
-                          >
-                            <UserPlus aria-hidden="true" />
-                            Add
-                          </Button>
-                        )}
-                        <CallButtons userId={person.id} displayName={person.displayName} />
+            <QueryState
+              query={results}
+              loadingLabel="Searching…"
+              errorText={(error) => errorMessage(error, "Search isn’t working right now. Please try again.")}
+              isEmpty={(found) => found.length === 0}
+              empty={
+                <EmptyState icon={UserRoundSearch} title="No one found" className="py-8">
+                  No one matches “{debounced}”. Try their exact handle or email.
+                </EmptyState>
+              }
+            >
+              {(found) => (
+                <ul className="divide-y divide-border">
+                  {found.map((person) => (
+                    <PersonRow
+                      key={person.id}
+                      id={person.id}
+                      displayName={person.displayName}
+                      handle={person.handle}
+                      badge={person.isBlocked ? <StatusBadge tone="destructive">Blocked</StatusBadge> : null}
+                    >
+                      {person.isBlocked ? (
                         <Button
-                          variant="ghost"
-                          size="icon-sm"
-                          aria-label={`Block ${person.displayName}`}
-                          title="Block"
-                          className="text-muted-foreground hover:text-destructive"
-                          onClick={() => requestBlock({ userId: person.id, displayName: person.displayName })}
+                          variant="outline"
+                          size="sm"
+                          aria-label={`Unblock ${person.displayName}`}
+                          disabled={people.unblock.isPending}
+                          onClick={() => people.unblockPerson({ userId: person.id, displayName: person.displayName })}
                         >
-                          <Ban aria-hidden="true" />
+                          Unblock
                         </Button>
-                      </>
-                    )}
-                  </PersonRow>
-                ))}
-              </ul>
-            )}
+                      ) : (
+                        <>
+                          {person.isContact ? (
+                            <span className="inline-flex items-center gap-1 px-2 text-[13px] font-medium text-muted-foreground">
+                              <Check className="size-4" aria-hidden="true" /> In contacts
+                            </span>
+                          ) : (
+                            <Button
+                              size="sm"
+                              aria-label={`Add ${person.displayName}`}
+                              disabled={people.addContact.isPending}
+                              onClick={() => people.addContact.mutate({ userId: person.id })}
+                            >
+                              <UserPlus aria-hidden="true" />
+                              Add
+                            </Button>
+                          )}
+                          <CallButtons userId={person.id} displayName={person.displayName} />
+                          <Button
+                            variant="ghost"
+                            size="icon-sm"
+                            aria-label={`Block ${person.displayName}`}
+                            title="Block"
+                            className="text-muted-foreground hover:text-destructive"
+                            onClick={() => requestBlock({ userId: person.id, displayName: person.displayName })}
+                          >
+                            <Ban aria-hidden="true" />
+                          </Button>
+                        </>
+                      )}
+                    </PersonRow>
+                  ))}
+                </ul>
+              )}
+            </QueryState>
           </Card>
         </section>
       ) : null}
@@ -152,70 +153,68 @@ export function ContactsView() {
           {contacts.data && contacts.data.length > 1 ? <GroupCallButton /> : null}
         </div>
         <Card className="overflow-hidden">
-          {contacts.isPending ? (
-            <ContactsSkeleton />
-          ) : contacts.isError ? (
-            <div role="alert" className="flex flex-col items-start gap-3 px-5 py-6 text-sm">
-              <p className="text-destructive">
-                {errorMessage(contacts.error, "Your contacts couldn’t be loaded. Please try again.")}
-              </p>
-              <Button variant="outline" size="sm" onClick={() => contacts.refetch()}>
-                Try again
-              </Button>
-            </div>
-          ) : contacts.data.length === 0 ? (
-            <EmptyState icon={Users} title="No contacts yet">
-              Search for people by name, handle or email above, then tap Add.
-            </EmptyState>
-          ) : (
-            <ul className="divide-y divide-border">
-              {contacts.data.map((contact) => (
-                <PersonRow
-                  key={contact.userId}
-                  id={contact.userId}
-                  displayName={contact.displayName}
-                  handle={contact.handle}
-                >
-                  <CallButtons userId={contact.userId} displayName={contact.displayName} />
-                  <Button
-                    variant="ghost"
-                    size="icon-sm"
-                    aria-label={`Favourite ${contact.displayName}`}
-                    aria-pressed={contact.favorite}
-                    title={contact.favorite ? "Remove from favourites" : "Add to favourites"}
-                    onClick={() =>
-                      people.setFavorite.mutate({ userId: contact.userId, favorite: !contact.favorite })
-                    }
-                    className={cn(
-                      contact.favorite ? "text-favorite hover:text-favorite" : "text-muted-foreground",
-                    )}
+          <QueryState
+            query={contacts}
+            loading={<ContactsSkeleton />}
+            errorText={(error) => errorMessage(error, "Your contacts couldn’t be loaded. Please try again.")}
+            retry
+            isEmpty={(list) => list.length === 0}
+            empty={
+              <EmptyState icon={Users} title="No contacts yet">
+                Search for people by name, handle or email above, then tap Add.
+              </EmptyState>
+            }
+          >
+            {(list) => (
+              <ul className="divide-y divide-border">
+                {list.map((contact) => (
+                  <PersonRow
+                    key={contact.userId}
+                    id={contact.userId}
+                    displayName={contact.displayName}
+                    handle={contact.handle}
                   >
-                    <Star className={cn(contact.favorite && "fill-current")} aria-hidden="true" />
-                  </Button>
-                  <Button
-                    variant="ghost"
-                    size="icon-sm"
-                    aria-label={`Remove ${contact.displayName}`}
-                    title="Remove from contacts"
-                    className="text-muted-foreground"
-                    onClick={() => people.remove({ userId: contact.userId, displayName: contact.displayName })}
-                  >
-                    <Trash2 aria-hidden="true" />
-                  </Button>
-                  <Button
-                    variant="ghost"
-                    size="icon-sm"
-                    aria-label={`Block ${contact.displayName}`}
-                    title="Block"
-                    className="text-muted-foreground hover:text-destructive"
-                    onClick={() => requestBlock({ userId: contact.userId, displayName: contact.displayName })}
-                  >
-                    <Ban aria-hidden="true" />
-                  </Button>
-                </PersonRow>
-              ))}
-            </ul>
-          )}
+                    <CallButtons userId={contact.userId} displayName={contact.displayName} />
+                    <Button
+                      variant="ghost"
+                      size="icon-sm"
+                      aria-label={`Favourite ${contact.displayName}`}
+                      aria-pressed={contact.favorite}
+                      title={contact.favorite ? "Remove from favourites" : "Add to favourites"}
+                      onClick={() =>
+                        people.setFavorite.mutate({ userId: contact.userId, favorite: !contact.favorite })
+                      }
+                      className={cn(
+                        contact.favorite ? "text-favorite hover:text-favorite" : "text-muted-foreground",
+                      )}
+                    >
+                      <Star className={cn(contact.favorite && "fill-current")} aria-hidden="true" />
+                    </Button>
+                    <Button
+                      variant="ghost"
+                      size="icon-sm"
+                      aria-label={`Remove ${contact.displayName}`}
+                      title="Remove from contacts"
+                      className="text-muted-foreground"
+                      onClick={() => people.remove({ userId: contact.userId, displayName: contact.displayName })}
+                    >
+                      <Trash2 aria-hidden="true" />
+                    </Button>
+                    <Button
+                      variant="ghost"
+                      size="icon-sm"
+                      aria-label={`Block ${contact.displayName}`}
+                      title="Block"
+                      className="text-muted-foreground hover:text-destructive"
+                      onClick={() => requestBlock({ userId: contact.userId, displayName: contact.displayName })}
+                    >
+                      <Ban aria-hidden="true" />
+                    </Button>
+                  </PersonRow>
+                ))}
+              </ul>
+            )}
+          </QueryState>
         </Card>
       </section>
       {dialog}

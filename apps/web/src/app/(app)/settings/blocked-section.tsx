@@ -1,12 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Ban, Loader2, ShieldCheck } from "lucide-react";
+import { Ban, ShieldCheck } from "lucide-react";
 import { useId, useState } from "react";
 import { Button } from "@ringback/ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "@ringback/ui/card";
 import { Input } from "@ringback/ui/input";
 import { Label } from "@ringback/ui/label";
+import { QueryState } from "@ringback/ui/query-state";
 import { EmptyState } from "~/components/empty-state";
 import { PersonRow } from "~/components/person-row";
 import { useBlockConfirmation, usePeopleMutations } from "~/components/use-people-mutations";
@@ -28,9 +29,6 @@ export function BlockedSection() {
   const searchId = useId();
   const listHeadingId = useId();
 
-  // People already blocked are listed above; offering to block them again would be noise.
-  const candidates = results.data?.filter((person) => !person.isBlocked) ?? [];
-
   return (
     <Card aria-labelledby={listHeadingId}>
       <CardHeader>
@@ -38,33 +36,32 @@ export function BlockedSection() {
         <CardDescription>Blocked people can’t call you or leave messages, and aren’t told.</CardDescription>
       </CardHeader>
 
-      {blocked.isPending ? (
-        <p className="flex items-center gap-2 px-5 py-5 text-sm text-muted-foreground">
-          <Loader2 className="size-4 animate-spin" aria-hidden="true" /> Loading…
-        </p>
-      ) : blocked.isError ? (
-        <p role="alert" className="px-5 py-5 text-sm text-destructive">
-          {errorMessage(blocked.error, "Your blocked list couldn’t be loaded.")}
-        </p>
-      ) : blocked.data.length === 0 ? (
-        <EmptyState icon={ShieldCheck} title="No one is blocked" className="py-8" />
-      ) : (
-        <ul aria-label="Blocked people" className="mt-3 divide-y divide-border border-y border-border">
-          {blocked.data.map((person) => (
-            <PersonRow key={person.userId} id={person.userId} displayName={person.displayName} handle={person.handle}>
-              <Button
-                variant="outline"
-                size="sm"
-                aria-label={`Unblock ${person.displayName}`}
-                disabled={people.unblock.isPending}
-                onClick={() => people.unblockPerson({ userId: person.userId, displayName: person.displayName })}
-              >
-                Unblock
-              </Button>
-            </PersonRow>
-          ))}
-        </ul>
-      )}
+      <QueryState
+        query={blocked}
+        className="py-5"
+        errorText={(error) => errorMessage(error, "Your blocked list couldn’t be loaded.")}
+        retry
+        isEmpty={(list) => list.length === 0}
+        empty={<EmptyState icon={ShieldCheck} title="No one is blocked" className="py-8" />}
+      >
+        {(list) => (
+          <ul aria-label="Blocked people" className="mt-3 divide-y divide-border border-y border-border">
+            {list.map((person) => (
+              <PersonRow key={person.userId} id={person.userId} displayName={person.displayName} handle={person.handle}>
+                <Button
+                  variant="outline"
+                  size="sm"
+                  aria-label={`Unblock ${person.displayName}`}
+                  disabled={people.unblock.isPending}
+                  onClick={() => people.unblockPerson({ userId: person.userId, displayName: person.displayName })}
+                >
+                  Unblock
+                </Button>
+              </PersonRow>
+            ))}
+          </ul>
+        )}
+      </QueryState>
 
       <div className="flex flex-col gap-2 px-5 pt-4 pb-5">
         <Label htmlFor={searchId}>Block someone</Label>
@@ -80,34 +77,36 @@ export function BlockedSection() {
           spellCheck={false}
         />
         {debounced.length > 0 ? (
-          results.isPending ? (
-            <p className="flex items-center gap-2 py-2 text-sm text-muted-foreground">
-              <Loader2 className="size-4 animate-spin" aria-hidden="true" /> Searching…
-            </p>
-          ) : results.isError ? (
-            <p role="alert" className="py-2 text-sm text-destructive">
-              {errorMessage(results.error)}
-            </p>
-          ) : candidates.length === 0 ? (
-            <p className="py-2 text-sm text-muted-foreground">No one to block matches “{debounced}”.</p>
-          ) : (
-            <ul aria-label="People to block" className="-mx-5 divide-y divide-border">
-              {candidates.map((person) => (
-                <PersonRow key={person.id} id={person.id} displayName={person.displayName} handle={person.handle}>
-                  <Button
-                    variant="outline"
-                    size="sm"
-                    aria-label={`Block ${person.displayName}`}
-                    className="text-destructive"
-                    onClick={() => requestBlock({ userId: person.id, displayName: person.displayName })}
-                  >
-                    <Ban aria-hidden="true" />
-                    Block
-                  </Button>
-                </PersonRow>
-              ))}
-            </ul>
-          )
+          <QueryState
+            query={results}
+            loadingLabel="Searching…"
+            className="px-0 py-2"
+            errorText={(error) => errorMessage(error)}
+            // People already blocked are listed above; offering to block them again would be noise.
+            isEmpty={(found) => found.every((person) => person.isBlocked)}
+            empty={<p className="py-2 text-sm text-muted-foreground">No one to block matches “{debounced}”.</p>}
+          >
+            {(found) => (
+              <ul aria-label="People to block" className="-mx-5 divide-y divide-border">
+                {found
+                  .filter((person) => !person.isBlocked)
+                  .map((person) => (
+                    <PersonRow key={person.id} id={person.id} displayName={person.displayName} handle={person.handle}>
+                      <Button
+                        variant="outline"
+                        size="sm"
+                        aria-label={`Block ${person.displayName}`}
+                        className="text-destructive"
+                        onClick={() => requestBlock({ userId: person.id, displayName: person.displayName })}
+                      >
+                        <Ban aria-hidden="true" />
+                        Block
+                      </Button>
+                    </PersonRow>
+                  ))}
+              </ul>
+            )}
+          </QueryState>
         ) : null}
       </div>
       {dialog}
