@@ -24,8 +24,16 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="min-h-dvh">
         <TRPCReactProvider>{children}</TRPCReactProvider>
-        {/* bottom, above the phone tab bar: a stack of toasts at the top would cover search boxes */}
-        <Toaster position="bottom-center" richColors closeButton visibleToasts={3} offset={24} mobileOffset={{ bottom: 96 }} />
+        {/* bottom, above the phone tab bar: a stack of toasts at the top would cover search boxes. On a
+            call screen its controls set --toast-clearance (calls/toast-clearance.ts) to stay uncovered. */}
+        <Toaster
+          position="bottom-center"
+          richColors
+          closeButton
+          visibleToasts={3}
+          offset={{ bottom: "var(--toast-clearance, 24px)" }}
+          mobileOffset={{ bottom: "var(--toast-clearance, 96px)" }}
+        />
       </body>
     </html>
   );

@@ -3,6 +3,8 @@
 import { Phone, Video, X } from "lucide-react";
 import { Avatar } from "@ringback/ui/avatar";
 import { CallControls, ControlButton } from "@ringback/ui/call-controls";
+import { useRef } from "react";
+import { useToastClearance } from "./toast-clearance";
 import { kindLabel, participantOutcomeLabel, peopleNames, type CallView } from "./types";
 
 /** What the caller sees when nobody picked up: Declined / No answer / Unavailable, then Call Again or Close. */
@@ -21,6 +23,8 @@ export function CallOutcome({
 }) {
   const callees = call.participants.filter((p) => p.userId !== myId && p.role === "callee");
   const only = callees.length === 1 ? callees[0] : undefined;
+  const controlsRef = useRef<HTMLDivElement>(null);
+  useToastClearance(controlsRef);
   const headline = only ? (participantOutcomeLabel(only.outcome) ?? "Call ended") : groupHeadline(call);
 
   return (
@@ -48,18 +52,20 @@ export function CallOutcome({
           </ul>
         ) : null}
       </div>
-      <CallControls label="After the call" className="bg-transparent shadow-none ring-0 backdrop-blur-none">
-        <ControlButton label="Close" icon={X} size="lg" onClick={onClose} />
-        <ControlButton
-          label="Call Again"
-          caption="Call Again"
-          icon={call.kind === "video" ? Video : Phone}
-          tone="accept"
-          size="lg"
-          disabled={pending}
-          onClick={onCallAgain}
-        />
-      </CallControls>
+      <div ref={controlsRef}>
+        <CallControls label="After the call" className="bg-transparent shadow-none ring-0 backdrop-blur-none">
+          <ControlButton label="Close" icon={X} size="lg" onClick={onClose} />
+          <ControlButton
+            label="Call Again"
+            caption="Call Again"
+            icon={call.kind === "video" ? Video : Phone}
+            tone="accept"
+            size="lg"
+            disabled={pending}
+            onClick={onCallAgain}
+          />
+        </CallControls>
+      </div>
     </div>
   );
 }

@@ -3,13 +3,14 @@
 import { RoomAudioRenderer, useTracks, type TrackReferenceOrPlaceholder } from "@livekit/components-react";
 import { Track } from "livekit-client";
 import { Loader2, WifiOff } from "lucide-react";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Avatar } from "@ringback/ui/avatar";
 import { cn } from "@ringback/ui/cn";
 import { VideoTile } from "@ringback/ui/video-tile";
 import type { CallSession, SessionSnapshot } from "./call-session";
 import { CallToolbar } from "./call-toolbar";
 import { ParticipantTile } from "./participant-tile";
+import { useToastClearance } from "./toast-clearance";
 import { playTone } from "./tones";
 import { formatDuration, kindLabel, otherPeople, participantOutcomeLabel, peopleNames, type CallView } from "./types";
 
@@ -42,6 +43,8 @@ export function CallStage({
   const [focusedKey, setFocusedKey] = useState<string | null>(null);
   const others = otherPeople(call, myId);
   const outgoingRinging = call.status === "ringing" && call.direction === "outgoing";
+  const controlsRef = useRef<HTMLDivElement>(null);
+  useToastClearance(controlsRef);
 
   useEffect(() => {
     if (!outgoingRinging) return;
@@ -141,7 +144,7 @@ export function CallStage({
         </div>
       ) : null}
 
-      <div className="absolute inset-x-0 bottom-0 z-30 flex flex-col items-center gap-2 px-3 pb-[max(1.25rem,env(safe-area-inset-bottom))]">
+      <div ref={controlsRef} className="absolute inset-x-0 bottom-0 z-30 flex flex-col items-center gap-2 px-3 pb-[max(1.25rem,env(safe-area-inset-bottom))]">
         {snapshot.error ? (
           <p role="alert" className="max-w-md rounded-2xl bg-red-600/90 px-4 py-2 text-center text-sm">
             {snapshot.error}
