@@ -1,10 +1,9 @@
-import { PhoneIncoming, PhoneMissed, PhoneOutgoing, Video } from "lucide-react";
+import { PhoneIncoming, PhoneMissed, PhoneOutgoing } from "lucide-react";
 import type { ReactNode } from "react";
 import { cn } from "./cn";
 
 export type HistoryRowProps = {
   direction: "incoming" | "outgoing";
-  kind: "audio" | "video";
   missed: boolean;
   /** Names (usually links to the person's calls). */
   people: ReactNode;
@@ -19,7 +18,7 @@ export type HistoryRowProps = {
 };
 
 /** One call in a recents list; missed calls read in red, like a phone. */
-export function HistoryRow({ direction, kind, missed, people, detail, time, dateTime, avatar, actions, className }: HistoryRowProps) {
+export function HistoryRow({ direction, missed, people, detail, time, dateTime, avatar, actions, className }: HistoryRowProps) {
   const DirectionIcon = missed ? PhoneMissed : direction === "outgoing" ? PhoneOutgoing : PhoneIncoming;
   const directionText = missed ? "Missed call" : direction === "outgoing" ? "Outgoing call" : "Incoming call";
   return (
@@ -32,10 +31,11 @@ export function HistoryRow({ direction, kind, missed, people, detail, time, date
             {time}
           </time>
         </div>
-        <p className="flex min-w-0 items-center gap-1.5 text-[13px] text-muted-foreground">
-          <DirectionIcon role="img" aria-label={directionText} className={cn("size-3.5 shrink-0", missed && "text-destructive")} />
-          {kind === "video" ? <Video aria-hidden="true" className="size-3.5 shrink-0" /> : null}
-          <span className="truncate">{detail}</span>
+        {/* The detail names the kind ("Video call"), so no second icon for it. It wraps rather than
+            truncates: on a phone the duration at the end is what would get cut. */}
+        <p className="flex min-w-0 items-start gap-1.5 text-[13px] leading-[18px] text-muted-foreground">
+          <DirectionIcon role="img" aria-label={directionText} className={cn("mt-0.5 size-3.5 shrink-0", missed && "text-destructive")} />
+          <span className="min-w-0">{detail}</span>
         </p>
       </div>
       {actions ? <div className="flex shrink-0 items-center gap-0.5">{actions}</div> : null}

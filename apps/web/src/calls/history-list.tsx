@@ -29,7 +29,6 @@ export function HistoryList({ calls, myId }: { calls: ReadonlyArray<CallView>; m
           <HistoryRow
             key={call.id}
             direction={call.direction}
-            kind={call.kind}
             missed={call.missed}
             detail={detail}
             time={formatCallTime(new Date(call.createdAt))}
