@@ -7,6 +7,12 @@ const nextConfig: NextConfig = {
   // gzip would buffer the tRPC SSE stream (events.subscribe) until the response ends.
   compress: false,
   poweredByHeader: false,
+  experimental: {
+    // /api/trpc is proxied to the API, and Next cuts a proxied response that is quiet for 30 s by
+    // default: events.subscribe would drop every half minute without a call. The API pings every
+    // 10 s; this gives an idle stream (or a slow request) two minutes before the proxy gives up on it.
+    proxyTimeout: 120_000,
+  },
   // Typechecking is its own turbo task (`pnpm typecheck`); doing it again inside `next build` would
   // re-check apps/api through the AppRouter type import and double the build time.
   typescript: { ignoreBuildErrors: true },

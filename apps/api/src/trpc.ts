@@ -27,8 +27,16 @@ export type Context = Services & {
   log: Logger;
 };
 
+/** How often an idle event stream sends a keep-alive ping (proxies cut responses quiet for 30 s or more). */
+export const SSE_PING_MS = 10_000;
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  sse: {
+    ping: { enabled: true, intervalMs: SSE_PING_MS },
+    // a stream that stays silent even without pings is dead (a half-open connection): tRPC clients reconnect
+    client: { reconnectAfterInactivityMs: 3 * SSE_PING_MS },
+  },
   errorFormatter({ shape, error, ctx }) {
     // a stack trace is for the server log, never for the client (tRPC adds one outside production)
     const { stack: _stack, ...data } = shape.data;

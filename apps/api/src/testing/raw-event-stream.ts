@@ -1,8 +1,10 @@
 import { EventSource } from "eventsource";
-import { TRPC_PATH } from "../server";
+
+// spelled out rather than imported from ../server, so a Playwright spec can use this without loading the API
+const SUBSCRIBE_PATH = "/api/trpc/events.subscribe";
 
 /** One event as a plain SSE client sees it: the SSE id and the JSON body, untouched by any tRPC code. */
-export type RawEvent = { id: string; type: string; payload: unknown; receivedAt: number };
+export type RawEvent = { id: string; type: string; payload: unknown; storedAt: number; receivedAt: number };
 
 /**
  * `events.subscribe` read the way an outside client would: a plain EventSource on the URL with a
@@ -16,7 +18,7 @@ export function openRawEventStream(baseUrl: string, cookie: string, lastEventId:
   let connections = 0;
   let pings = 0;
   let lastError: string | null = null;
-  const source = new EventSource(`${baseUrl}${TRPC_PATH}/events.subscribe?input=${input}`, {
+  const source = new EventSource(`${baseUrl}${SUBSCRIBE_PATH}?input=${input}`, {
     fetch: (url, init) => {
       connections += 1;
       return fetch(url, { ...init, headers: { ...init.headers, cookie } });
@@ -27,8 +29,9 @@ export function openRawEventStream(baseUrl: string, cookie: string, lastEventId:
   };
   source.addEventListener("message", (m) => {
     // tRPC sends superjson: the JSON form of the value is under `json`
-    const body = JSON.parse(m.data) as { json: { type: string; payload: unknown } };
-    events.push({ id: m.lastEventId, type: body.json.type, payload: body.json.payload, receivedAt: Date.now() });
+    const body = JSON.parse(m.data) as { json: { type: string; payload: unknown; createdAt: string } };
+    const { type, payload, createdAt } = body.json;
+    events.push({ id: m.lastEventId, type, payload, storedAt: Date.parse(createdAt), receivedAt: Date.now() });
     wake();
   });
   source.addEventListener("ping", () => {

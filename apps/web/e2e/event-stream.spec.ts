@@ -1,0 +1,72 @@
+import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { openRawEventStream } from "@ringback/api/testing/raw-event-stream";
+import { signUpViaApi, uniqueUser, type TestUser } from "./helpers";
+
+/*
+ * The realtime stream as an outside client sees it through the web app's origin (Next proxies
+ * /api/trpc to the API): a plain EventSource, no browser page.
+ */
+
+const ORIGIN = process.env.E2E_BASE_URL ?? "http://localhost:3100";
+
+/** Signs `user` in through next-auth's credentials endpoint and returns a request context holding the session. */
+async function signedIn(user: TestUser): Promise<{ api: APIRequestContext; cookie: string; id: string }> {
+  const api = await playwrightRequest.newContext({ baseURL: ORIGIN });
+  await signUpViaApi(api, user);
+  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const res = await api.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email: user.email, password: user.password, json: "true" },
+    maxRedirects: 0,
+  });
+  expect(res.status(), await res.text()).toBeLessThan(400);
+  const cookies = (await api.storageState()).cookies.filter((c) => c.name.includes("next-auth.session-token"));
+  expect(cookies, "a session cookie after signing in").not.toHaveLength(0);
+  const me = (await (await api.get("/api/trpc/me.get")).json()) as { result: { data: { json: { id: string } } } };
+  return { api, cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "), id: me.result.data.json.id };
+}
+
+test("an idle event stream through the web origin stays open for 90 s without reconnecting, and a ring at 60 s arrives within 100 ms", async () => {
+  test.setTimeout(150_000);
+  const callee = await signedIn(uniqueUser("Idle"));
+  const caller = await signedIn(uniqueUser("Ringer"));
+  const stream = openRawEventStream(ORIGIN, callee.cookie);
+  try {
+    await stream.opened();
+    const openedAt = Date.now();
+
+    // quiet for a minute: longer than the 30 s a proxy waits on a silent response
+    await new Promise((r) => setTimeout(r, 60_000));
+    const sentAt = Date.now();
+    const start = await caller.api.post("/api/trpc/calls.start", { data: { json: { calleeIds: [callee.id], kind: "audio" } } });
+    expect(start.status(), await start.text()).toBe(200);
+    const ring = (await stream.until((got) => got.some((e) => e.type === "incoming-call"))).find((e) => e.type === "incoming-call");
+    const sinceSent = (ring?.receivedAt ?? Infinity) - sentAt;
+    const sinceStored = (ring?.receivedAt ?? Infinity) - (ring?.storedAt ?? 0);
+    const latency = `${sinceStored} ms after it was stored, ${sinceSent} ms after calls.start was sent`;
+    test.info().annotations.push({ type: "ring latency", description: latency });
+    console.log(`ring at 60 s arrived ${latency}`);
+    // from being stored (and announced) to arriving: what the stream itself adds
+    expect(sinceStored).toBeLessThan(100);
+    // and end to end, far from the ~3 s a browser waits before it reconnects a cut stream
+    expect(sinceSent).toBeLessThan(1000);
+
+    // and quiet again until 90 s
+    await new Promise((r) => setTimeout(r, Math.max(0, openedAt + 90_000 - Date.now())));
+    expect(stream.connections(), "the stream was never re-opened").toBe(1);
+    // keep-alives reach the client through the proxy (one every 10 s)
+    expect(stream.pings()).toBeGreaterThanOrEqual(8);
+  } finally {
+    stream.close();
+    await caller.api.dispose();
+    await callee.api.dispose();
+  }
+});
+
+test("an event stream without a session gets HTTP 401 through the web origin, before any stream starts", async () => {
+  const api = await playwrightRequest.newContext({ baseURL: ORIGIN });
+  const input = encodeURIComponent(JSON.stringify({ json: { lastEventId: null } }));
+  const res = await api.get(`/api/trpc/events.subscribe?input=${input}`, { headers: { accept: "text/event-stream" } });
+  expect(res.status()).toBe(401);
+  expect(await res.json()).toMatchObject({ error: { message: "Please sign in" } });
+  await api.dispose();
+});
