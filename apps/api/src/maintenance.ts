@@ -1,5 +1,6 @@
 import { pruneBefore } from "@ringback/db/queries/maintenance";
 import type { Database } from "@ringback/db/client";
+import { SIGN_IN_WINDOW_MS } from "./auth/sign-in-throttle";
 import type { Logger } from "./logger";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -11,7 +12,8 @@ export function startMaintenance(db: Database, log: Logger, intervalMs = 60 * 60
   const run = async () => {
     const now = Date.now();
     try {
-      await pruneBefore(db, { events: new Date(now - EVENT_RETENTION_MS), throttleHits: new Date(now - DAY_MS), sessions: new Date(now) });
+      // throttle hits are kept as long as the longest window that counts them (sign-in, a day)
+      await pruneBefore(db, { events: new Date(now - EVENT_RETENTION_MS), throttleHits: new Date(now - SIGN_IN_WINDOW_MS), sessions: new Date(now) });
     } catch (err) {
       log.error({ err }, "maintenance failed");
     }

@@ -79,5 +79,14 @@ test.describe("account: password, deletion, privacy", () => {
     await page.reload();
     await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
     await snap(page, testInfo, "settings-phone");
+    // the app scrolls inside its shell, so the lower sections are captured as the phone shows them
+    const privacy = page.getByText("Let people find me by email", { exact: true });
+    const account = page.getByRole("button", { name: "Delete account" });
+    for (const [target, name] of [[privacy, "settings-phone-privacy"], [account, "settings-phone-account"]] as const) {
+      await target.scrollIntoViewIfNeeded();
+      const path = testInfo.outputPath(`${name}.png`);
+      await page.screenshot({ path });
+      await testInfo.attach(name, { path, contentType: "image/png" });
+    }
   });
 });

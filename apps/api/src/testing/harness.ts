@@ -40,6 +40,7 @@ export async function startTestApi(opts: { databaseUrl?: string; log?: Logger } 
   /** what the web server uses for server-to-server calls */
   const internal = clientFor(null, { [INTERNAL_HEADER]: internalToken(TEST_AUTH_SECRET) });
 
+  /** A cookie for a new server-side session of `userId`, as a fresh sign-in in another browser gives. */
   const cookieFor = async (userId: string, maxAge = 3600) => {
     const session = await createSession(db, userId, new Date(Date.now() + Math.max(maxAge, 60) * 1000));
     return sessionCookie(userId, session.id, TEST_AUTH_SECRET, maxAge);
