@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe("pruneBefore", () => {
-  it("deletes only events and sign-in failures older than their cut-offs", async () => {
+  it("deletes only events, throttle hits and sessions older than their cut-offs", async () => {
     const u = await api.signUp("Pruned");
     const [old] = await publishEvents(api.db, [{ userId: u.id, event: missedSeenEvent() }]);
     const cutoff = new Date(Date.now() + 1000);
