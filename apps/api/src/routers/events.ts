@@ -3,6 +3,7 @@ import { encodeRealtimeEvent, parseRealtimeEvent } from "@ringback/core/events";
 import { eventsInput } from "@ringback/core/schemas";
 import type { Database } from "@ringback/db/client";
 import { latestEventId, listEventsAfter, type StoredEvent } from "@ringback/db/queries/events";
+import { findLiveSession } from "@ringback/db/queries/sessions";
 import { RESYNC } from "../events/bus";
 import type { Logger } from "../logger";
 import { protectedProcedure, router } from "../trpc";
@@ -57,6 +58,10 @@ export const eventsRouter = router({
       if (data) yield data;
     }
     for (let next = await first; !next.done; next = await live.next()) {
+      // A stream opened before its session ended (signed out, password changed, account deleted)
+      // delivers nothing after that; the client's reconnect then gets 401. One primary-key lookup
+      // per live event, and events are rare.
+      if (!(await findLiveSession(ctx.db, ctx.user.sessionId, userId, new Date()))) return;
       const item = next.value;
       // numbers are dense, so a jump means a notification went missing: read the table instead
       if (item === RESYNC || BigInt(item.id) > last + 1n) {

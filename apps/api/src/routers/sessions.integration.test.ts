@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { missedSeenEvent } from "@ringback/core/events";
+import { publishEvents } from "@ringback/db/queries/events";
 import { failure, startTestApi, TEST_AUTH_SECRET, type TestApi } from "../testing/harness";
 import { sessionCookie, sessionCookieWithoutExpiry } from "../testing/node-client";
 
@@ -56,6 +58,17 @@ describe("server-side sessions", () => {
     // next-auth's sign-out event takes the internal path with the token's ids
     await api.internal.auth.endSession.mutate({ sessionId: phone.sessionId, userId: u.id });
     expect(await failure(api.clientFor(phone.cookie).me.get.query())).toEqual(SIGNED_OUT);
+  });
+
+  it("an event stream opened before sign-out delivers nothing after it", async () => {
+    const u = await api.signUp("Streamer");
+    const stream = await api.listen(u);
+    await publishEvents(api.db, [{ userId: u.id, event: missedSeenEvent() }]);
+    await stream.next("missed-seen");
+    await api.as(u).auth.signOut.mutate();
+    await publishEvents(api.db, [{ userId: u.id, event: missedSeenEvent() }]);
+    await expect(stream.next("missed-seen", 1500)).rejects.toThrow(/no missed-seen event/);
+    stream.stop();
   });
 
   it("a password change ends every other session and keeps the current one", async () => {
