@@ -125,7 +125,8 @@ describe("request ids and request logs", () => {
 });
 
 describe("LOG_LEVEL", () => {
-  const base = {
+  const base: NodeJS.ProcessEnv = {
+    NODE_ENV: "test",
     DATABASE_URL: "postgres://u:p@127.0.0.1:5432/db",
     AUTH_SECRET: "a".repeat(32),
     LIVEKIT_URL: "ws://127.0.0.1:7880",
@@ -136,8 +137,8 @@ describe("LOG_LEVEL", () => {
     expect(readEnv(base).LOG_LEVEL).toBe("info");
     expect(readEnv({ ...base, LOG_LEVEL: "debug" }).LOG_LEVEL).toBe("debug");
     expect(() => readEnv({ ...base, LOG_LEVEL: "loud" })).toThrow("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent");
-    expect(readLogLevel({})).toBe("silent");
-    expect(readLogLevel({ LOG_LEVEL: "warn" })).toBe("warn");
-    expect(() => readLogLevel({ LOG_LEVEL: "loud" })).toThrow("LOG_LEVEL must be one of");
+    expect(readLogLevel({ NODE_ENV: "test" })).toBe("silent");
+    expect(readLogLevel({ NODE_ENV: "test", LOG_LEVEL: "warn" })).toBe("warn");
+    expect(() => readLogLevel({ NODE_ENV: "test", LOG_LEVEL: "loud" })).toThrow("LOG_LEVEL must be one of");
   });
 });
