@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, ne, sql } from "drizzle-orm";
+import { and, eq, gt, lt, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { sessions } from "../schema";
 
@@ -36,13 +36,4 @@ export async function touchSession(db: Database, id: string, now: Date, staleBef
 export async function deleteSession(db: Database, id: string, userId: string): Promise<boolean> {
   const rows = await db.delete(sessions).where(and(eq(sessions.id, id), eq(sessions.userId, userId))).returning({ id: sessions.id });
   return rows.length > 0;
-}
-
-/** Ends every session of a person except `keepId` (after a password change). */
-export async function deleteOtherSessions(db: Database, userId: string, keepId: string): Promise<number> {
-  const rows = await db
-    .delete(sessions)
-    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepId)))
-    .returning({ id: sessions.id });
-  return rows.length;
 }
