@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { missedSeenEvent } from "@ringback/core/events";
 import { publishEvents } from "@ringback/db/queries/events";
+import { createSession, touchSession } from "@ringback/db/queries/sessions";
 import { failure, startTestApi, TEST_AUTH_SECRET, type TestApi } from "../testing/harness";
 import { sessionCookie, sessionCookieWithoutExpiry } from "../testing/node-client";
 
@@ -58,6 +59,29 @@ describe("server-side sessions", () => {
     // next-auth's sign-out event takes the internal path with the token's ids
     await api.internal.auth.endSession.mutate({ sessionId: phone.sessionId, userId: u.id });
     expect(await failure(api.clientFor(phone.cookie).me.get.query())).toEqual(SIGNED_OUT);
+  });
+
+  it("notes when a session was last used, at most every few minutes, and slides its expiry", async () => {
+    const u = await api.signUp("Regular");
+    const { sessionId, cookie } = await signIn(u.id);
+    const row = () => api.db.query.sessions.findFirst({ where: (t, { eq }) => eq(t.id, sessionId) });
+    const fresh = await row();
+    await api.clientFor(cookie).me.get.query();
+    // just used: no write
+    expect((await row())?.lastSeenAt).toEqual(fresh?.lastSeenAt);
+
+    // last used ten minutes ago (touchSession with a clock set back)
+    const longAgo = new Date(Date.now() - 10 * 60_000);
+    await touchSession(api.db, sessionId, longAgo, new Date(Date.now() + 60_000), longAgo);
+    expect((await row())?.lastSeenAt).toEqual(longAgo);
+    await api.clientFor(cookie).me.get.query();
+    const touched = await row();
+    expect(touched?.lastSeenAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(touched?.expiresAt.getTime()).toBeGreaterThanOrEqual(fresh?.expiresAt.getTime() ?? Infinity);
+
+    // an expired session is refused even though its cookie is still within its own lifetime
+    const expired = await createSession(api.db, u.id, new Date(Date.now() - 1000));
+    expect(await failure(api.clientFor(await sessionCookie(u.id, expired.id, TEST_AUTH_SECRET)).me.get.query())).toEqual(SIGNED_OUT);
   });
 
   it("an event stream opened before sign-out delivers nothing after it", async () => {
