@@ -22,6 +22,8 @@ type Profile = {
   dataDir: string;
   /** Throw-away: wiped at start so every run begins empty. */
   fresh: boolean;
+  /** The API's LOG_LEVEL unless set: the test stack logs only problems, not a line per request. */
+  logLevel: "info" | "warn";
 };
 
 const PROFILES: Record<Profile["name"], Profile> = {
@@ -33,6 +35,7 @@ const PROFILES: Record<Profile["name"], Profile> = {
     livekit: { port: 7880, tcpPort: 7881, udpPort: 7882 },
     dataDir: join(repoRoot, ".data"),
     fresh: false,
+    logLevel: "info",
   },
   test: {
     name: "test",
@@ -42,6 +45,7 @@ const PROFILES: Record<Profile["name"], Profile> = {
     livekit: { port: 7890, tcpPort: 7891, udpPort: 7892 },
     dataDir: join(repoRoot, ".data", "test-run"),
     fresh: true,
+    logLevel: "warn",
   },
 };
 
@@ -187,6 +191,7 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
       API_URL: apiUrl,
       PUBLIC_URL: publicUrl,
       MEDIA_DIR: process.env.MEDIA_DIR || join(profile.dataDir, "media"),
+      LOG_LEVEL: process.env.LOG_LEVEL || profile.logLevel,
     },
   });
   await waitForHttp(`${apiUrl}/healthz`, { timeoutMs: 60_000, okOnly: true, aborted: api.failure });
