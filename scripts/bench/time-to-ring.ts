@@ -38,6 +38,8 @@ const api = spawn(process.execPath, ["--import", "tsx", "apps/api/src/main.ts"],
     AUTH_SECRET: secret,
     API_PORT: String(apiPort),
     LIVEKIT_URL: livekit.url,
+    // a log line per request would time the logger, not the ring
+    LOG_LEVEL: "warn",
     LIVEKIT_API_KEY: livekit.apiKey,
     LIVEKIT_API_SECRET: livekit.apiSecret,
   },
