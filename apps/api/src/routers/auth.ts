@@ -11,7 +11,7 @@ import {
   userIdSchema,
 } from "@ringback/core/schemas";
 import { describeWait } from "@ringback/core/throttle";
-import { createSession, deleteSession } from "@ringback/db/queries/sessions";
+import { createPasswordSession, createSession, deleteSession } from "@ringback/db/queries/sessions";
 import {
   changePasswordHash,
   createUser,
@@ -84,9 +84,18 @@ export const authRouter = router({
     const attempt = await beginSignInAttempt(ctx.db, { email: input.email, clientAddress: input.clientAddress, trustedDeviceId }, new Date());
     if (!attempt.allowed) return { outcome: "throttled" as const, retryAfterSeconds: attempt.retryAfterSeconds };
     const ok = found?.passwordHash ? await verifyPassword(found.passwordHash, input.password) : await burnPasswordCheck(input.password);
-    if (!found || !ok) return { outcome: "wrong" as const };
+    if (!found?.passwordHash || !ok) return { outcome: "wrong" as const };
+    // The session starts here, bound to the hash just checked, not in a later startSession call: a
+    // password change in between would otherwise leave the old password's session alive.
+    const session = await createPasswordSession(ctx.db, found.id, found.passwordHash, new Date(Date.now() + SESSION_MAX_AGE_MS));
+    // the password changed while it was being checked: the one given is no longer right
+    if (!session) return { outcome: "wrong" as const };
     await attempt.succeeded();
-    return { outcome: "ok" as const, user: { id: found.id, email: found.email, handle: found.handle, displayName: found.displayName } };
+    return {
+      outcome: "ok" as const,
+      user: { id: found.id, email: found.email, handle: found.handle, displayName: found.displayName },
+      sessionId: session.id,
+    };
   }),
 
   /** Maps an OAuth sign-in (already verified by next-auth in the web server) to a Ringback user. */
@@ -106,7 +115,10 @@ export const authRouter = router({
     }
   }),
 
-  /** Starts a server-side session at sign-in (both paths); its id goes into the session cookie. */
+  /**
+   * Starts a server-side session for an OAuth sign-in; its id goes into the session cookie. Password
+   * sign-ins get theirs from verifyCredentials, tied to the password that was checked.
+   */
   startSession: internalProcedure.input(z.object({ userId: userIdSchema })).mutation(async ({ ctx, input }) => {
     if (!(await findUserById(ctx.db, input.userId))) throw new TRPCError({ code: "NOT_FOUND", message: "No such user" });
     const session = await createSession(ctx.db, input.userId, new Date(Date.now() + SESSION_MAX_AGE_MS));

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { missedSeenEvent } from "@ringback/core/events";
 import { publishEvents } from "@ringback/db/queries/events";
-import { createSession, touchSession } from "@ringback/db/queries/sessions";
+import { createPasswordSession, createSession, touchSession } from "@ringback/db/queries/sessions";
+import { findPasswordHash } from "@ringback/db/queries/users";
 import { failure, startTestApi, TEST_AUTH_SECRET, type TestApi } from "../testing/harness";
 import { sessionCookie, sessionCookieWithoutExpiry } from "../testing/node-client";
 
@@ -108,6 +109,36 @@ describe("server-side sessions", () => {
     const verify = (password: string) => api.internal.auth.verifyCredentials.mutate({ email: u.email, password, clientAddress: "192.0.2.10" });
     expect((await verify("battery staple 2")).outcome).toBe("ok");
     expect((await verify("correct horse 1")).outcome).toBe("wrong");
+  });
+
+  it("a password sign-in's session is tied to the password it checked: a change right after it ends that session", async () => {
+    const u = await api.signUp("Racer");
+    const signedIn = await api.internal.auth.verifyCredentials.mutate({ email: u.email, password: "correct horse 1", clientAddress: "192.0.2.12" });
+    // the session comes with the check itself, not from a later startSession call the change could precede
+    const sessionId = signedIn.outcome === "ok" ? signedIn.sessionId : null;
+    expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    const cookie = await sessionCookie(u.id, sessionId, TEST_AUTH_SECRET);
+    expect((await api.clientFor(cookie).me.get.query()).id).toBe(u.id);
+
+    await api.as(u).auth.changePassword.mutate({ currentPassword: "correct horse 1", newPassword: "battery staple 2" });
+    expect(await failure(api.clientFor(cookie).me.get.query())).toEqual(SIGNED_OUT);
+  });
+
+  it("a password change still committing when a sign-in stores its session wins: no session for the old password", async () => {
+    const u = await api.signUp("Overlap");
+    const checkedHash = await findPasswordHash(api.db, u.id);
+    if (!checkedHash) throw new Error("a signed-up user has a password");
+    const expiresAt = new Date(Date.now() + 60_000);
+    let stored: Promise<unknown> = Promise.resolve("not started");
+    await api.db.$client.begin(async (sql) => {
+      await sql`update users set password_hash = 'changed meanwhile' where id = ${u.id}`;
+      stored = createPasswordSession(api.db, u.id, checkedHash, expiresAt);
+      // it must wait for this change rather than read the old hash beside it
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    expect(await stored).toBeNull();
+    // and a check against the hash that is stored still starts one
+    expect(await createPasswordSession(api.db, u.id, "changed meanwhile", expiresAt)).toMatchObject({ expiresAt });
   });
 
   it("a password change needs the right current password and a valid new one", async () => {

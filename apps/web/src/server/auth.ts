@@ -75,7 +75,7 @@ export const authOptions: NextAuthOptions = {
         if (result.outcome === "throttled") throw new Error(tooManyAttemptsError(result.retryAfterSeconds));
         if (result.outcome !== "ok") return null;
         await rememberDevice(result.user.id, device);
-        return { id: result.user.id, email: result.user.email, name: result.user.displayName, handle: result.user.handle };
+        return { id: result.user.id, email: result.user.email, name: result.user.displayName, handle: result.user.handle, sid: result.sessionId };
       },
     }),
     ...oauthProviders(),
@@ -104,10 +104,14 @@ export const authOptions: NextAuthOptions = {
         if (typeof user.handle === "string") token.handle = user.handle;
       }
       // Every sign-in starts a server-side session; the API accepts this cookie only while it lives,
-      // so signing out, changing the password or deleting the account ends it everywhere.
+      // so signing out, changing the password or deleting the account ends it everywhere. A password
+      // sign-in's session was started with the password check (so a password change in between ends
+      // it too); an OAuth sign-in starts one here.
       if (user && token.sub) {
-        const { sessionId } = await apiInternalClient.auth.startSession.mutate({ userId: token.sub });
-        token.sid = sessionId;
+        token.sid =
+          account?.type === "credentials" && typeof user.sid === "string"
+            ? user.sid
+            : (await apiInternalClient.auth.startSession.mutate({ userId: token.sub })).sessionId;
       }
       return token;
     },

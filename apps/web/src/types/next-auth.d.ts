@@ -7,6 +7,8 @@ declare module "next-auth" {
   }
   interface User {
     handle?: string;
+    /** a password sign-in's server-side session, started by the API with the password check */
+    sid?: string;
   }
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, gt, lt, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { sessions } from "../schema";
+import { sessions, users } from "../schema";
 
 export type LiveSession = { id: string; userId: string; lastSeenAt: Date; expiresAt: Date };
 
@@ -9,6 +9,28 @@ export async function createSession(db: Database, userId: string, expiresAt: Dat
   const [row] = await db.insert(sessions).values({ userId, expiresAt }).returning({ id: sessions.id, expiresAt: sessions.expiresAt });
   if (!row) throw new Error("session insert returned no row");
   return row;
+}
+
+/**
+ * Starts the session of a password sign-in, but only while the password is still the one that was
+ * checked (`checkedHash`). The check ran outside any transaction, so a password change can land
+ * between it and this insert; without this the new session would outlive the change that was meant
+ * to end every session of someone who knew the old password. The user row is held FOR SHARE until
+ * the session is stored: a change that committed first shows as a different hash (null, no session),
+ * and one that comes later waits for this commit and then deletes this session with the others.
+ */
+export async function createPasswordSession(
+  db: Database,
+  userId: string,
+  checkedHash: string,
+  expiresAt: Date,
+): Promise<{ id: string; expiresAt: Date } | null> {
+  return db.transaction(async (tx) => {
+    const [user] = await tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).for("share");
+    if (!user || user.passwordHash !== checkedHash) return null;
+    const [row] = await tx.insert(sessions).values({ userId, expiresAt }).returning({ id: sessions.id, expiresAt: sessions.expiresAt });
+    return row ?? null;
+  });
 }
 
 /** The session if it exists, belongs to `userId` and has not expired at `now` (one primary-key lookup). */
