@@ -2,7 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Loader2, Trash2 } from "lucide-react";
+import { Trash2 } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
@@ -11,9 +11,10 @@ import { changePasswordInput } from "@ringback/core/account";
 import { Button } from "@ringback/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@ringback/ui/card";
 import { ConfirmDialog } from "@ringback/ui/confirm-dialog";
-import { FieldError } from "~/components/field-error";
+import { FormAlert } from "~/components/form-alert";
 import { FormField } from "~/components/form-field";
 import { SignOutButton } from "~/components/sign-out-button";
+import { SubmitButton } from "~/components/submit-button";
 import { errorMessage, fieldErrors } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
 
@@ -84,13 +85,10 @@ function ChangePasswordForm() {
         error={errors.newPassword?.message}
         {...form.register("newPassword")}
       />
-      <div role="alert" aria-live="polite" className="empty:-mt-4">
-        <FieldError id="change-password-error" message={errors.root?.message} />
-      </div>
-      <Button type="submit" variant="outline" disabled={isSubmitting} className="self-start">
-        {isSubmitting ? <Loader2 className="animate-spin" aria-hidden="true" /> : null}
+      <FormAlert id="change-password-error" message={errors.root?.message} />
+      <SubmitButton pending={isSubmitting} variant="outline" className="self-start">
         Change password
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

@@ -1,7 +1,6 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Loader2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
@@ -10,8 +9,9 @@ import { useForm } from "react-hook-form";
 import { signInInput } from "@ringback/core/schemas";
 import { Button } from "@ringback/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@ringback/ui/card";
-import { FieldError } from "~/components/field-error";
+import { FormAlert } from "~/components/form-alert";
 import { FormField } from "~/components/form-field";
+import { SubmitButton } from "~/components/submit-button";
 import { tooManyAttemptsMessage } from "~/lib/auth-errors";
 
 export type OAuthProvider = { id: "github" | "google"; name: string };
@@ -84,13 +84,10 @@ export function SignInForm({
             autoComplete="current-password"
             {...form.register("password")}
           />
-          <div role="alert" aria-live="polite" className="empty:-mt-4">
-            <FieldError id="signin-error" message={errors.root?.message} />
-          </div>
-          <Button type="submit" size="lg" disabled={isSubmitting} className="w-full">
-            {isSubmitting ? <Loader2 className="animate-spin" aria-hidden="true" /> : null}
+          <FormAlert id="signin-error" message={errors.root?.message} />
+          <SubmitButton pending={isSubmitting} size="lg" className="w-full">
             Sign in
-          </Button>
+          </SubmitButton>
         </form>
         {providers.length > 0 ? (
           <div className="mt-4 flex flex-col gap-2">

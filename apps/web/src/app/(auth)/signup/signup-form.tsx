@@ -2,17 +2,16 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
-import { Loader2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useForm, type UseFormSetError } from "react-hook-form";
 import { z } from "zod";
 import { handleSchema, signUpInput } from "@ringback/core/schemas";
-import { Button } from "@ringback/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@ringback/ui/card";
-import { FieldError } from "~/components/field-error";
+import { FormAlert } from "~/components/form-alert";
 import { FormField } from "~/components/form-field";
+import { SubmitButton } from "~/components/submit-button";
 import { errorCode, errorMessage, fieldErrors } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
 
@@ -114,13 +113,10 @@ export function SignUpForm() {
             autoComplete="new-password"
             {...form.register("password")}
           />
-          <div role="alert" aria-live="polite" className="empty:-mt-4">
-            <FieldError id="signup-form-error" message={errors.root?.message} />
-          </div>
-          <Button type="submit" size="lg" disabled={isSubmitting} className="w-full">
-            {isSubmitting ? <Loader2 className="animate-spin" aria-hidden="true" /> : null}
+          <FormAlert id="signup-form-error" message={errors.root?.message} />
+          <SubmitButton pending={isSubmitting} size="lg" className="w-full">
             Create account
-          </Button>
+          </SubmitButton>
         </form>
         <p className="mt-6 text-center text-sm text-muted-foreground">
           Already have an account?{" "}
