@@ -12,7 +12,8 @@ import { CallButtons } from "~/calls/call-buttons";
 import { GroupCallButton } from "~/calls/group-call-dialog";
 import { EmptyState } from "~/components/empty-state";
 import { PersonRow } from "~/components/person-row";
-import { useBlockConfirmation, usePeopleMutations } from "~/components/use-people-mutations";
+import { UnblockButton } from "~/components/unblock-button";
+import { useBlockConfirmation, usePeopleMutations, type PersonRef } from "~/components/use-people-mutations";
 import { errorMessage } from "~/lib/trpc-errors";
 import { useDebouncedValue } from "~/lib/use-debounced-value";
 import { useTRPC } from "~/trpc/react";
@@ -94,15 +95,7 @@ export function ContactsView() {
                       badge={person.isBlocked ? <StatusBadge tone="destructive">Blocked</StatusBadge> : null}
                     >
                       {person.isBlocked ? (
-                        <Button
-                          variant="outline"
-                          size="sm"
-                          aria-label={`Unblock ${person.displayName}`}
-                          disabled={people.unblock.isPending}
-                          onClick={() => people.unblockPerson({ userId: person.id, displayName: person.displayName })}
-                        >
-                          Unblock
-                        </Button>
+                        <UnblockButton person={{ userId: person.id, displayName: person.displayName }} people={people} />
                       ) : (
                         <>
                           {person.isContact ? (
@@ -121,16 +114,7 @@ export function ContactsView() {
                             </Button>
                           )}
                           <CallButtons userId={person.id} displayName={person.displayName} />
-                          <Button
-                            variant="ghost"
-                            size="icon-sm"
-                            aria-label={`Block ${person.displayName}`}
-                            title="Block"
-                            className="text-muted-foreground hover:text-destructive"
-                            onClick={() => requestBlock({ userId: person.id, displayName: person.displayName })}
-                          >
-                            <Ban aria-hidden="true" />
-                          </Button>
+                          <BlockIconButton person={{ userId: person.id, displayName: person.displayName }} onBlock={requestBlock} />
                         </>
                       )}
                     </PersonRow>
@@ -200,16 +184,7 @@ export function ContactsView() {
                     >
                       <Trash2 aria-hidden="true" />
                     </Button>
-                    <Button
-                      variant="ghost"
-                      size="icon-sm"
-                      aria-label={`Block ${contact.displayName}`}
-                      title="Block"
-                      className="text-muted-foreground hover:text-destructive"
-                      onClick={() => requestBlock({ userId: contact.userId, displayName: contact.displayName })}
-                    >
-                      <Ban aria-hidden="true" />
-                    </Button>
+                    <BlockIconButton person={{ userId: contact.userId, displayName: contact.displayName }} onBlock={requestBlock} />
                   </PersonRow>
                 ))}
               </ul>
@@ -219,6 +194,22 @@ export function ContactsView() {
       </section>
       {dialog}
     </div>
+  );
+}
+
+/** The quiet block control at the end of a row, for contacts and search results alike; blocking asks first. */
+function BlockIconButton({ person, onBlock }: { person: PersonRef; onBlock: (person: PersonRef) => void }) {
+  return (
+    <Button
+      variant="ghost"
+      size="icon-sm"
+      aria-label={`Block ${person.displayName}`}
+      title="Block"
+      className="text-muted-foreground hover:text-destructive"
+      onClick={() => onBlock(person)}
+    >
+      <Ban aria-hidden="true" />
+    </Button>
   );
 }
 

@@ -10,6 +10,7 @@ import { Label } from "@ringback/ui/label";
 import { QueryState } from "@ringback/ui/query-state";
 import { EmptyState } from "~/components/empty-state";
 import { PersonRow } from "~/components/person-row";
+import { UnblockButton } from "~/components/unblock-button";
 import { useBlockConfirmation, usePeopleMutations } from "~/components/use-people-mutations";
 import { errorMessage } from "~/lib/trpc-errors";
 import { useDebouncedValue } from "~/lib/use-debounced-value";
@@ -48,15 +49,7 @@ export function BlockedSection() {
           <ul aria-label="Blocked people" className="mt-3 divide-y divide-border border-y border-border">
             {list.map((person) => (
               <PersonRow key={person.userId} id={person.userId} displayName={person.displayName} handle={person.handle}>
-                <Button
-                  variant="outline"
-                  size="sm"
-                  aria-label={`Unblock ${person.displayName}`}
-                  disabled={people.unblock.isPending}
-                  onClick={() => people.unblockPerson({ userId: person.userId, displayName: person.displayName })}
-                >
-                  Unblock
-                </Button>
+                <UnblockButton person={{ userId: person.userId, displayName: person.displayName }} people={people} />
               </PersonRow>
             ))}
           </ul>
