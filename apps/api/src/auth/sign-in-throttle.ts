@@ -46,11 +46,17 @@ export async function beginSignInAttempt(
   return { allowed: true, succeeded: () => removeThrottleHits(db, result.hitIds) };
 }
 
-/** Wrong current passwords in Settings: 5 free, then growing delays, per account. */
+/** Wrong current passwords in Settings: 5 free, then growing delays, per session. */
 const PASSWORD_CHANGE_RULE: BackoffRule = { freeAttempts: 5, capSeconds: 15 * 60 };
 
-export async function beginPasswordCheck(db: Database, userId: string, now: Date): Promise<SignInAttempt> {
-  const slot = { bucket: "password-change", key: userId, since: new Date(now.getTime() - SIGN_IN_WINDOW_MS) };
+/**
+ * Counted per session, not per account: whoever holds a stolen session cookie could otherwise keep
+ * the account's limit used up and stop the owner from changing the password, the one thing that
+ * ends the thief's session. A session comes only from a sign-in with the password, so a guesser
+ * cannot get themselves fresh limits.
+ */
+export async function beginPasswordCheck(db: Database, sessionId: string, now: Date): Promise<SignInAttempt> {
+  const slot = { bucket: "password-change", key: sessionId, since: new Date(now.getTime() - SIGN_IN_WINDOW_MS) };
   let wait = 0;
   const result = await takeThrottle(db, [slot], now, ([s]) => {
     wait = s ? backoffSeconds(PASSWORD_CHANGE_RULE, s.count, s.lastAt, now) : 0;

@@ -144,7 +144,7 @@ export const authRouter = router({
     if (stored === null) {
       throw new TRPCError({ code: "BAD_REQUEST", message: "Your account signs in with GitHub or Google and has no password to change" });
     }
-    const attempt = await beginPasswordCheck(ctx.db, ctx.user.id, new Date());
+    const attempt = await beginPasswordCheck(ctx.db, ctx.user.sessionId, new Date());
     if (!attempt.allowed) throw tooManyAttempts(attempt.retryAfterSeconds);
     if (!(await verifyPassword(stored, input.currentPassword))) {
       throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not right" });

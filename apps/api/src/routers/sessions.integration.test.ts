@@ -172,6 +172,18 @@ describe("server-side sessions", () => {
     });
   });
 
+  it("a stolen session guessing the current password cannot stop the owner from changing it", async () => {
+    const u = await api.signUp("Robbed");
+    const thief = await signIn(u.id);
+    for (let i = 0; i < 8; i++) {
+      await failure(api.clientFor(thief.cookie).auth.changePassword.mutate({ currentPassword: `guess ${i}`, newPassword: "battery staple 2" }));
+    }
+    expect((await failure(api.clientFor(thief.cookie).auth.changePassword.mutate({ currentPassword: "guess 9", newPassword: "battery staple 2" }))).status).toBe(429);
+    // the owner's own browser is not slowed by the thief's guesses, and the change ends the thief's session
+    await api.as(u).auth.changePassword.mutate({ currentPassword: "correct horse 1", newPassword: "battery staple 2" });
+    expect(await failure(api.clientFor(thief.cookie).me.get.query())).toEqual(SIGNED_OUT);
+  });
+
   it("an OAuth-only account has no password to change", async () => {
     const linked = await api.internal.auth.oauthSignIn.mutate({
       provider: "github",
