@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { isCallOver, transition, type Call, type CallEvent, type TransitionError } from "@ringback/core/call-state";
+import { isCallOver, transition, type Call, type CallEvent, type Participant, type TransitionError } from "@ringback/core/call-state";
 import { toCallView, type CallView, type Names } from "@ringback/core/call-views";
 import { callUpdatedEvent, incomingCallEvent, type RealtimeEvent } from "@ringback/core/events";
 import { isUniqueViolation } from "@ringback/db/errors";
@@ -10,14 +10,25 @@ import { deleteRoom } from "../livekit/rooms";
 import type { Services } from "../trpc";
 import { toCoreCall, toStored } from "./mapping";
 
-/** Whom to tell about a call: everyone in it except callees whose ring is silent (they must never learn of it). */
-export function audience(call: Call): string[] {
-  return call.participants.filter((p) => !(p.ring && "silent" in p.ring && p.ring.silent)).map((p) => p.userId);
+/** A callee whose ring is silent must never learn of the call. */
+function isSilent(p: Participant): boolean {
+  return p.ring !== null && "silent" in p.ring && p.ring.silent;
 }
 
-/** One event per person in the call's audience, each carrying the call as that person may see it. */
-export function viewEvents(call: Call, names: Names, make: (view: CallView) => RealtimeEvent = callUpdatedEvent): EventInput[] {
-  return audience(call).map((userId) => ({ userId, event: make(toCallView(call, userId, names)) }));
+/**
+ * One event per person in the call, each carrying the call as that person may see it: `events` for
+ * everyone who may know of the call, `decoys` for callees whose ring is silent (publishEvents does the same work for them
+ * and keeps none of it, so the time a request takes does not depend on a block).
+ */
+export function viewEvents(
+  call: Call,
+  names: Names,
+  make: (view: CallView) => RealtimeEvent = callUpdatedEvent,
+  include: (p: Participant) => boolean = () => true,
+): { events: EventInput[]; decoys: EventInput[] } {
+  const of = (p: Participant): EventInput => ({ userId: p.userId, event: make(toCallView(call, p.userId, names)) });
+  const rung = call.participants.filter(include);
+  return { events: rung.filter((p) => !isSilent(p)).map(of), decoys: rung.filter(isSilent).map(of) };
 }
 
 export async function namesFor(db: Database | Tx, ...calls: Call[]): Promise<Names> {
@@ -56,7 +67,8 @@ export async function applyCallEvent(
     if (changed) {
       const stored = toStored(next.call);
       await saveCall(tx, stored.call, stored.participants);
-      await publishEvents(tx, viewEvents(next.call, await namesFor(tx, next.call)));
+      const { events, decoys } = viewEvents(next.call, await namesFor(tx, next.call));
+      await publishEvents(tx, events, decoys);
     }
     return { call: next.call, changed, roomName: row.roomName };
   });
@@ -101,8 +113,9 @@ export async function storeNewCall(db: Database, call: Call, roomName: string, n
         { ...stored.call, kind: call.kind, callerId: call.callerId, roomName, createdAt: call.createdAt },
         stored.participants.map((p) => ({ ...p, createdAt: call.createdAt })),
       );
-      const ringing = new Set(call.participants.filter((p) => p.ring?.state === "ringing" && !p.ring.silent).map((p) => p.userId));
-      await publishEvents(tx, viewEvents(call, names, incomingCallEvent).filter((e) => ringing.has(e.userId)));
+      // callees whose ring is live hear it; a silent ring's callee is a decoy (see viewEvents)
+      const { events, decoys } = viewEvents(call, names, incomingCallEvent, (p) => p.ring?.state === "ringing");
+      await publishEvents(tx, events, decoys);
     });
     return true;
   } catch (err) {

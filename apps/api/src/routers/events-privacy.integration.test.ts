@@ -93,3 +93,45 @@ describe("what a caller can learn from their own event stream", () => {
     expect(await probe(silenced)).toEqual(plain);
   });
 });
+
+/**
+ * Rows written to the events table while `during` runs, rolled back or not: Postgres never takes back
+ * a sequence value, so this counts the work done for everyone, kept or thrown away.
+ */
+async function eventRowsWritten(during: () => Promise<unknown>): Promise<number> {
+  const read = async () => {
+    const [row] = await api.db.$client<Array<{ n: string }>>`select case when is_called then last_value else last_value - 1 end as n from events_id_seq`;
+    return Number(row?.n ?? 0);
+  };
+  const before = await read();
+  await during();
+  return (await read()) - before;
+}
+
+/** The event rows each step of a ring writes, seen from the database. */
+async function work(setup: Setup) {
+  const caller = await api.signUp("Timer");
+  const callee = await api.signUp("Timed");
+  await setup(caller, callee);
+  const me = api.as(caller);
+  let callId = "";
+  const started = await eventRowsWritten(async () => (callId = (await me.calls.start.mutate({ calleeIds: [callee.id], kind: "audio" })).id));
+  const cancelled = await eventRowsWritten(() => me.calls.cancel.mutate({ callId }));
+  await me.calls.start.mutate({ calleeIds: [callee.id], kind: "audio" });
+  const timedOut = await eventRowsWritten(() => api.sweepAt(new Date(Date.now() + 61_000)));
+  return { steps: { started, cancelled, timedOut }, calleeLatest: await api.db.query.eventCounters.findFirst({ where: (t, { eq }) => eq(t.userId, callee.id) }) };
+}
+
+describe("what a caller can learn from how long their requests take", () => {
+  it("the database does the same work whether the callee blocked them, did not answer or silences unknown callers, and keeps none of it for a silent ring", async () => {
+    const plain = await work(unanswered);
+    // a ring writes the callee's incoming-call; the cancel and the timeout one call-updated each for both
+    expect(plain.steps).toEqual({ started: 1, cancelled: 2, timedOut: 2 });
+    for (const setup of [blocked, silenced]) {
+      const silent = await work(setup);
+      expect(silent.steps).toEqual(plain.steps);
+      // the work done for the callee was thrown away: no event of theirs was ever numbered
+      expect(silent.calleeLatest).toBeUndefined();
+    }
+  });
+});

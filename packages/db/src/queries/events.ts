@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql as sqlTag } from "drizzle-orm";
+import { and, asc, eq, gt, sql as sqlTag, TransactionRollbackError } from "drizzle-orm";
 import { encodeRealtimeEvent, type RealtimeEvent } from "@ringback/core/events";
 import type { Database } from "../client";
 import { eventCounters, events } from "../schema";
@@ -24,34 +24,69 @@ type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
  * resume "after seq N", which is only safe if each person's numbers become visible in increasing
  * order: taking numbers locks the person's counter row until commit, so the next transaction for
  * them numbers its events after this one is visible.
+ *
+ * `decoys` are events for people who must get nothing (the callee of a silent ring): each goes
+ * through exactly the same statements in a savepoint that is then rolled back, so nothing of it is
+ * stored, numbered or announced. Skipping their share of the work instead made the request that rang
+ * them measurably faster (about 2.5 ms of 16 for calls.start here), which told a caller that they
+ * were blocked or silenced. Everyone is handled one by one in one fixed order (by user id, which
+ * also means two transactions never wait on each other's locks), so the statements sent depend on
+ * how many people there are, not on which of them are decoys.
  */
-export async function publishEvents(db: Database | Tx, input: EventInput[]): Promise<StoredEvent[]> {
-  if (input.length === 0) return [];
+export async function publishEvents(db: Database | Tx, input: EventInput[], decoys: EventInput[] = []): Promise<StoredEvent[]> {
+  if (input.length === 0 && decoys.length === 0) return [];
   // a savepoint inside the caller's transaction, or a transaction of its own: the locks need one
   return db.transaction(async (tx) => {
-    const byUser = new Map<string, EventInput[]>();
-    for (const e of input) byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), e]);
-    const rows: Array<typeof events.$inferInsert> = [];
-    // one fixed order for everyone, so two transactions never wait on each other's locks
-    for (const userId of [...byUser.keys()].sort()) {
-      const mine = byUser.get(userId) ?? [];
-      const [counter] = await tx
-        .insert(eventCounters)
-        .values({ userId, lastSeq: BigInt(mine.length) })
-        .onConflictDoUpdate({ target: eventCounters.userId, set: { lastSeq: sqlTag`${eventCounters.lastSeq} + ${mine.length}` } })
-        .returning({ lastSeq: eventCounters.lastSeq });
-      const first = (counter?.lastSeq ?? BigInt(mine.length)) - BigInt(mine.length) + 1n;
-      mine.forEach(({ event }, i) => {
-        const json = encodeRealtimeEvent(event);
-        rows.push({ userId, seq: first + BigInt(i), type: json.type, payload: json.payload });
-      });
+    const byUser = new Map<string, { events: EventInput[]; decoy: boolean }>();
+    for (const [list, decoy] of [[input, false], [decoys, true]] as const) {
+      for (const e of list) {
+        const key = `${decoy ? "d" : "e"}:${e.userId}`;
+        const entry = byUser.get(key) ?? { events: [], decoy };
+        entry.events.push(e);
+        byUser.set(key, entry);
+      }
     }
-    const stored = (await tx.insert(events).values(rows).returning()).map(toStored);
-    for (const e of stored) {
-      await tx.execute(sqlNotify(JSON.stringify({ ...e, createdAt: e.createdAt.toISOString() })));
+    const stored: StoredEvent[] = [];
+    const people = [...byUser.values()].sort((a, b) => compareIds(a.events[0]?.userId ?? "", b.events[0]?.userId ?? ""));
+    for (const { events: mine, decoy } of people) {
+      try {
+        await tx.transaction(async (sp) => {
+          const rows = await storeAndAnnounce(sp, mine);
+          // undoes the counter, the rows and the NOTIFY, and releases the counter row's lock
+          if (decoy) sp.rollback();
+          stored.push(...rows);
+        });
+      } catch (err) {
+        if (!(decoy && err instanceof TransactionRollbackError)) throw err;
+      }
     }
     return stored;
   });
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Numbers one person's events, stores them and queues their NOTIFYs (sent at commit). */
+async function storeAndAnnounce(tx: Tx, mine: EventInput[]): Promise<StoredEvent[]> {
+  const userId = mine[0]?.userId;
+  if (userId === undefined) return [];
+  const [counter] = await tx
+    .insert(eventCounters)
+    .values({ userId, lastSeq: BigInt(mine.length) })
+    .onConflictDoUpdate({ target: eventCounters.userId, set: { lastSeq: sqlTag`${eventCounters.lastSeq} + ${mine.length}` } })
+    .returning({ lastSeq: eventCounters.lastSeq });
+  const first = (counter?.lastSeq ?? BigInt(mine.length)) - BigInt(mine.length) + 1n;
+  const rows = mine.map(({ event }, i) => {
+    const json = encodeRealtimeEvent(event);
+    return { userId, seq: first + BigInt(i), type: json.type, payload: json.payload };
+  });
+  const stored = (await tx.insert(events).values(rows).returning()).map(toStored);
+  for (const e of stored) {
+    await tx.execute(sqlNotify(JSON.stringify({ ...e, createdAt: e.createdAt.toISOString() })));
+  }
+  return stored;
 }
 
 function sqlNotify(payload: string) {
