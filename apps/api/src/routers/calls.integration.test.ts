@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { TokenVerifier } from "livekit-server-sdk";
+import { createDb } from "@ringback/db/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure, startTestApi, type TestApi, type TestUser } from "../testing/harness";
 
@@ -90,6 +91,29 @@ describe("calls: one to one", () => {
     expect(await api.as(b).calls.missedCount.query()).toEqual({ count: 0 });
     // the caller has no missed calls from their own outgoing ring
     expect((await api.as(a).calls.history.query({ filter: "missed" })).items).toEqual([]);
+  });
+
+  it("leaves missed calls unseen when their missed-seen event cannot be stored (one transaction)", async () => {
+    const { a, b } = await pair();
+    await api.as(a).calls.start.mutate({ calleeIds: [b.id], kind: "audio" });
+    expect(await api.sweepAt(later(120))).toBe(1);
+    expect(await api.as(b).calls.missedCount.query()).toEqual({ count: 1 });
+    // a fault in storing b's events (as a full disk or a lost connection would cause), for b only
+    const admin = createDb(api.databaseUrl, { max: 1 });
+    const fn = `fail_events_${b.id.replace(/-/g, "")}`;
+    await admin.sql.unsafe(`create function ${fn}() returns trigger language plpgsql as $$ begin raise exception 'events unavailable'; end $$`);
+    await admin.sql.unsafe(`create trigger ${fn} before insert on events for each row when (new.user_id = '${b.id}') execute function ${fn}()`);
+    try {
+      expect(await failure(api.as(b).calls.markSeen.mutate())).toMatchObject({ status: 500 });
+    } finally {
+      await admin.sql.unsafe(`drop trigger ${fn} on events`);
+      await admin.sql.unsafe(`drop function ${fn}()`);
+      await admin.close();
+    }
+    // without the event the other tabs would keep showing the badge: so the calls stay unseen too
+    expect(await api.as(b).calls.missedCount.query()).toEqual({ count: 1 });
+    await api.as(b).calls.markSeen.mutate();
+    expect(await api.as(b).calls.missedCount.query()).toEqual({ count: 0 });
   });
 
   it("stops the ring when the caller cancels", async () => {

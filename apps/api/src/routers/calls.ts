@@ -110,8 +110,11 @@ export const callsRouter = router({
   missedCount: protectedProcedure.query(async ({ ctx }) => ({ count: await unseenMissedCount(ctx.db, ctx.user.id) })),
 
   markSeen: protectedProcedure.mutation(async ({ ctx }) => {
-    await markMissedSeen(ctx.db, ctx.user.id, new Date());
-    await publishEvents(ctx.db, [{ userId: ctx.user.id, event: missedSeenEvent() }]);
+    // one transaction: rows marked seen without their event would leave the badge on in other tabs
+    await ctx.db.transaction(async (tx) => {
+      await markMissedSeen(tx, ctx.user.id, new Date());
+      await publishEvents(tx, [{ userId: ctx.user.id, event: missedSeenEvent() }]);
+    });
     return { ok: true as const };
   }),
 });

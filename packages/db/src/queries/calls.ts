@@ -191,7 +191,7 @@ export async function unseenMissedCount(db: Database, userId: string): Promise<n
   return row?.n ?? 0;
 }
 
-export async function markMissedSeen(db: Database, userId: string, now: Date) {
+export async function markMissedSeen(db: Database | Tx, userId: string, now: Date) {
   await db
     .update(callParticipants)
     .set({ seenAt: now })
