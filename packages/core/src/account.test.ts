@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changePasswordInput } from "./account";
+import { changePasswordInput, confirmsEmail } from "./account";
 
 describe("changePasswordInput", () => {
   it("accepts a new strong password", () => {
@@ -17,5 +17,14 @@ describe("changePasswordInput", () => {
     expect(same.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
       ["newPassword", "Choose a new password that differs from the current one"],
     ]);
+  });
+});
+
+describe("confirmsEmail", () => {
+  it("accepts the account's email typed with other case or stray spaces, and nothing else", () => {
+    expect(confirmsEmail(" Ana@Example.com ", "ana@example.com")).toBe(true);
+    expect(confirmsEmail("ana@example.co", "ana@example.com")).toBe(false);
+    expect(confirmsEmail("", "ana@example.com")).toBe(false);
+    expect(confirmsEmail(undefined, "ana@example.com")).toBe(false);
   });
 });

@@ -20,3 +20,20 @@ export const changePasswordInput = z
   });
 
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
+/**
+ * Settings → Delete account. An account with a password needs it (a stolen session cookie alone must
+ * not be able to delete the account); an account that signs in only with GitHub or Google has no
+ * password, so its owner types the account's email instead, which at least stops a stray click.
+ */
+export const deleteAccountInput = z.object({
+  currentPassword: z.string().max(PASSWORD_MAX_LENGTH, { error: CURRENT_PASSWORD_MESSAGE }).optional(),
+  confirmEmail: z.string().max(320, { error: "Type the email address shown" }).optional(),
+});
+
+export type DeleteAccountInput = z.infer<typeof deleteAccountInput>;
+
+/** Whether what was typed to confirm deleting an OAuth-only account is its email (case and spaces aside). */
+export function confirmsEmail(typed: string | undefined, email: string): boolean {
+  return (typed ?? "").trim().toLowerCase() === email.trim().toLowerCase();
+}

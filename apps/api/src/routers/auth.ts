@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { changePasswordInput } from "@ringback/core/account";
+import { changePasswordInput, confirmsEmail, deleteAccountInput } from "@ringback/core/account";
 import {
   clientAddressSchema,
   emailSchema,
@@ -11,7 +11,7 @@ import {
   userIdSchema,
 } from "@ringback/core/schemas";
 import { describeWait } from "@ringback/core/throttle";
-import { createPasswordSession, createSession, deleteSession } from "@ringback/db/queries/sessions";
+import { createPasswordSession, createSession, deleteOtherSessions, deleteSession } from "@ringback/db/queries/sessions";
 import {
   changePasswordHash,
   createUser,
@@ -154,9 +154,38 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
-  /** Deletes the account and everything that is the person's; every session ends with it (cascade). */
-  deleteAccount: protectedProcedure.mutation(async ({ ctx }) => {
-    if (!(await deleteUser(ctx.db, ctx.user.id))) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in" });
+  /** Ends every session of this person but the one this request came with ("Sign out of other devices"). */
+  signOutOthers: protectedProcedure.mutation(async ({ ctx }) => {
+    const ended = await deleteOtherSessions(ctx.db, ctx.user.id, ctx.user.sessionId);
+    return { ended };
+  }),
+
+  /**
+   * Deletes the account and everything that is the person's; every session ends with it (cascade).
+   * A session alone is not enough (a stolen cookie could delete the account): a password account
+   * needs its password, counted with changePassword's wrong guesses for this session, so a thief
+   * gets no extra tries; an OAuth-only account has no password, so its email must be typed.
+   */
+  deleteAccount: protectedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
+    const [user, stored] = await Promise.all([findUserById(ctx.db, ctx.user.id), findPasswordHash(ctx.db, ctx.user.id)]);
+    if (!user || stored === undefined) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in" });
+    if (stored === null) {
+      if (!confirmsEmail(input.confirmEmail, user.email)) {
+        throw new TRPCError({ code: "BAD_REQUEST", message: "Type your account’s email address to confirm" });
+      }
+    } else {
+      if (!input.currentPassword) throw new TRPCError({ code: "BAD_REQUEST", message: "Enter your current password" });
+      const attempt = await beginPasswordCheck(ctx.db, ctx.user.sessionId, new Date());
+      if (!attempt.allowed) throw tooManyAttempts(attempt.retryAfterSeconds);
+      if (!(await verifyPassword(stored, input.currentPassword))) {
+        throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not right" });
+      }
+      await attempt.succeeded();
+    }
+    // the password checked must still be the account's: a change in between (the owner locking a thief out) wins
+    if (!(await deleteUser(ctx.db, ctx.user.id, stored))) {
+      throw new TRPCError({ code: "CONFLICT", message: "Your password changed meanwhile. Please try again." });
+    }
     return { ok: true as const };
   }),
 });

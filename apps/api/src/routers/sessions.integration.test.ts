@@ -205,15 +205,72 @@ describe("server-side sessions", () => {
     const friend = await api.signUp("Friend");
     await api.as(friend).contacts.add.mutate({ userId: u.id });
     const second = await signIn(u.id);
-    await api.as(u).auth.deleteAccount.mutate();
+    await api.as(u).auth.deleteAccount.mutate({ currentPassword: "correct horse 1" });
 
     expect(await failure(api.as(u).me.get.query())).toEqual(SIGNED_OUT);
     expect(await failure(api.clientFor(second.cookie).settings.get.query())).toEqual(SIGNED_OUT);
-    expect(await failure(api.as(u).auth.deleteAccount.mutate())).toEqual(SIGNED_OUT);
+    expect(await failure(api.as(u).auth.deleteAccount.mutate({ currentPassword: "correct horse 1" }))).toEqual(SIGNED_OUT);
     // a fresh token for the deleted user cannot be made to work either: there is no session to name
     expect(await failure(api.internal.auth.startSession.mutate({ userId: u.id }))).toEqual({ status: 404, message: "No such user" });
     expect((await api.internal.auth.verifyCredentials.mutate({ email: u.email, password: "correct horse 1", clientAddress: "192.0.2.11" })).outcome).toBe("wrong");
     expect(await api.as(friend).contacts.list.query()).toEqual([]);
     expect(await api.as(friend).users.search.query({ query: u.handle })).toEqual([]);
+  });
+  it("a stolen session cannot delete a password account: the current password is needed, and guesses are slowed", async () => {
+    const u = await api.signUp("Keeper");
+    const thief = await signIn(u.id);
+    const stolen = api.clientFor(thief.cookie).auth;
+    expect(await failure(stolen.deleteAccount.mutate({}))).toEqual({ status: 400, message: "Enter your current password" });
+    expect(await failure(stolen.deleteAccount.mutate({ confirmEmail: u.email }))).toEqual({ status: 400, message: "Enter your current password" });
+    // wrong guesses here and at a password change share one per-session allowance: no extra tries
+    for (let i = 0; i < 3; i++) {
+      expect(await failure(stolen.deleteAccount.mutate({ currentPassword: `guess ${i}` }))).toEqual({ status: 400, message: "Your current password is not right" });
+    }
+    for (let i = 3; i < 5; i++) await failure(stolen.changePassword.mutate({ currentPassword: `guess ${i}`, newPassword: "battery staple 2" }));
+    expect(await failure(stolen.deleteAccount.mutate({ currentPassword: "correct horse 1" }))).toEqual({
+      status: 429,
+      message: "Too many attempts. Try again in 1 second.",
+    });
+    expect((await api.as(u).me.get.query()).id).toBe(u.id);
+    // the owner's own session is not slowed by the thief's guesses
+    await api.as(u).auth.deleteAccount.mutate({ currentPassword: "correct horse 1" });
+    expect(await failure(api.clientFor(thief.cookie).me.get.query())).toEqual(SIGNED_OUT);
+  });
+
+  it("an OAuth-only account confirms deletion by typing its email", async () => {
+    const email = `oauth.gone.${Date.now()}@example.com`;
+    const linked = await api.internal.auth.oauthSignIn.mutate({ provider: "google", providerAccountId: `g-${randomUUID()}`, email, emailVerified: true, name: "Gone" });
+    const { cookie } = await signIn(linked.id);
+    const me = api.clientFor(cookie).auth;
+    const TYPE_EMAIL = { status: 400, message: "Type your account’s email address to confirm" };
+    expect(await failure(me.deleteAccount.mutate({}))).toEqual(TYPE_EMAIL);
+    expect(await failure(me.deleteAccount.mutate({ confirmEmail: "someone.else@example.com" }))).toEqual(TYPE_EMAIL);
+    // no password to give: one typed anyway proves nothing
+    expect(await failure(me.deleteAccount.mutate({ currentPassword: "anything 1" }))).toEqual(TYPE_EMAIL);
+    expect((await api.clientFor(cookie).me.get.query()).id).toBe(linked.id);
+    await me.deleteAccount.mutate({ confirmEmail: ` ${email.toUpperCase()} ` });
+    expect(await failure(api.clientFor(cookie).me.get.query())).toEqual(SIGNED_OUT);
+  });
+
+  it("signing out of other devices ends every other session and keeps this one, for OAuth-only accounts too", async () => {
+    const linked = await api.internal.auth.oauthSignIn.mutate({
+      provider: "github",
+      providerAccountId: `gh-${randomUUID()}`,
+      email: `oauth.others.${Date.now()}@example.com`,
+      emailVerified: true,
+      name: "Many",
+    });
+    const here = await signIn(linked.id);
+    const phone = await signIn(linked.id);
+    const laptop = await signIn(linked.id);
+    const someoneElse = await api.signUp("Bystander");
+    expect(await api.clientFor(here.cookie).auth.signOutOthers.mutate()).toEqual({ ended: 2 });
+    expect((await api.clientFor(here.cookie).me.get.query()).id).toBe(linked.id);
+    expect(await failure(api.clientFor(phone.cookie).me.get.query())).toEqual(SIGNED_OUT);
+    expect(await failure(api.clientFor(laptop.cookie).settings.get.query())).toEqual(SIGNED_OUT);
+    // nobody else's sessions are touched
+    expect((await api.as(someoneElse).me.get.query()).id).toBe(someoneElse.id);
+    expect(await api.clientFor(here.cookie).auth.signOutOthers.mutate()).toEqual({ ended: 0 });
+    expect(await failure(api.anonymous.auth.signOutOthers.mutate())).toEqual(SIGNED_OUT);
   });
 });

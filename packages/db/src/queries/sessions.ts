@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, sql } from "drizzle-orm";
+import { and, eq, gt, lt, ne, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { sessions, users } from "../schema";
 
@@ -58,4 +58,13 @@ export async function touchSession(db: Database, id: string, now: Date, staleBef
 export async function deleteSession(db: Database, id: string, userId: string): Promise<boolean> {
   const rows = await db.delete(sessions).where(and(eq(sessions.id, id), eq(sessions.userId, userId))).returning({ id: sessions.id });
   return rows.length > 0;
+}
+
+/** Ends every session of the person except `keepSessionId` ("Sign out of other devices"); how many ended. */
+export async function deleteOtherSessions(db: Database, userId: string, keepSessionId: string): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
+    .returning({ id: sessions.id });
+  return rows.length;
 }

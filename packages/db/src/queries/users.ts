@@ -1,4 +1,4 @@
-import { and, eq, ilike, ne, or, sql } from "drizzle-orm";
+import { and, eq, ilike, isNull, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { isUniqueViolation } from "../errors";
 import { blocks, contacts, oauthAccounts, sessions, userSettings, users } from "../schema";
@@ -53,9 +53,15 @@ export async function changePasswordHash(db: Database, id: string, passwordHash:
   });
 }
 
-/** Deletes an account; everything that is theirs (sessions, settings, contacts, calls, events) cascades. */
-export async function deleteUser(db: Database, id: string): Promise<boolean> {
-  const rows = await db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+/**
+ * Deletes an account; everything that is theirs (sessions, settings, contacts, calls, events) cascades.
+ * With `checkedHash`, only while the password is still the one that was checked (null: still none),
+ * so a password changed between the check and this delete (by the owner, to lock a thief out) wins.
+ */
+export async function deleteUser(db: Database, id: string, checkedHash?: string | null): Promise<boolean> {
+  const stillChecked =
+    checkedHash === undefined ? undefined : checkedHash === null ? isNull(users.passwordHash) : eq(users.passwordHash, checkedHash);
+  const rows = await db.delete(users).where(and(eq(users.id, id), stillChecked)).returning({ id: users.id });
   return rows.length > 0;
 }
 

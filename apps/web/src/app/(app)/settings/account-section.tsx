@@ -2,15 +2,16 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Trash2 } from "lucide-react";
+import { MonitorSmartphone, Trash2 } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
+import { z } from "zod";
 import { toast } from "sonner";
-import { changePasswordInput } from "@ringback/core/account";
+import { changePasswordInput, confirmsEmail } from "@ringback/core/account";
 import { Button } from "@ringback/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@ringback/ui/card";
-import { ConfirmDialog } from "@ringback/ui/confirm-dialog";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@ringback/ui/dialog";
 import { FormAlert } from "~/components/form-alert";
 import { FormField } from "~/components/form-field";
 import { SignOutButton } from "~/components/sign-out-button";
@@ -18,7 +19,7 @@ import { SubmitButton } from "~/components/submit-button";
 import { errorMessage, fieldErrors } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
 
-/** Settings → Account: who is signed in, sign out, change password, delete the account. */
+/** Settings → Account: who is signed in, sign out (here or elsewhere), change password, delete the account. */
 export function AccountSection({ email, hasPassword }: { email: string | undefined; hasPassword: boolean }) {
   return (
     <Card>
@@ -28,8 +29,9 @@ export function AccountSection({ email, hasPassword }: { email: string | undefin
       </CardHeader>
       <CardContent className="flex flex-col gap-6">
         <SignOutButton className="self-start" />
+        <SignOutOthers />
         {hasPassword ? <ChangePasswordForm /> : null}
-        <DeleteAccount />
+        <DeleteAccount email={email ?? ""} hasPassword={hasPassword} />
       </CardContent>
     </Card>
   );
@@ -93,21 +95,37 @@ function ChangePasswordForm() {
   );
 }
 
-function DeleteAccount() {
+/** For everyone, and the only way for an account without a password (GitHub, Google) to end other sessions. */
+function SignOutOthers() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const remove = useMutation(
-    trpc.auth.deleteAccount.mutationOptions({
-      onSuccess: async () => {
-        // nothing of this person may linger in this tab; the cookie goes with next-auth's sign-out
-        queryClient.clear();
-        await signOut({ callbackUrl: "/signup" });
-      },
-      onError: (error) => toast.error(errorMessage(error, "Your account couldn’t be deleted. Please try again.")),
+  const signOutOthers = useMutation(
+    trpc.auth.signOutOthers.mutationOptions({
+      onSuccess: ({ ended }) =>
+        toast.success(ended === 0 ? "You weren’t signed in anywhere else." : ended === 1 ? "Signed out of 1 other device." : `Signed out of ${ended} other devices.`),
+      onError: (error) => toast.error(errorMessage(error, "Your other devices couldn’t be signed out. Please try again.")),
     }),
   );
+  return (
+    <div className="flex flex-col gap-3 border-t border-border pt-5">
+      <div>
+        <h3 className="text-[15px] font-semibold">Other devices</h3>
+        <p className="mt-1 text-[13px] text-muted-foreground">
+          Signs out every other browser and phone where you are signed in, for example one you lost or left signed in. This one stays signed in.
+        </p>
+      </div>
+      <Button variant="outline" className="self-start" disabled={signOutOthers.isPending} onClick={() => signOutOthers.mutate()}>
+        <MonitorSmartphone aria-hidden="true" />
+        Sign out of other devices
+      </Button>
+    </div>
+  );
+}
 
+const MESSAGE_PASSWORD = "Enter your current password";
+const MESSAGE_EMAIL = "Type your account’s email address to confirm";
+
+function DeleteAccount({ email, hasPassword }: { email: string; hasPassword: boolean }) {
+  const [open, setOpen] = useState(false);
   return (
     <div className="flex flex-col gap-3 border-t border-border pt-5">
       <div>
@@ -120,16 +138,76 @@ function DeleteAccount() {
         <Trash2 aria-hidden="true" />
         Delete account
       </Button>
-      <ConfirmDialog
-        open={open}
-        onOpenChange={setOpen}
-        title="Delete your account?"
-        description="This can’t be undone. People you called will no longer find you."
-        confirmLabel="Delete account"
-        destructive
-        pending={remove.isPending}
-        onConfirm={() => remove.mutate()}
-      />
+      <Dialog open={open} onOpenChange={setOpen}>
+        <DialogContent className="max-w-sm" showClose={false}>
+          {/* mounted only while open, so a closed dialog forgets what was typed */}
+          {open ? <DeleteAccountForm email={email} hasPassword={hasPassword} onCancel={() => setOpen(false)} /> : null}
+        </DialogContent>
+      </Dialog>
     </div>
+  );
+}
+
+/**
+ * The account's password (or, without one, its email typed out) is asked for here, not just a click:
+ * whoever holds a copied session cookie must not be able to delete the account with it.
+ */
+function DeleteAccountForm({ email, hasPassword, onCancel }: { email: string; hasPassword: boolean; onCancel: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const remove = useMutation(trpc.auth.deleteAccount.mutationOptions());
+  const schema = z.object({
+    proof: hasPassword
+      ? z.string().min(1, { error: MESSAGE_PASSWORD })
+      : z.string().refine((typed) => confirmsEmail(typed, email), { error: MESSAGE_EMAIL }),
+  });
+  const form = useForm({ resolver: zodResolver(schema), defaultValues: { proof: "" } });
+  const { errors, isSubmitting } = form.formState;
+
+  const onSubmit = form.handleSubmit(async ({ proof }) => {
+    try {
+      await remove.mutateAsync(hasPassword ? { currentPassword: proof } : { confirmEmail: proof });
+    } catch (error) {
+      const message = errorMessage(error, "Your account couldn’t be deleted. Please try again.");
+      if (/password is not right|email address/i.test(message)) form.setError("proof", { type: "server", message }, { shouldFocus: true });
+      else form.setError("root", { type: "server", message });
+      return;
+    }
+    // nothing of this person may linger in this tab; the cookie goes with next-auth's sign-out
+    queryClient.clear();
+    await signOut({ callbackUrl: "/signup" });
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <DialogHeader className="gap-2">
+        <DialogTitle>Delete your account?</DialogTitle>
+        <DialogDescription>
+          This can’t be undone. People you called will no longer find you.
+          {hasPassword ? " Enter your password to confirm." : <> To confirm, type <strong className="break-all text-foreground">{email}</strong>.</>}
+        </DialogDescription>
+      </DialogHeader>
+      <div className="flex flex-col gap-3 px-6 pt-4">
+        <FormField
+          id="delete-account-proof"
+          label={hasPassword ? "Password" : "Your email"}
+          type={hasPassword ? "password" : "email"}
+          autoComplete={hasPassword ? "current-password" : "off"}
+          autoCapitalize="none"
+          spellCheck={false}
+          error={errors.proof?.message}
+          {...form.register("proof")}
+        />
+        <FormAlert id="delete-account-error" message={errors.root?.message} />
+      </div>
+      <DialogFooter className="pt-5">
+        <Button type="button" variant="secondary" className="sm:min-w-28" onClick={onCancel}>
+          Cancel
+        </Button>
+        <SubmitButton pending={isSubmitting} variant="destructive" className="sm:min-w-28">
+          Delete account
+        </SubmitButton>
+      </DialogFooter>
+    </form>
   );
 }
