@@ -1,7 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { INTERNAL_HEADER, isInternalRequest } from "./auth/internal";
+import { clientAddressOf, INTERNAL_HEADER, isInternalRequest } from "./auth/internal";
 import { userFromCookie } from "./auth/session";
 import { genericMessage, isUnexpected, newRequestId, referenceFor } from "./error-reference";
 import type { Logger } from "./logger";
@@ -48,6 +48,7 @@ export function createApiServer(deps: ApiDeps): Server {
         ...services,
         user: await userFromCookie(req.headers.cookie, authSecret, services.db),
         internal: isInternalRequest(req.headers[INTERNAL_HEADER], authSecret),
+        clientAddress: clientAddressOf(req.headers, req.socket.remoteAddress, authSecret),
         requestId: scope.id,
         log: scope.log,
       };

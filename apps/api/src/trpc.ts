@@ -21,6 +21,8 @@ export type Context = Services & {
   user: SessionUser | null;
   /** true only for requests from our own web server (it proves knowledge of AUTH_SECRET) */
   internal: boolean;
+  /** who to count per-address limits against: see clientAddressOf in auth/internal.ts */
+  clientAddress: string;
   /** this request's id: in every log line about it, in the x-request-id header, in error references */
   requestId: string;
   /** a logger that stamps every line with the request id */

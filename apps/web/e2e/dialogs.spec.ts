@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
-import { signUpViaApi, snap, uniqueUser, type TestUser } from "./helpers";
+import { signUpAddress, signUpViaApi, snap, uniqueUser, type TestUser } from "./helpers";
 import { addContacts, callFromContacts, incomingFrom, newPerson, trpcMutation, type Person } from "./helpers/calls";
 
 const PHONE = { width: 390, height: 844 };
@@ -30,7 +30,7 @@ async function expectTabTrapped(page: Page, dialog: Locator, presses = 8): Promi
 
 /** Creates an account through the API (as the sign-up page does) and returns its id. */
 async function signUpForId(request: APIRequestContext, user: TestUser): Promise<string> {
-  const response = await request.post("/api/trpc/auth.signUp", { data: { json: user }, headers: { "content-type": "application/json" } });
+  const response = await request.post("/api/trpc/auth.signUp", { data: { json: user }, headers: { "content-type": "application/json", "x-forwarded-for": signUpAddress() } });
   expect(response.status(), await response.text()).toBe(200);
   const body = (await response.json()) as { result?: { data?: { json?: { id?: string } } } };
   const id = body.result?.data?.json?.id;

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { expect, test } from "@playwright/test";
-import { snap, uniqueUser } from "./helpers";
+import { signUpFromOwnAddress, snap, uniqueUser } from "./helpers";
 
 // The test profile's database (scripts/stack/main.ts, profile "test"). The web app has no database
 // client of its own, so the test borrows the db package's.
@@ -21,6 +21,7 @@ test.describe("errors nobody planned for", () => {
     await sql.unsafe(`ALTER TABLE users ADD CONSTRAINT e2e_forced_failure CHECK (display_name <> '${FORCED_NAME}')`);
     try {
       const user = uniqueUser("Oops");
+      await signUpFromOwnAddress(page);
       await page.goto("/signup");
       await page.getByLabel("Email").fill(user.email);
       await page.getByLabel("Display name").fill(FORCED_NAME);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { guessPassword, sessionCookieHeader, signInViaUi, signUpViaApi, signUpViaUi, snap, uniqueUser } from "./helpers";
+import { guessPassword, sessionCookieHeader, signInViaUi, signUpAddress, signUpFromOwnAddress, signUpViaApi, signUpViaUi, snap, uniqueUser } from "./helpers";
 
 test.describe("foundation: accounts, contacts, blocking, settings", () => {
   test("find someone by handle, add, favourite, block and unblock them", async ({ page, request }, testInfo) => {
@@ -153,6 +153,7 @@ test.describe("foundation: accounts, contacts, blocking, settings", () => {
     const ana = uniqueUser("Ana");
     await signUpViaApi(request, ana);
 
+    await signUpFromOwnAddress(page);
     await page.goto("/signup");
     await page.getByLabel("Email").fill(ana.email);
     await page.getByLabel("Display name").fill("Someone Else");
@@ -175,6 +176,30 @@ test.describe("foundation: accounts, contacts, blocking, settings", () => {
       page.getByText("Password must be at least 8 characters and include a letter and a number"),
     ).toBeVisible();
     await expect(page).toHaveURL(/\/signup/);
+  });
+
+  test("sign-up is limited per client address, with a readable message, while other addresses go on", async ({ page, request }, testInfo) => {
+    const address = signUpAddress();
+    const from = (user: ReturnType<typeof uniqueUser>) =>
+      request.post("/api/trpc/auth.signUp", { data: { json: user }, headers: { "content-type": "application/json", "x-forwarded-for": address } });
+    for (let i = 0; i < 10; i++) expect((await from(uniqueUser("Flood"))).status()).toBe(200);
+    expect((await from(uniqueUser("Flood"))).status()).toBe(429);
+
+    // the sign-up page from that address says what happened and when to try again
+    await page.route("**/api/trpc/auth.signUp**", (route) => route.continue({ headers: { ...route.request().headers(), "x-forwarded-for": address } }));
+    const late = uniqueUser("Late");
+    await page.goto("/signup");
+    await page.getByLabel("Email").fill(late.email);
+    await page.getByLabel("Display name").fill(late.displayName);
+    await page.getByLabel("Handle").fill(late.handle);
+    await page.getByLabel("Password").fill(late.password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: /Too many attempts\. Try again in \d+ seconds?\./ })).toBeVisible();
+    await snap(page, testInfo, "signup-too-many");
+    await page.unroute("**/api/trpc/auth.signUp**");
+
+    // someone else, at another address, is not held up
+    await signUpViaUi(page, uniqueUser("Next"));
   });
 
   test("sign out and back in", async ({ page, request }, testInfo) => {

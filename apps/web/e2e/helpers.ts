@@ -17,7 +17,25 @@ export function uniqueUser(label: string): TestUser {
   };
 }
 
+let signUps = 0;
+/**
+ * A fresh client address for each test sign-up (sign-up is limited per address, and every test here
+ * comes from one machine); the web server takes the address from x-forwarded-for, as it would behind
+ * a proxy.
+ */
+export function signUpAddress(): string {
+  signUps += 1;
+  return `198.19.${Math.floor(signUps / 250) % 250}.${(signUps % 250) + 1}`;
+}
+
+/** The page's sign-ups come from an address of their own (see signUpAddress) until it is unrouted. */
+export async function signUpFromOwnAddress(page: Page): Promise<void> {
+  const address = signUpAddress();
+  await page.route("**/api/trpc/auth.signUp**", (route) => route.continue({ headers: { ...route.request().headers(), "x-forwarded-for": address } }));
+}
+
 export async function signUpViaUi(page: Page, user: TestUser): Promise<void> {
+  await signUpFromOwnAddress(page);
   await page.goto("/signup");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Display name").fill(user.displayName);
@@ -26,13 +44,14 @@ export async function signUpViaUi(page: Page, user: TestUser): Promise<void> {
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/contacts$/);
   await expect(page.getByRole("heading", { level: 1, name: "Contacts" })).toBeVisible();
+  await page.unroute("**/api/trpc/auth.signUp**");
 }
 
 /** Creates an account straight through the API (same public procedure the sign-up page calls). */
 export async function signUpViaApi(request: APIRequestContext, user: TestUser): Promise<void> {
   const response = await request.post("/api/trpc/auth.signUp", {
     data: { json: user },
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "x-forwarded-for": signUpAddress() },
   });
   expect(response.status(), await response.text()).toBe(200);
 }

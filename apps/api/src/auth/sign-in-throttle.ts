@@ -65,3 +65,21 @@ export async function beginPasswordCheck(db: Database, sessionId: string, now: D
   if (!result.allowed) return { allowed: false, retryAfterSeconds: wait };
   return { allowed: true, succeeded: () => removeThrottleHits(db, result.hitIds) };
 }
+
+/** New accounts per client address: 10 a day free, then growing delays up to 15 minutes. */
+const SIGN_UP_RULE: BackoffRule = { freeAttempts: 10, capSeconds: 15 * 60 };
+
+/**
+ * Decides whether a sign-up may run now. Every attempt that gets this far counts, successful or not:
+ * each costs a full password hash (the CPU a flood would burn), and a refused one says whether an
+ * email has an account (what a prober wants). Input that fails validation never gets here.
+ */
+export async function beginSignUp(db: Database, clientAddress: string, now: Date): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
+  const slot = { bucket: "sign-up:address", key: clientAddress, since: new Date(now.getTime() - SIGN_IN_WINDOW_MS) };
+  let wait = 0;
+  const result = await takeThrottle(db, [slot], now, ([s]) => {
+    wait = s ? backoffSeconds(SIGN_UP_RULE, s.count, s.lastAt, now) : 0;
+    return wait === 0;
+  });
+  return result.allowed ? { allowed: true } : { allowed: false, retryAfterSeconds: wait };
+}

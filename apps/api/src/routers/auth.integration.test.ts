@@ -73,6 +73,35 @@ describe("auth.signUp", () => {
     );
     expect(email).toEqual({ status: 400, message: "Enter a valid email address" });
   });
+
+  it("limits sign-ups per client address with a readable 429, before any password is hashed", async () => {
+    const tag = Date.now().toString(36);
+    const from = api.fromAddress(`203.0.113.7-${tag}`);
+    const attempt = (i: number) =>
+      from.auth.signUp.mutate({ email: `flood.${tag}.${i}@example.org`, password: "password1", displayName: "F", handle: `fl_${tag}_${i}`.slice(0, 20) });
+    // ten a day are free, whatever they end in: a taken email costs a hash and tells a prober something
+    for (let i = 0; i < 9; i++) await attempt(i);
+    expect(await failure(attempt(0))).toEqual({ status: 409, message: "An account with this email already exists" });
+    expect(await failure(attempt(10))).toEqual({ status: 429, message: "Too many attempts. Try again in 1 second." });
+    // invalid input is refused before the limit and uses none of it
+    expect((await failure(from.auth.signUp.mutate({ email: "x", password: "password1", displayName: "F", handle: "f_bad" }))).status).toBe(400);
+    // another address is not affected
+    await api.fromAddress(`203.0.113.8-${tag}`).auth.signUp.mutate({ email: `other.${tag}@example.org`, password: "password1", displayName: "O", handle: `ot_${tag}` });
+  });
+
+  it("counts a client that claims an address without the web server's proof by its connection instead", async () => {
+    const tag = Date.now().toString(36);
+    // x-forwarded-for and a forged proof, a fresh claim every time: all of it ignored
+    const forging = (i: number) =>
+      api.clientFor(null, { "x-forwarded-for": `192.0.2.${i}`, "x-ringback-client-address": `192.0.2.${i}`, "x-ringback-client-proof": "forged" });
+    const attempt = (i: number) =>
+      forging(i).auth.signUp.mutate({ email: `forger.${tag}.${i}@example.org`, password: "password1", displayName: "F", handle: `fg_${tag}_${i}`.slice(0, 20) });
+    const results = [];
+    for (let i = 0; i < 12; i++) results.push(await attempt(i).then(() => 200, async (err: unknown) => (await failure(Promise.reject(err))).status));
+    // the connection (127.0.0.1 here) has at most ten free sign-ups a day, whoever else used it in this file
+    expect(results.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2);
+    expect(results.at(-1)).toBe(429);
+  });
 });
 
 describe("sessions", () => {

@@ -24,7 +24,7 @@ import {
 } from "@ringback/db/queries/users";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../auth/password";
 import { SESSION_MAX_AGE_MS } from "../auth/session";
-import { beginPasswordCheck, beginSignInAttempt } from "../auth/sign-in-throttle";
+import { beginPasswordCheck, beginSignInAttempt, beginSignUp } from "../auth/sign-in-throttle";
 import { internalProcedure, protectedProcedure, publicProcedure, router } from "../trpc";
 
 /** What the web server knows about the browser signing in; the API never sees the browser itself. */
@@ -56,7 +56,10 @@ export const tooManyAttempts = (seconds: number) =>
   new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many attempts. Try again in ${describeWait(seconds)}.` });
 
 export const authRouter = router({
+  /** Throttled per client address before the password is hashed: see beginSignUp. */
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
+    const attempt = await beginSignUp(ctx.db, ctx.clientAddress, new Date());
+    if (!attempt.allowed) throw tooManyAttempts(attempt.retryAfterSeconds);
     const passwordHash = await hashPassword(input.password);
     const result = await createUser(ctx.db, {
       email: input.email,

@@ -4,7 +4,7 @@ import { inject } from "vitest";
 import { createDb } from "@ringback/db/client";
 import { createSession } from "@ringback/db/queries/sessions";
 import { createTestDatabase } from "@ringback/db/testing";
-import { INTERNAL_HEADER, internalToken } from "../auth/internal";
+import { CLIENT_ADDRESS_HEADER, CLIENT_PROOF_HEADER, clientAddressProof, INTERNAL_HEADER, internalToken } from "../auth/internal";
 import { readLogLevel } from "../env";
 import { createLogger, type Logger } from "../logger";
 import { sweepOnce } from "../calls/sweeper";
@@ -40,6 +40,10 @@ export async function startTestApi(opts: { databaseUrl?: string; log?: Logger } 
   /** what the web server uses for server-to-server calls */
   const internal = clientFor(null, { [INTERNAL_HEADER]: internalToken(TEST_AUTH_SECRET) });
 
+  /** A browser at `address`, as the web server's proxy vouches for it (see clientAddressOf). */
+  const fromAddress = (address: string, cookie: string | null = null) =>
+    clientFor(cookie, { [CLIENT_ADDRESS_HEADER]: address, [CLIENT_PROOF_HEADER]: clientAddressProof(TEST_AUTH_SECRET, address) });
+
   /** A cookie for a new server-side session of `userId`, as a fresh sign-in in another browser gives. */
   const cookieFor = async (userId: string, maxAge = 3600) => {
     const session = await createSession(db, userId, new Date(Date.now() + Math.max(maxAge, 60) * 1000));
@@ -50,7 +54,8 @@ export async function startTestApi(opts: { databaseUrl?: string; log?: Logger } 
   async function signUp(name = "Test"): Promise<TestUser> {
     counter += 1;
     const tag = `${Date.now().toString(36)}${counter}`;
-    const user = await anonymous.auth.signUp.mutate({
+    // each from an address of its own, so a file's many sign-ups stay under the per-address limit
+    const user = await fromAddress(`198.18.0.${counter}-${tag}`).auth.signUp.mutate({
       email: `${name.toLowerCase()}.${tag}@example.com`,
       password: "correct horse 1",
       displayName: `${name} ${tag}`,
@@ -110,6 +115,7 @@ export async function startTestApi(opts: { databaseUrl?: string; log?: Logger } 
     anonymous,
     internal,
     clientFor,
+    fromAddress,
     as: (user: TestUser) => clientFor(user.cookie),
     cookieFor,
     signUp,
