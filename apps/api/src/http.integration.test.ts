@@ -1,3 +1,4 @@
+import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./testing/harness";
 
@@ -59,4 +60,31 @@ describe("malformed requests get a precise 4xx, never a 500", () => {
     expect(res.status).toBe(400);
     expect(res.text).toContain("expected object");
   });
+});
+
+describe("connections the web server's proxy keeps for reuse", () => {
+  it("stay open longer than the proxy's own 5 s idle time, so a reused socket is never closed under a request", async () => {
+    // one socket, like the proxy's keep-alive agent: a request, 6 s of quiet, then another on it
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const get = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${api.baseUrl}/healthz`, { agent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("socket", (s) => sockets.add(s));
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      expect(await get()).toBe(200);
+      await new Promise((r) => setTimeout(r, 6_000));
+      expect(await get()).toBe(200);
+      // the same socket served both: the server had not closed it while it sat idle
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  }, 15_000);
 });

@@ -20,8 +20,6 @@ const services = { db, bus, livekit, livekitPublicUrl: env.LIVEKIT_PUBLIC_URL ??
 const sweeper = startSweeper(services, env.SWEEP_INTERVAL_MS, log);
 const maintenance = startMaintenance(db, log);
 const server = createApiServer({ ...services, log, authSecret: env.AUTH_SECRET, onWebhook: createWebhookHandler(services) });
-// SSE subscriptions are long-lived; the default request timeout would cut them off
-server.requestTimeout = 0;
 server.listen(env.API_PORT, env.API_HOST, () => {
   log.info({ host: env.API_HOST, port: env.API_PORT }, `listening on http://${env.API_HOST}:${env.API_PORT}`);
 });

@@ -118,6 +118,13 @@ export function createApiServer(deps: ApiDeps): Server {
     );
   });
 
+  // SSE subscriptions are long-lived; the default request timeout would cut them off.
+  server.requestTimeout = 0;
+  // The web server's proxy keeps idle connections to us for reuse (Node's agent: 5 s). With our
+  // default keep-alive of 5 s too, we could close a socket just as it sends the next request on it,
+  // which the browser sees as a failed call ("socket hang up"). Outlasting the proxy avoids that race.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return server;
 }
 

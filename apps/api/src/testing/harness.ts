@@ -30,7 +30,6 @@ export async function startTestApi(opts: { databaseUrl?: string; log?: Logger } 
   // silent unless LOG_LEVEL says otherwise, so test output stays readable
   const log = opts.log ?? createLogger(readLogLevel());
   const server = createApiServer({ ...services, log, authSecret: TEST_AUTH_SECRET, onWebhook: createWebhookHandler(services) });
-  server.requestTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
