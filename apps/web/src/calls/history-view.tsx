@@ -26,6 +26,9 @@ export function HistoryView() {
 
   const markSeen = useMutation(
     trpc.calls.markSeen.mutationOptions({
+      // idempotent, and nothing else clears the badge while the page stays open: a dropped request
+      // must not leave it stuck
+      retry: 3,
       onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.calls.missedCount.pathKey() }),
     }),
   );
