@@ -7,6 +7,7 @@ import { parseRealtimeEvent } from "@ringback/core/events";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
 import { noRings, ringsReducer } from "./rings-reducer";
 import { myRingDeadline, newerCall, type CallView } from "./types";
+import { refreshQueries } from "~/lib/refresh-queries";
 
 type CallEventsValue = {
   /** Calls ringing for me right now, oldest first. */
@@ -63,8 +64,7 @@ export function CallEventsProvider({ children }: { children: ReactNode }) {
   );
 
   const refreshLists = useCallback(() => {
-    void queryClient.invalidateQueries({ queryKey: trpc.calls.history.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.calls.missedCount.pathKey() });
+    void refreshQueries(queryClient, [trpc.calls.history.pathKey(), trpc.calls.missedCount.pathKey()]);
   }, [queryClient, trpc]);
 
   const subscription = useSubscription(
@@ -91,7 +91,7 @@ export function CallEventsProvider({ children }: { children: ReactNode }) {
               return;
             }
             case "missed-seen":
-              void queryClient.invalidateQueries({ queryKey: trpc.calls.missedCount.pathKey() });
+              void refreshQueries(queryClient, [trpc.calls.missedCount.pathKey()]);
               return;
             default: {
               const _exhaustive: never = event;

@@ -13,6 +13,7 @@ import { errorMessage } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
 import { HistoryList } from "./history-list";
 import { NotificationPrompt } from "./notification-prompt";
+import { refreshQueries } from "~/lib/refresh-queries";
 
 type Filter = "all" | "missed";
 const PAGE = 30;
@@ -29,7 +30,7 @@ export function HistoryView() {
       // idempotent, and nothing else clears the badge while the page stays open: a dropped request
       // must not leave it stuck
       retry: 3,
-      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.calls.missedCount.pathKey() }),
+      onSuccess: () => refreshQueries(queryClient, [trpc.calls.missedCount.pathKey()]),
     }),
   );
   const { mutate: markSeenNow } = markSeen;

@@ -6,6 +6,7 @@ import { toast } from "sonner";
 import { errorMessage } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
 import type { CallKind, CallView } from "./types";
+import { refreshQueries } from "~/lib/refresh-queries";
 
 /** Places a call and opens its page; errors ("You blocked this person…") appear as a toast. */
 export function useStartCall(opts: { replace?: boolean } = {}) {
@@ -16,7 +17,7 @@ export function useStartCall(opts: { replace?: boolean } = {}) {
     trpc.calls.start.mutationOptions({
       onSuccess: (call: CallView) => {
         queryClient.setQueryData(trpc.calls.get.queryKey({ callId: call.id }), call);
-        void queryClient.invalidateQueries({ queryKey: trpc.calls.history.pathKey() });
+        void refreshQueries(queryClient, [trpc.calls.history.pathKey()]);
         const url = `/call/${call.id}?media=${call.kind}`;
         if (opts.replace) router.replace(url);
         else router.push(url);

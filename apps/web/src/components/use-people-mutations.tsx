@@ -6,6 +6,7 @@ import { toast } from "sonner";
 import { ConfirmDialog } from "@ringback/ui/confirm-dialog";
 import { errorMessage } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
+import { refreshQueries } from "~/lib/refresh-queries";
 
 export type PersonRef = { userId: string; displayName: string };
 
@@ -16,12 +17,7 @@ export type PersonRef = { userId: string; displayName: string };
 export function usePeopleMutations() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const refresh = () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.contacts.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.blocked.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() }),
-    ]);
+  const refresh = () => refreshQueries(queryClient, [trpc.contacts.pathKey(), trpc.blocked.pathKey(), trpc.users.pathKey()]);
 
   const addContact = useMutation(
     trpc.contacts.add.mutationOptions({
