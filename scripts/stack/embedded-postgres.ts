@@ -5,7 +5,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { chown, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { constants } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
 import { type OsUser, type Placement, OS_USER, canAccess, exists, isErrno, message, postgresBinaries, postgresOsUser, reachableDataDir } from "./postgres-access";
@@ -163,7 +163,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       process.off("exit", killOnExit);
       for (const signal of signals) process.off(signal, onSignal);
       await stopChild(child, exited);
-      if (!persistent) await rm(dataDir, { recursive: true, force: true });
+      if (!persistent) {
+        await rm(dataDir, { recursive: true, force: true });
+        // a relocated throw-away cluster also leaves its folder (and the note naming the clone) and
+        // the link in the clone: nothing of it should pile up outside the clone
+        if (dataDir !== resolve(opts.dataDir)) {
+          await rm(dirname(dataDir), { recursive: true, force: true });
+          await rm(opts.dataDir, { force: true });
+        }
+      }
     })();
     return stopping;
   };

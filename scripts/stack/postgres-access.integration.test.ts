@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,6 +99,16 @@ describe.runIf(isRoot)("Postgres from a clone others cannot enter (as root)", ()
     }
     await expect(readFile(join(b, "leftover"), "utf8")).rejects.toThrow();
     expect(await readFile(join(a, "marker"), "utf8")).toBe("A's");
+  });
+
+  it("leaves nothing behind, outside the clone or in it, when a throw-away cluster stops", async () => {
+    const dataDir = join(closed, "throw-away", ".data", "test-run", "postgres");
+    const pg = await startEmbeddedPostgres({ dataDir, port: await freeTcpPort(), placement: placement(), handleSignals: false, fresh: true, persistent: false });
+    const home = dirname(pg.dataDir);
+    expect(home.startsWith(join(scratch, "lib"))).toBe(true);
+    await pg.stop();
+    await expect(lstat(home)).rejects.toThrow();
+    await expect(lstat(dataDir)).rejects.toThrow();
   });
 
   it("moves data made while the folder was still reachable instead of starting empty", async () => {
