@@ -17,15 +17,18 @@ export function uniqueUser(label: string): TestUser {
   };
 }
 
-let signUps = 0;
+// A random start per worker process: a retried test runs in a new process against the same
+// database, and must not reuse the addresses (and so the sign-up allowance) of the failed attempt.
+let signUps = Math.floor(Math.random() * 100_000);
 /**
  * A fresh client address for each test sign-up (sign-up is limited per address, and every test here
  * comes from one machine); the web server takes the address from x-forwarded-for, as it would behind
- * a proxy.
+ * a proxy. Addresses come from 198.18.0.0/15, the range set aside for benchmarking.
  */
 export function signUpAddress(): string {
   signUps += 1;
-  return `198.19.${Math.floor(signUps / 250) % 250}.${(signUps % 250) + 1}`;
+  const n = signUps % 131_072;
+  return `198.${18 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
 }
 
 /** The page's sign-ups come from an address of their own (see signUpAddress) until it is unrouted. */
