@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ANN, BO, stranger } from "./testing/call-fixtures";
 import {
   type RecipientPrefs,
   type Relationship,
@@ -8,16 +9,7 @@ import {
   isKnown,
 } from "./reachability";
 
-const ANN = "6f9619ff-8b86-4d11-b42d-00c04fc964ff";
-const BO = "0b3c2a8e-4a5f-4f3e-9c1d-2e7f6a5b4c3d";
 
-const stranger: Relationship = {
-  recipientBlockedCaller: false,
-  callerBlockedRecipient: false,
-  callerIsRecipientContact: false,
-  recipientCalledCaller: false,
-  sharedCall: false,
-};
 const open: RecipientPrefs = { acceptCalls: true, silenceUnknownCallers: false };
 const ring = (rel: Partial<Relationship> = {}, prefs: Partial<RecipientPrefs> = {}) =>
   decideRing({ callerId: ANN, recipientId: BO, rel: { ...stranger, ...rel }, prefs: { ...open, ...prefs } });

@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { ANN, BO, CY, stranger } from "./testing/call-fixtures";
 import { type PlanCallee, type RecipientPrefs, type Relationship, type RingPlan, decideRing, planRing } from "./reachability";
 
-const ANN = "6f9619ff-8b86-4d11-b42d-00c04fc964ff";
-const BO = "0b3c2a8e-4a5f-4f3e-9c1d-2e7f6a5b4c3d";
-const CY = "9d4b1c2e-7f3a-4e5b-8c6d-1a2b3c4d5e6f";
 const now = new Date("2026-01-01T10:00:00Z");
 const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
 
-const stranger: Relationship = {
-  recipientBlockedCaller: false,
-  callerBlockedRecipient: false,
-  callerIsRecipientContact: false,
-  recipientCalledCaller: false,
-  sharedCall: false,
-};
 const open = { acceptCalls: true, silenceUnknownCallers: false, ringTimeoutSeconds: 30 };
 const callee = (id: string, rel: Partial<Relationship> = {}, prefs: Partial<PlanCallee["prefs"]> = {}): PlanCallee => ({
   id,

@@ -1,6 +1,7 @@
 // Test-only helpers for call-state tests; not exported from the package.
 import { expect } from "vitest";
 import { type Call, type CallEvent, type CalleeRing, createCall, transition } from "../call-state";
+import type { Relationship } from "../reachability";
 
 export const CALL_ID = "9d4c1b1e-3a43-4d8e-9a55-0a1b2c3d4e5f";
 export const ANN = "6f9619ff-8b86-4d11-b42d-00c04fc964ff"; // the caller in every fixture
@@ -8,6 +9,15 @@ export const BO = "0b3c2a8e-4a5f-4f3e-9c1d-2e7f6a5b4c3d";
 export const CY = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
 export const DEE = "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a";
 export const STRANGER = "3e4f5a6b-7c8d-4e9f-8a1b-2c3d4e5f6a7b";
+
+/** Two people with nothing between them: no contact, no block, no call ever shared. */
+export const stranger: Relationship = {
+  recipientBlockedCaller: false,
+  callerBlockedRecipient: false,
+  callerIsRecipientContact: false,
+  recipientCalledCaller: false,
+  sharedCall: false,
+};
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 /** The fixed clock: `at(5)` is five seconds after the call was created. */
