@@ -2,7 +2,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { Duplex } from "node:stream";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { clientAddressOf, INTERNAL_HEADER, isInternalRequest } from "./auth/internal";
-import { userFromCookie } from "./auth/session";
+import { type SessionUser, userFromCookie } from "./auth/session";
 import { genericMessage, isUnexpected, newRequestId, referenceFor } from "./error-reference";
 import type { Logger } from "./logger";
 import { appRouter } from "./router";
@@ -19,7 +19,7 @@ export const MAX_TRPC_BODY_BYTES = 256 * 1024;
 export const REQUEST_ID_HEADER = "x-request-id";
 
 /** What the server knows about one request while it runs: its id, its logger, what failed in it. */
-type RequestScope = { id: string; log: Logger; errors: string[] };
+type RequestScope = { id: string; log: Logger; errors: string[]; user?: Promise<SessionUser | null> };
 
 /** The API's HTTP server: tRPC (queries, mutations, SSE subscriptions), webhooks and a health check. */
 export function createApiServer(deps: ApiDeps): Server {
@@ -34,6 +34,12 @@ export function createApiServer(deps: ApiDeps): Server {
     }
     return scope;
   };
+  // One session lookup per request: a subscription's 401 check and its tRPC context share it.
+  const userOf = (req: IncomingMessage): Promise<SessionUser | null> => {
+    const scope = scopeOf(req);
+    scope.user ??= userFromCookie(req.headers.cookie, authSecret, services.db);
+    return scope.user;
+  };
 
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -46,7 +52,7 @@ export function createApiServer(deps: ApiDeps): Server {
       const scope = scopeOf(req);
       return {
         ...services,
-        user: await userFromCookie(req.headers.cookie, authSecret, services.db),
+        user: await userOf(req),
         internal: isInternalRequest(req.headers[INTERNAL_HEADER], authSecret),
         clientAddress: clientAddressOf(req.headers, req.socket.remoteAddress, authSecret),
         requestId: scope.id,
@@ -87,7 +93,7 @@ export function createApiServer(deps: ApiDeps): Server {
       if (isSubscriptionRequest(req)) {
         // tRPC answers a subscription with 200 and an event stream before any middleware runs, so a
         // missing session would only show as an error event inside it; plain SSE clients need a 401
-        void userFromCookie(req.headers.cookie, authSecret, services.db).then(
+        void userOf(req).then(
           (user) => (user ? trpc(req, res) : sendUnauthorized(res)),
           (err: unknown) => {
             scope.log.error({ err, reference: scope.id }, "session check failed");
