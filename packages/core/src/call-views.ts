@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { sameId } from "./ids";
+import { isoDate } from "./iso-date";
 import type { Call, CalleeRing, Participant } from "./call-state";
 
 /** The earliest deadline among rings still ringing, for the sweeper; null when nothing rings. */
@@ -84,14 +85,6 @@ export function durationSeconds(call: Call): number | null {
   return Math.max(0, Math.floor((call.endedAt.getTime() - call.answeredAt.getTime()) / 1000));
 }
 
-/**
- * Dates travel as ISO strings (event payloads are JSON) and are Dates once parsed: `parse` turns
- * strings into Dates, `encode` turns Dates back into strings.
- */
-const isoDate = z.codec(z.iso.datetime({ offset: true }), z.date(), {
-  decode: (text) => new Date(text),
-  encode: (date) => date.toISOString(),
-});
 
 const participantOutcomeSchema = z.enum(["caller", "ringing", "answered", "declined", "no-answer", "unavailable"]);
 

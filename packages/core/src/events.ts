@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { callViewSchema, type CallView } from "./call-views";
+import { isoDate } from "./iso-date";
+import { liveSegmentSchema, messageViewSchema, type LiveSegment, type MessageView } from "./messages";
 
 /*
  * Every realtime event a person can receive, defined once. The API stores and sends the JSON form
@@ -17,6 +19,38 @@ export const realtimeEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("call-updated"), payload: callPayload }),
   /** the recipient marked their missed calls as seen (in this tab or another) */
   z.object({ type: z.literal("missed-seen"), payload: z.object({}) }),
+  /** a message for the recipient is complete and playable (never sent for one they may not get) */
+  z.object({ type: z.literal("message-received"), payload: z.object({ message: messageViewSchema }) }),
+  /** one of the person's messages was watched or deleted (in another tab, or by the other person) */
+  z.object({
+    type: z.literal("message-changed"),
+    payload: z.object({ messageId: z.string(), change: z.enum(["seen", "deleted"]) }),
+  }),
+  /** someone started leaving the recipient a live voicemail: show its transcript and Pick Up */
+  z.object({
+    type: z.literal("voicemail-started"),
+    payload: z.object({
+      messageId: z.string(),
+      callId: z.string().nullable(),
+      from: z.object({ id: z.string(), displayName: z.string(), handle: z.string() }),
+      startedAt: isoDate,
+    }),
+  }),
+  /** new or revised words of a live voicemail (segments replace earlier versions with the same id) */
+  z.object({
+    type: z.literal("voicemail-transcript"),
+    payload: z.object({ messageId: z.string(), segments: z.array(liveSegmentSchema) }),
+  }),
+  /** a live voicemail is over: sent (a message-received follows when it is ready), picked up, or abandoned */
+  z.object({
+    type: z.literal("voicemail-ended"),
+    payload: z.object({ messageId: z.string(), reason: z.enum(["sent", "picked-up", "abandoned"]) }),
+  }),
+  /** to the caller: the recipient picked up the voicemail they are leaving; `call` is the live call it became */
+  z.object({
+    type: z.literal("voicemail-picked-up"),
+    payload: z.object({ messageId: z.string(), call: callViewSchema }),
+  }),
 ]);
 
 /** A realtime event as code uses it (dates are Dates). */
@@ -48,4 +82,39 @@ export function encodeRealtimeEvent(event: RealtimeEvent): RealtimeEventJson {
 /** Parses a received or stored event; a failure means it is malformed or of a type this code does not know. */
 export function parseRealtimeEvent(json: unknown): z.ZodSafeParseResult<RealtimeEvent> {
   return realtimeEventSchema.safeParse(json);
+}
+
+/** A message reached its recipient (it is ready). */
+export function messageReceivedEvent(message: MessageView): RealtimeEvent {
+  return { type: "message-received", payload: { message } };
+}
+
+/** A message was watched or deleted. */
+export function messageChangedEvent(messageId: string, change: "seen" | "deleted"): RealtimeEvent {
+  return { type: "message-changed", payload: { messageId, change } };
+}
+
+/** Someone started leaving the recipient a live voicemail. */
+export function voicemailStartedEvent(payload: {
+  messageId: string;
+  callId: string | null;
+  from: { id: string; displayName: string; handle: string };
+  startedAt: Date;
+}): RealtimeEvent {
+  return { type: "voicemail-started", payload };
+}
+
+/** New words of a live voicemail. */
+export function voicemailTranscriptEvent(messageId: string, segments: LiveSegment[]): RealtimeEvent {
+  return { type: "voicemail-transcript", payload: { messageId, segments } };
+}
+
+/** A live voicemail is over. */
+export function voicemailEndedEvent(messageId: string, reason: "sent" | "picked-up" | "abandoned"): RealtimeEvent {
+  return { type: "voicemail-ended", payload: { messageId, reason } };
+}
+
+/** To the caller: the voicemail they are leaving was picked up and is now `call`. */
+export function voicemailPickedUpEvent(messageId: string, call: CallView): RealtimeEvent {
+  return { type: "voicemail-picked-up", payload: { messageId, call } };
 }

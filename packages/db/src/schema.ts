@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -183,7 +184,17 @@ export const mediaObjects = pgTable(
 
 export const messageKind = pgEnum("message_kind", ["video", "voicemail"]);
 export const messageStatus = pgEnum("message_status", ["recording", "processing", "ready", "failed"]);
+export const transcriptStatus = pgEnum("transcript_status", ["pending", "ready", "failed", "none"]);
 
+/** Postgres full-text vectors (drizzle has no built-in type for them). */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/**
+ * A missed-call message (video message or voicemail). It is created by `messages.begin` as
+ * "recording", gets its upload while the sender records, becomes "processing" when the upload is
+ * complete and checked, and "ready" (visible to the recipient) when the jobs have made it playable.
+ * Rows that never get there are swept with their files.
+ */
 export const messages = pgTable(
   "messages",
   {
@@ -198,16 +209,39 @@ export const messages = pgTable(
     kind: messageKind("kind").notNull(),
     // only "ready" messages are visible to the recipient
     status: messageStatus("status").notNull().default("recording"),
-    mediaId: uuid("media_id").references(() => mediaObjects.id, { onDelete: "set null" }),
-    posterId: uuid("poster_id").references(() => mediaObjects.id, { onDelete: "set null" }),
+    // the resumable upload (tus id) that carries the recording while it is made
+    uploadId: text("upload_id"),
+    // the playable file (remuxed, seekable) and the poster frame, as storage keys
+    mediaKey: text("media_key"),
+    posterKey: text("poster_key"),
+    contentType: text("content_type"),
+    sizeBytes: bigint("size_bytes", { mode: "number" }),
     durationMs: integer("duration_ms"),
+    // peaks in 0..1 for a voicemail's waveform thumbnail
+    waveform: jsonb("waveform").$type<number[]>(),
+    // a voicemail's LiveKit room while it is being left (the transcriber and a pick-up join it)
+    liveRoom: text("live_room"),
+    // what the live transcriber heard so far, for a tab that opens mid-voicemail
+    liveSegments: jsonb("live_segments").$type<unknown[]>(),
+    transcriptStatus: transcriptStatus("transcript_status").notNull().default("pending"),
     transcript: text("transcript"),
+    transcriptSegments: jsonb("transcript_segments").$type<unknown[]>(),
+    transcriptTsv: tsvector("transcript_tsv").generatedAlwaysAs(sql`to_tsvector('english', coalesce(transcript, ''))`),
     createdAt: createdAt(),
+    readyAt: timestamp("ready_at", { withTimezone: true }),
     seenAt: timestamp("seen_at", { withTimezone: true }),
   },
   (t) => [
     index("messages_recipient_time_idx").on(t.recipientId, t.createdAt.desc()),
     index("messages_sender_time_idx").on(t.senderId, t.createdAt.desc()),
+    index("messages_call_idx").on(t.callId),
+    uniqueIndex("messages_upload_key").on(t.uploadId),
+    uniqueIndex("messages_live_room_key").on(t.liveRoom),
+    // one message per call and sender (a retake replaces the unfinished one)
+    uniqueIndex("messages_one_per_call").on(t.callId, t.senderId),
+    // abandoned recordings, for the sweeper
+    index("messages_unfinished_idx").on(t.createdAt).where(sql`${t.status} in ('recording', 'processing')`),
+    index("messages_transcript_tsv_idx").using("gin", t.transcriptTsv),
   ],
 );
 

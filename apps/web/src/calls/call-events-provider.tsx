@@ -8,6 +8,7 @@ import { useTRPC, useTRPCClient } from "~/trpc/react";
 import { noRings, ringsReducer } from "./rings-reducer";
 import { myRingDeadline, newerCall, type CallView } from "./types";
 import { refreshQueries } from "~/lib/refresh-queries";
+import { emitRealtimeEvent } from "./realtime-listeners";
 
 type CallEventsValue = {
   /** Calls ringing for me right now, oldest first. */
@@ -80,6 +81,7 @@ export function CallEventsProvider({ children }: { children: ReactNode }) {
           const parsed = parseRealtimeEvent(data);
           if (!parsed.success) return;
           const event = parsed.data;
+          emitRealtimeEvent(event);
           switch (event.type) {
             case "incoming-call":
             case "call-updated": {
@@ -92,6 +94,14 @@ export function CallEventsProvider({ children }: { children: ReactNode }) {
             }
             case "missed-seen":
               void refreshQueries(queryClient, [trpc.calls.missedCount.pathKey()]);
+              return;
+            // handled by their features through useRealtimeEvent
+            case "message-received":
+            case "message-changed":
+            case "voicemail-started":
+            case "voicemail-transcript":
+            case "voicemail-ended":
+            case "voicemail-picked-up":
               return;
             default: {
               const _exhaustive: never = event;

@@ -1,0 +1,168 @@
+import { z } from "zod";
+import type { CallView } from "./call-views";
+import { isoDate } from "./iso-date";
+import { type MessageDecision } from "./reachability";
+
+/*
+ * Missed-call messages: video messages (after an unanswered video call) and voicemails (after an
+ * unanswered audio call, left live so the recipient can follow and pick up). The rules for who may
+ * leave one, what may be uploaded and who sees what live here; the API enforces them.
+ */
+
+export type MessageKind = "video" | "voicemail";
+
+/** Hard limits on one message, checked by the browser while recording and by the API on upload. */
+export const MESSAGE_LIMITS = {
+  /** longest recording a person may make */
+  maxSeconds: 180,
+  /** slack on top of maxSeconds for container overhead and a late stop */
+  graceSeconds: 5,
+  /** how long after an unanswered call its caller may still leave a message */
+  leaveWithinMs: 15 * 60_000,
+  /** an upload that is not complete by then is abandoned and swept */
+  abandonAfterMs: 30 * 60_000,
+} as const;
+
+/** What a recording's declared type may be, per kind (the API checks the real type by content). */
+export const MESSAGE_CONTENT_TYPES: Record<MessageKind, readonly string[]> = {
+  video: ["video/webm", "video/mp4"],
+  voicemail: ["audio/webm", "audio/ogg", "audio/mp4", "video/webm"],
+};
+
+/** The one message kind that fits a call of this kind. */
+export function messageKindFor(callKind: CallView["kind"]): MessageKind {
+  return callKind === "video" ? "video" : "voicemail";
+}
+
+/** What the caller may leave after a call: nothing, a video message or a voicemail. */
+export type MessageOffer = { kind: MessageKind | null };
+
+/**
+ * Decides what the caller is offered on the "No answer" screen. `decision` is the message policy
+ * (reachability.decideLeaveMessage), `liveVoicemail` the callee's setting. A blocked caller gets
+ * exactly what a caller gets whose callee takes no messages from them: nothing, with no reason.
+ */
+export function messageOffer(input: {
+  call: Pick<CallView, "kind" | "direction" | "status" | "endedAt" | "participants">;
+  viewerId: string;
+  decision: MessageDecision;
+  liveVoicemail: boolean;
+  now: Date;
+}): MessageOffer {
+  const { call, decision, liveVoicemail, now } = input;
+  if (call.direction !== "outgoing") return { kind: null };
+  const callees = call.participants.filter((p) => p.role === "callee");
+  // messages are one to one: a group call that nobody answered offers none
+  const only = callees.length === 1 ? callees[0] : undefined;
+  if (!only) return { kind: null };
+  // silent rings read as "no-answer" to the caller, so this does not depend on a block
+  if (only.outcome !== "no-answer" && only.outcome !== "declined" && only.outcome !== "unavailable") return { kind: null };
+  if (call.status === "ringing" || call.status === "active") return { kind: null };
+  const endedAt = call.endedAt;
+  if (!endedAt || now.getTime() - endedAt.getTime() > MESSAGE_LIMITS.leaveWithinMs) return { kind: null };
+  if (!decision.ok) return { kind: null };
+  const kind = messageKindFor(call.kind);
+  if (kind === "voicemail" && !liveVoicemail) return { kind: null };
+  return { kind };
+}
+
+/** Why a message cannot be started; every reason shows the sender the same words. */
+export const MESSAGE_REFUSED_TEXT = "You can't leave a message for this call.";
+
+/** True when a recording of this length (ms) is within the limit, grace included. */
+export function withinDurationLimit(durationMs: number): boolean {
+  return durationMs > 0 && durationMs <= (MESSAGE_LIMITS.maxSeconds + MESSAGE_LIMITS.graceSeconds) * 1000;
+}
+
+/** One timed word of a transcript. */
+export const transcriptWordSchema = z.object({ text: z.string(), startMs: z.number(), endMs: z.number() });
+/** One timed segment of a transcript (a sentence or a pause-delimited phrase). */
+export const transcriptSegmentSchema = z.object({
+  startMs: z.number(),
+  endMs: z.number(),
+  text: z.string(),
+  words: z.array(transcriptWordSchema),
+});
+export type TranscriptWord = z.output<typeof transcriptWordSchema>;
+export type TranscriptSegment = z.output<typeof transcriptSegmentSchema>;
+
+/** A piece of a live transcript: the segment `id` is replaced by each newer version until it is final. */
+export const liveSegmentSchema = z.object({
+  id: z.number().int().nonnegative(),
+  text: z.string().max(2000),
+  final: z.boolean(),
+  startMs: z.number().nonnegative(),
+  endMs: z.number().nonnegative(),
+});
+export type LiveSegment = z.output<typeof liveSegmentSchema>;
+
+/** Merges newer live segments into what a client already shows (same id: newer wins), in time order. */
+export function mergeLiveSegments(current: readonly LiveSegment[], incoming: readonly LiveSegment[]): LiveSegment[] {
+  const byId = new Map(current.map((s) => [s.id, s]));
+  for (const s of incoming) {
+    const had = byId.get(s.id);
+    // a final segment is never replaced by a late partial of itself
+    if (had?.final && !s.final) continue;
+    byId.set(s.id, s);
+  }
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+const personSchema = z.object({ id: z.string(), displayName: z.string(), handle: z.string() });
+
+/** A message as one of its two people sees it: what every messages.* procedure returns and events carry. */
+export const messageViewSchema = z.object({
+  id: z.string(),
+  callId: z.string().nullable(),
+  kind: z.enum(["video", "voicemail"]),
+  /** received: the viewer is the recipient; sent: the viewer left it */
+  direction: z.enum(["received", "sent"]),
+  /** the other person */
+  other: personSchema,
+  createdAt: isoDate,
+  durationMs: z.number().int().nonnegative().nullable(),
+  /** the recipient has watched or listened to it (for a sent message: the recipient has) */
+  seen: z.boolean(),
+  /** the playable file, through the authenticated media route */
+  mediaUrl: z.string(),
+  posterUrl: z.string().nullable(),
+  waveform: z.array(z.number()).nullable(),
+  transcriptStatus: z.enum(["pending", "ready", "failed", "none"]),
+  transcript: z.string().nullable(),
+});
+export type MessageView = z.output<typeof messageViewSchema>;
+
+/** The media route's paths for a message: the API serves them to its two people only. */
+export function messageMediaPaths(messageId: string, hasPoster: boolean): { mediaUrl: string; posterUrl: string | null } {
+  return {
+    mediaUrl: `/api/media/messages/${messageId}`,
+    posterUrl: hasPoster ? `/api/media/messages/${messageId}/poster` : null,
+  };
+}
+
+/** A stored message as far as visibility goes. */
+export type MessageAccess = { senderId: string; recipientId: string; status: "recording" | "processing" | "ready" | "failed" };
+
+/**
+ * Who may see a message: its sender always (while they record it, too), its recipient only once it
+ * is ready, nobody else. Anything else must look exactly like a message that does not exist.
+ */
+export function canSeeMessage(message: MessageAccess, viewerId: string): boolean {
+  const viewer = viewerId.toLowerCase();
+  if (message.senderId.toLowerCase() === viewer) return true;
+  return message.recipientId.toLowerCase() === viewer && message.status === "ready";
+}
+
+/** The number on the Calls badge: missed calls not yet seen plus messages not yet watched. */
+export function badgeCount(input: { unseenMissedCalls: number; unwatchedMessages: number }): number {
+  return Math.max(0, input.unseenMissedCalls) + Math.max(0, input.unwatchedMessages);
+}
+
+/** "0:05", "2:59": a message's length as people read it. */
+export function formatMessageDuration(durationMs: number | null): string {
+  if (durationMs === null || !Number.isFinite(durationMs) || durationMs < 0) return "";
+  const total = Math.round(durationMs / 1000);
+  const minutes = Math.floor(total / 60);
+  const seconds = total % 60;
+  return `${minutes}:${seconds.toString().padStart(2, "0")}`;
+}
