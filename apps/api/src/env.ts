@@ -12,6 +12,16 @@ const schema = z.object({
   LIVEKIT_API_KEY: z.string().min(1),
   LIVEKIT_API_SECRET: z.string().min(32, "LIVEKIT_API_SECRET must be at least 32 characters"),
   MEDIA_DIR: z.string().default(".data/media"),
+  // where our own workers reach this API (the transcriber posts live voicemail words here)
+  API_URL: z.string().url().optional(),
+  // the largest message upload, in bytes (a 3-minute 1080p recording is about 180 MB)
+  MESSAGE_MAX_BYTES: z.coerce.number().int().min(1024).default(250 * 1024 * 1024),
+  // the speech-to-text worker that joins live voicemails; empty turns live transcripts off
+  TRANSCRIBER_URL: z.union([z.literal(""), z.string().url()]).default("http://127.0.0.1:3002"),
+  // any OpenAI-compatible transcription API for final transcripts (default: the worker above)
+  TRANSCRIPTION_API_URL: z.union([z.literal(""), z.string().url()]).optional(),
+  TRANSCRIPTION_API_KEY: z.string().optional(),
+  TRANSCRIPTION_MODEL: z.string().min(1).default("base"),
   // how often this process looks for rings past their deadline
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),

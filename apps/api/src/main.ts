@@ -1,6 +1,7 @@
 import { createDb } from "@ringback/db/client";
 import { runMigrations } from "@ringback/db/migrate";
 import { readEnv } from "./env";
+import { mediaServicesFromEnv } from "./media/services";
 import { EventBus } from "./events/bus";
 import { startSweeper } from "./calls/sweeper";
 import { createWebhookHandler } from "./calls/webhook";
@@ -16,7 +17,17 @@ const bus = new EventBus(sql);
 await bus.start();
 
 const livekit = { url: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET };
-const services = { db, bus, livekit, livekitPublicUrl: env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL, publicUrl: env.PUBLIC_URL };
+// TEMPORARY until the job queue lands (media/job-queue.ts): nothing is queued
+const jobs = { enqueueMessage: async () => {} };
+const services = {
+  db,
+  bus,
+  livekit,
+  livekitPublicUrl: env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL,
+  publicUrl: env.PUBLIC_URL,
+  ...mediaServicesFromEnv(env),
+  jobs,
+};
 const sweeper = startSweeper(services, env.SWEEP_INTERVAL_MS, log);
 const maintenance = startMaintenance(db, log);
 const server = createApiServer({ ...services, log, authSecret: env.AUTH_SECRET, onWebhook: createWebhookHandler(services) });

@@ -7,6 +7,9 @@ import type { SessionUser } from "./auth/session";
 import type { EventBus } from "./events/bus";
 import { genericMessage, isUnexpected, referenceFor } from "./error-reference";
 import type { Logger } from "./logger";
+import type { MessageJobs } from "./media/jobs";
+import type { MediaStorage } from "./media/storage";
+import type { Transcriber } from "./transcriber/client";
 
 export type Services = {
   db: Database;
@@ -15,6 +18,17 @@ export type Services = {
   /** the LiveKit address browsers connect to (may differ from the one the API uses) */
   livekitPublicUrl: string;
   publicUrl: string;
+  /** where this API can be reached by our own workers (the transcriber posts live segments here) */
+  apiUrl: string;
+  media: {
+    storage: MediaStorage;
+    /** where resumable uploads are written while they arrive (outside `storage`: they are not media yet) */
+    uploadDir: string;
+    /** the largest message upload accepted, in bytes */
+    maxUploadBytes: number;
+  };
+  jobs: MessageJobs;
+  transcriber: Transcriber;
 };
 
 export type Context = Services & {

@@ -1,4 +1,7 @@
+import { mkdtemp } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { TRPCClientError } from "@trpc/client";
 import { inject } from "vitest";
 import { createDb } from "@ringback/db/client";
@@ -11,6 +14,8 @@ import { sweepOnce } from "../calls/sweeper";
 import { createWebhookHandler } from "../calls/webhook";
 import { EventBus } from "../events/bus";
 import { createApiServer } from "../server";
+import { LocalStorage } from "../media/local-storage";
+import { createHttpTranscriber } from "../transcriber/http-transcriber";
 import { nodeClient, sessionCookie } from "./node-client";
 
 export const TEST_AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
@@ -26,7 +31,20 @@ export async function startTestApi(opts: { databaseUrl?: string; log?: Logger } 
   const bus = new EventBus(sql);
   await bus.start();
   const livekit = inject("livekit");
-  const services = { db, bus, livekit, livekitPublicUrl: livekit.url, publicUrl: "http://localhost:3000" };
+  const mediaDir = await mkdtemp(join(tmpdir(), "ringback-media-"));
+  // TEMPORARY until the job queue lands (media/job-queue.ts): nothing is queued
+  const jobs = { enqueueMessage: async () => {} };
+  const services = {
+    db,
+    bus,
+    livekit,
+    livekitPublicUrl: livekit.url,
+    publicUrl: "http://localhost:3000",
+    apiUrl: "http://127.0.0.1:0",
+    media: { storage: new LocalStorage(join(mediaDir, "store")), uploadDir: join(mediaDir, "uploads"), maxUploadBytes: 50 * 1024 * 1024 },
+    transcriber: createHttpTranscriber({ liveUrl: null, fileUrl: null, fileApiKey: null, fileModel: "base", timeoutMs: 60_000 }),
+    jobs,
+  };
   // silent unless LOG_LEVEL says otherwise, so test output stays readable
   const log = opts.log ?? createLogger(readLogLevel());
   const server = createApiServer({ ...services, log, authSecret: TEST_AUTH_SECRET, onWebhook: createWebhookHandler(services) });

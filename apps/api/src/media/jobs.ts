@@ -1,0 +1,5 @@
+/** The background work the API queues for messages (a Postgres job queue runs it: see media/job-queue.ts). */
+export interface MessageJobs {
+  /** Queues poster, duration, remux and transcript for an uploaded message. */
+  enqueueMessage(messageId: string): Promise<void>;
+}
