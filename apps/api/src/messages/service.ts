@@ -67,6 +67,8 @@ export async function markReady(
     durationMs: number;
     waveform: number[] | null;
     transcript: FileTranscript | null;
+    /** ready: `transcript` holds it; failed: the transcriber failed; none: transcription is off */
+    transcriptStatus: "ready" | "failed" | "none";
   },
 ): Promise<void> {
   throw new Error("not implemented");
