@@ -13,12 +13,14 @@ export type HistoryRowProps = {
   time: string;
   dateTime: string;
   avatar?: ReactNode;
+  /** A message left on this call (a thumbnail link), shown under the detail line. */
+  message?: ReactNode;
   actions?: ReactNode;
   className?: string;
 };
 
 /** One call in a recents list; missed calls read in red, like a phone. */
-export function HistoryRow({ direction, missed, people, detail, time, dateTime, avatar, actions, className }: HistoryRowProps) {
+export function HistoryRow({ direction, missed, people, detail, time, dateTime, avatar, message, actions, className }: HistoryRowProps) {
   const DirectionIcon = missed ? PhoneMissed : direction === "outgoing" ? PhoneOutgoing : PhoneIncoming;
   const directionText = missed ? "Missed call" : direction === "outgoing" ? "Outgoing call" : "Incoming call";
   return (
@@ -37,6 +39,7 @@ export function HistoryRow({ direction, missed, people, detail, time, dateTime, 
           <DirectionIcon role="img" aria-label={directionText} className={cn("mt-0.5 size-3.5 shrink-0", missed && "text-destructive")} />
           <span className="min-w-0">{detail}</span>
         </p>
+        {message ? <div className="mt-2 flex">{message}</div> : null}
       </div>
       {actions ? <div className="flex shrink-0 items-center gap-0.5">{actions}</div> : null}
     </li>
