@@ -25,6 +25,7 @@ const services = {
   livekit,
   livekitPublicUrl: env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL,
   publicUrl: env.PUBLIC_URL,
+  internalSecret: env.AUTH_SECRET,
   ...mediaServicesFromEnv(env),
   jobs,
 };

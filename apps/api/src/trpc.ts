@@ -20,6 +20,8 @@ export type Services = {
   publicUrl: string;
   /** where this API can be reached by our own workers (the transcriber posts live segments here) */
   apiUrl: string;
+  /** AUTH_SECRET: keys derived from it sign what our own workers send back (live transcript callbacks) */
+  internalSecret: string;
   media: {
     storage: MediaStorage;
     /** where resumable uploads are written while they arrive (outside `storage`: they are not media yet) */

@@ -41,6 +41,7 @@ export async function startTestApi(opts: { databaseUrl?: string; log?: Logger } 
     livekitPublicUrl: livekit.url,
     publicUrl: "http://localhost:3000",
     apiUrl: "http://127.0.0.1:0",
+    internalSecret: TEST_AUTH_SECRET,
     media: { storage: new LocalStorage(join(mediaDir, "store")), uploadDir: join(mediaDir, "uploads"), maxUploadBytes: 50 * 1024 * 1024 },
     transcriber: createHttpTranscriber({ liveUrl: null, fileUrl: null, fileApiKey: null, fileModel: "base", timeoutMs: 60_000 }),
     jobs,
