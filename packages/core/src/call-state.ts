@@ -91,6 +91,23 @@ export function createCall(input: {
   );
 }
 
+/**
+ * A call that starts answered: a live voicemail picked up by its recipient becomes a one-to-one call
+ * with no ring. The callee's ring is "answered" at `now`, so the call is active and every later
+ * event (join, leave, room-finished) applies to it exactly as to a call that rang and was answered.
+ * Nobody has joined its media yet: LiveKit's join webhooks record that as for any call.
+ */
+export function createAnsweredCall(input: { id: string; kind: CallKind; callerId: string; calleeId: string; now: Date }): Call {
+  const { id, kind, callerId, calleeId, now } = input;
+  if (sameId(callerId, calleeId)) throw new RangeError("Each participant can appear only once");
+  const caller: Participant = { userId: callerId, role: "caller", ring: null, joinedAt: null, leftAt: null };
+  const callee: Participant = { userId: calleeId, role: "callee", ring: { state: "answered", at: now }, joinedAt: null, leftAt: null };
+  return withParticipants(
+    { id, kind, callerId, createdAt: now, status: "active", answeredAt: now, endedAt: null, participants: [] },
+    [caller, callee],
+  );
+}
+
 /** Derives the call's status from its rings and whether it has ended (see the lifecycle rules). */
 export function deriveStatus(call: Call): CallStatus {
   const rings = call.participants.flatMap((p) => (p.ring ? [p.ring] : []));

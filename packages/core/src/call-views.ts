@@ -2,6 +2,7 @@ import { z } from "zod";
 import { sameId } from "./ids";
 import { isoDate } from "./iso-date";
 import type { Call, CalleeRing, Participant } from "./call-state";
+import { messageSummarySchema } from "./messages";
 
 /** The earliest deadline among rings still ringing, for the sweeper; null when nothing rings. */
 export function nextDeadline(call: Call): Date | null {
@@ -115,6 +116,8 @@ export const callViewSchema = z.object({
       inCall: z.boolean(),
     }),
   ),
+  /** the message left on this call that the viewer sent or received (calls.history and calls.get only) */
+  message: messageSummarySchema.nullable().optional(),
 });
 
 export type CallView = z.output<typeof callViewSchema>;

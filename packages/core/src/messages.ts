@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CallView } from "./call-views";
 import { isoDate } from "./iso-date";
 import { type MessageDecision } from "./reachability";
+import { instantSchema, singleLineText } from "./text";
 
 /*
  * Missed-call messages: video messages (after an unanswered video call) and voicemails (after an
@@ -21,7 +22,25 @@ export const MESSAGE_LIMITS = {
   leaveWithinMs: 15 * 60_000,
   /** an upload that is not complete by then is abandoned and swept */
   abandonAfterMs: 30 * 60_000,
+  /**
+   * a voicemail is spoken live, so one still unfinished this long after it began (longest
+   * recording, grace, and minutes for a small audio upload to finish) was abandoned: the
+   * recipient's Live Voicemail screen should not wait half an hour to say so
+   */
+  voicemailAbandonAfterMs: 8 * 60_000,
+  /** a message whose jobs have not finished this long after it began is stuck, and swept */
+  processingAbandonAfterMs: 6 * 60 * 60_000,
 } as const;
+
+/** The moments before which unfinished messages count as abandoned, per kind and state, at `now`. */
+export function abandonCutoffs(now: Date): { video: Date; voicemail: Date; processing: Date } {
+  const before = (ms: number) => new Date(now.getTime() - ms);
+  return {
+    video: before(MESSAGE_LIMITS.abandonAfterMs),
+    voicemail: before(MESSAGE_LIMITS.voicemailAbandonAfterMs),
+    processing: before(MESSAGE_LIMITS.processingAbandonAfterMs),
+  };
+}
 
 /** What a recording's declared type may be, per kind (the API checks the real type by content). */
 export const MESSAGE_CONTENT_TYPES: Record<MessageKind, readonly string[]> = {
@@ -117,6 +136,8 @@ export const messageViewSchema = z.object({
   kind: z.enum(["video", "voicemail"]),
   /** received: the viewer is the recipient; sent: the viewer left it */
   direction: z.enum(["received", "sent"]),
+  /** the recipient only ever sees "ready"; the sender also sees their message while it is made, and a failed one */
+  status: z.enum(["recording", "processing", "ready", "failed"]),
   /** the other person */
   other: personSchema,
   createdAt: isoDate,
@@ -141,16 +162,36 @@ export function messageMediaPaths(messageId: string, hasPoster: boolean): { medi
 }
 
 /** A stored message as far as visibility goes. */
-export type MessageAccess = { senderId: string; recipientId: string; status: "recording" | "processing" | "ready" | "failed" };
+export type MessageAccess = {
+  senderId: string;
+  recipientId: string;
+  status: "recording" | "processing" | "ready" | "failed";
+  /** the recipient has blocked the sender (possibly after the message was left) */
+  recipientBlockedSender?: boolean;
+};
 
 /**
  * Who may see a message: its sender always (while they record it, too), its recipient only once it
- * is ready, nobody else. Anything else must look exactly like a message that does not exist.
+ * is ready and while they do not block its sender, nobody else. Anything else must look exactly
+ * like a message that does not exist.
  */
 export function canSeeMessage(message: MessageAccess, viewerId: string): boolean {
   const viewer = viewerId.toLowerCase();
   if (message.senderId.toLowerCase() === viewer) return true;
-  return message.recipientId.toLowerCase() === viewer && message.status === "ready";
+  return message.recipientId.toLowerCase() === viewer && message.status === "ready" && message.recipientBlockedSender !== true;
+}
+
+/**
+ * Who may follow a voicemail while it is left (messages.live) and how: its two people, with
+ * `active` while it is still being spoken. Its recipient knew of it from the moment it started
+ * (voicemail-started), so for them it exists before it is ready; a video message does not.
+ */
+export function liveAccess(message: MessageAccess & { kind: MessageKind }, viewerId: string): { ok: true; active: boolean } | { ok: false } {
+  const viewer = viewerId.toLowerCase();
+  const isSender = message.senderId.toLowerCase() === viewer;
+  const isRecipient = message.recipientId.toLowerCase() === viewer && message.recipientBlockedSender !== true;
+  if (message.kind !== "voicemail" || (!isSender && !isRecipient) || message.status === "failed") return { ok: false };
+  return { ok: true, active: message.status === "recording" };
 }
 
 /** The number on the Calls badge: missed calls not yet seen plus messages not yet watched. */
@@ -166,3 +207,63 @@ export function formatMessageDuration(durationMs: number | null): string {
   const seconds = total % 60;
   return `${minutes}:${seconds.toString().padStart(2, "0")}`;
 }
+
+
+/** The summary of a message that a call's history row shows (a thumbnail with its length). */
+export const messageSummarySchema = z.object({
+  id: z.string(),
+  kind: z.enum(["video", "voicemail"]),
+  durationMs: z.number().int().nonnegative().nullable(),
+  posterUrl: z.string().nullable(),
+  waveform: z.array(z.number()).nullable(),
+  seen: z.boolean(),
+});
+export type MessageSummary = z.output<typeof messageSummarySchema>;
+
+/** A message's history-row summary, from its view. */
+export function summarizeMessage(view: MessageView): MessageSummary {
+  return {
+    id: view.id,
+    kind: view.kind,
+    durationMs: view.durationMs,
+    posterUrl: view.posterUrl,
+    waveform: view.waveform,
+    seen: view.seen,
+  };
+}
+
+// ---- procedure inputs ----
+
+const LIMIT_TEXT = "Limit must be a whole number from 1 to 100";
+export const messageIdSchema = z.uuid({ error: "Not a valid message id" }).toLowerCase();
+
+/** messages.offer and messages.begin: the call that went unanswered. */
+export const messageCallInput = z.object({ callId: z.uuid({ error: "Not a valid call id" }).toLowerCase() });
+/** Every procedure about one message. */
+export const messageRefInput = z.object({ messageId: messageIdSchema });
+/** messages.list: newest first, optionally with one person or of one kind; `before` is the last createdAt seen. */
+export const messageListInput = z.object({
+  withUserId: z.uuid({ error: "Not a valid user id" }).toLowerCase().optional(),
+  kind: z.enum(["video", "voicemail"], { error: "Kind must be video or voicemail" }).optional(),
+  limit: z.number({ error: LIMIT_TEXT }).int({ error: LIMIT_TEXT }).min(1, { error: LIMIT_TEXT }).max(100, { error: LIMIT_TEXT }).default(50),
+  before: instantSchema("Not a valid cursor").optional(),
+});
+/** messages.search: words to find in the transcripts of my messages. */
+export const messageSearchInput = z.object({
+  q: singleLineText({
+    label: "Search",
+    min: 1,
+    max: 200,
+    tooShort: "Type at least one character",
+    tooLong: "Search is limited to 200 characters",
+  }),
+});
+export type MessageListInput = z.input<typeof messageListInput>;
+
+/** The body the transcriber worker posts with a live voicemail's segments. */
+export const liveCallbackSchema = z.object({
+  messageId: messageIdSchema,
+  segments: z.array(liveSegmentSchema).max(500),
+  ended: z.boolean().optional(),
+});
+export type LiveCallback = z.output<typeof liveCallbackSchema>;

@@ -1,0 +1,189 @@
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import type { Database } from "../client";
+import { blocks, messages, userSettings, users } from "../schema";
+import type { Tx } from "./calls";
+
+export type MessageRow = typeof messages.$inferSelect;
+type Db = Database | Tx;
+
+/** A message row with both people's names, for building views. */
+export type MessageWithPeople = MessageRow & {
+  sender: { id: string; displayName: string; handle: string };
+  recipient: { id: string; displayName: string; handle: string };
+};
+
+/** Stores a new unfinished message (status "recording"). */
+export async function insertMessage(tx: Db, values: typeof messages.$inferInsert & { id: string }): Promise<MessageRow> {
+  const [row] = await tx.insert(messages).values(values).returning();
+  if (!row) throw new Error("insert returned no row");
+  return row;
+}
+
+export async function getMessage(db: Db, id: string): Promise<MessageRow | null> {
+  const [row] = await db.select().from(messages).where(eq(messages.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** Loads a message and locks its row, so concurrent changes (upload finished, pick up, delete) serialise. */
+export async function lockMessage(tx: Tx, id: string): Promise<MessageRow | null> {
+  const [row] = await tx.select().from(messages).where(eq(messages.id, id)).limit(1).for("update");
+  return row ?? null;
+}
+
+/** The sender's message on a call (there is at most one), locked. */
+export async function lockMessageForCall(tx: Tx, callId: string, senderId: string): Promise<MessageRow | null> {
+  const [row] = await tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.callId, callId), eq(messages.senderId, senderId)))
+    .limit(1)
+    .for("update");
+  return row ?? null;
+}
+
+export async function messageByUpload(db: Db, uploadId: string): Promise<MessageRow | null> {
+  const [row] = await db.select().from(messages).where(eq(messages.uploadId, uploadId)).limit(1);
+  return row ?? null;
+}
+
+export async function updateMessage(tx: Db, id: string, patch: Partial<Omit<typeof messages.$inferInsert, "id">>): Promise<MessageRow | null> {
+  const [row] = await tx.update(messages).set(patch).where(eq(messages.id, id)).returning();
+  return row ?? null;
+}
+
+export async function deleteMessageRow(tx: Db, id: string): Promise<MessageRow | null> {
+  const [row] = await tx.delete(messages).where(eq(messages.id, id)).returning();
+  return row ?? null;
+}
+
+/** The names of a message's two people. */
+export async function withPeople(db: Db, rows: MessageRow[]): Promise<MessageWithPeople[]> {
+  if (rows.length === 0) return [];
+  const ids = [...new Set(rows.flatMap((r) => [r.senderId, r.recipientId]))];
+  const people = await db.select({ id: users.id, displayName: users.displayName, handle: users.handle }).from(users).where(inArray(users.id, ids));
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const person = (id: string) => byId.get(id) ?? { id, displayName: "Someone", handle: "" };
+  return rows.map((r) => ({ ...r, sender: person(r.senderId), recipient: person(r.recipientId) }));
+}
+
+/** The recipient's Live Voicemail setting (false for an unknown person). */
+export async function liveVoicemailOf(db: Db, userId: string): Promise<boolean> {
+  const [row] = await db.select({ on: userSettings.liveVoicemail }).from(userSettings).where(eq(userSettings.userId, userId)).limit(1);
+  return row?.on ?? false;
+}
+
+// A received message from someone the recipient has blocked since stays out of their lists.
+const senderNotBlockedByRecipient = sql`not exists (select 1 from ${blocks} b where b.blocker_id = ${messages.recipientId} and b.blocked_id = ${messages.senderId})`;
+
+/** Messages the viewer may see in a list: received and ready (sender not blocked by them), or sent by them and complete. */
+function visibleTo(viewerId: string) {
+  return or(
+    and(eq(messages.recipientId, viewerId), eq(messages.status, "ready"), senderNotBlockedByRecipient),
+    // the sender's own unfinished recording is not a message yet; processing, ready and failed ones are
+    and(eq(messages.senderId, viewerId), inArray(messages.status, ["processing", "ready", "failed"])),
+  );
+}
+
+/** A person's messages, newest first: received ready ones and the ones they sent. */
+export async function listMessagesFor(
+  db: Database,
+  viewerId: string,
+  opts: { withUserId?: string; kind?: "video" | "voicemail"; limit: number; before?: Date },
+): Promise<MessageWithPeople[]> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        visibleTo(viewerId),
+        opts.withUserId ? or(eq(messages.senderId, opts.withUserId), eq(messages.recipientId, opts.withUserId)) : undefined,
+        opts.kind ? eq(messages.kind, opts.kind) : undefined,
+        opts.before ? lt(messages.createdAt, opts.before) : undefined,
+      ),
+    )
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(opts.limit);
+  return withPeople(db, rows);
+}
+
+/**
+ * Full-text search over the transcripts of the viewer's messages (the same set `listMessagesFor`
+ * shows): best match first, then newest. `snippet` marks the matched words with «…».
+ */
+export async function searchMessages(
+  db: Database,
+  viewerId: string,
+  q: string,
+  limit: number,
+): Promise<Array<{ message: MessageWithPeople; snippet: string }>> {
+  const query = sql`websearch_to_tsquery('english', ${q})`;
+  const rows = await db
+    .select({
+      id: messages.id,
+      snippet: sql<string>`ts_headline('english', coalesce(${messages.transcript}, ''), ${query}, 'StartSel=«, StopSel=», MaxWords=18, MinWords=6, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "')`,
+      rank: sql<number>`ts_rank(${messages.transcriptTsv}, ${query})`,
+    })
+    .from(messages)
+    .where(and(visibleTo(viewerId), sql`${messages.transcriptTsv} @@ ${query}`))
+    .orderBy(sql`ts_rank(${messages.transcriptTsv}, ${query}) desc`, desc(messages.createdAt))
+    .limit(limit);
+  if (rows.length === 0) return [];
+  const full = await db.select().from(messages).where(inArray(messages.id, rows.map((r) => r.id)));
+  const people = await withPeople(db, full);
+  const byId = new Map(people.map((m) => [m.id, m]));
+  return rows.flatMap((r) => {
+    const message = byId.get(r.id);
+    return message ? [{ message, snippet: r.snippet }] : [];
+  });
+}
+
+/** Received messages not yet watched: their part of the Calls badge. */
+export async function unwatchedCount(db: Database, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(messages)
+    .where(and(eq(messages.recipientId, userId), eq(messages.status, "ready"), isNull(messages.seenAt), senderNotBlockedByRecipient));
+  return row?.n ?? 0;
+}
+
+/** The ready message on each of these calls that the viewer sent or may see as its recipient. */
+export async function readyMessagesOnCalls(db: Database, viewerId: string, callIds: string[]): Promise<MessageRow[]> {
+  if (callIds.length === 0) return [];
+  return db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        inArray(messages.callId, callIds),
+        eq(messages.status, "ready"),
+        or(eq(messages.senderId, viewerId), and(eq(messages.recipientId, viewerId), senderNotBlockedByRecipient)),
+      ),
+    )
+    .orderBy(desc(messages.createdAt));
+}
+
+/** True when `blockerId` has blocked `blockedId`. */
+export async function hasBlocked(db: Db, blockerId: string, blockedId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ one: sql<number>`1` })
+    .from(blocks)
+    .where(and(eq(blocks.blockerId, blockerId), eq(blocks.blockedId, blockedId)))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** Unfinished messages started before the cutoffs: recordings never completed, and processing that never ended. */
+export async function unfinishedBefore(db: Database, cutoffs: { video: Date; voicemail: Date; processing: Date }, limit = 100): Promise<MessageRow[]> {
+  return db
+    .select()
+    .from(messages)
+    .where(
+      or(
+        and(eq(messages.status, "recording"), eq(messages.kind, "video"), lt(messages.createdAt, cutoffs.video)),
+        and(eq(messages.status, "recording"), eq(messages.kind, "voicemail"), lt(messages.createdAt, cutoffs.voicemail)),
+        and(eq(messages.status, "processing"), lt(messages.createdAt, cutoffs.processing)),
+      ),
+    )
+    .orderBy(messages.createdAt)
+    .limit(limit);
+}
