@@ -1,6 +1,7 @@
 import { authRouter } from "./routers/auth";
 import { callsRouter } from "./routers/calls";
 import { eventsRouter } from "./routers/events";
+import { messagesRouter } from "./routers/messages";
 import { blockedRouter, contactsRouter, meRouter, usersRouter } from "./routers/people";
 import { settingsRouter } from "./routers/settings";
 import { router } from "./trpc";
@@ -14,6 +15,7 @@ export const appRouter = router({
   settings: settingsRouter,
   events: eventsRouter,
   calls: callsRouter,
+  messages: messagesRouter,
 });
 
 export type AppRouter = typeof appRouter;

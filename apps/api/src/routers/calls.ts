@@ -4,14 +4,17 @@ import { createCall } from "@ringback/core/call-state";
 import { toCallView } from "@ringback/core/call-views";
 import { publicMessage } from "@ringback/core/errors";
 import { missedSeenEvent } from "@ringback/core/events";
+import { badgeCount } from "@ringback/core/messages";
 import { planRing } from "@ringback/core/reachability";
 import { answerInput, callRefInput, historyInput, startCallInput } from "@ringback/core/schemas";
 import { getCall, getCalls, historyFor, markMissedSeen, ringFacts, ringingCallOf, ringingFor, unseenMissedCount } from "@ringback/db/queries/calls";
 import { publishEvents } from "@ringback/db/queries/events";
+import { unwatchedCount } from "@ringback/db/queries/messages";
 import { createRoom, deleteRoom } from "../livekit/rooms";
 import { mintJoinToken } from "../livekit/tokens";
 import { toCoreCall } from "../calls/mapping";
 import { applyOrThrow, namesFor, storeNewCall, viewFor, viewsFor } from "../calls/service";
+import { withMessageSummaries } from "../messages/summaries";
 import { protectedProcedure, router } from "../trpc";
 
 const JOIN_TOKEN_TTL_SECONDS = 300;
@@ -86,7 +89,9 @@ export const callsRouter = router({
     const me = row?.participants.find((p) => p.userId === ctx.user.id);
     // a silent ring is invisible to its callee: the call does not exist for them
     if (!row || !me || (me.role === "callee" && me.ringSilent)) throw new TRPCError({ code: "NOT_FOUND", message: "No such call" });
-    return viewFor(ctx.db, toCoreCall(row), ctx.user.id);
+    const view = await viewFor(ctx.db, toCoreCall(row), ctx.user.id);
+    const [withMessage] = await withMessageSummaries(ctx.db, ctx.user.id, [view]);
+    return withMessage ?? view;
   }),
 
   /** Calls ringing for me right now, for a page that opens mid-ring. */
@@ -102,12 +107,18 @@ export const callsRouter = router({
       limit: input.limit,
       before: input.cursor ? new Date(input.cursor) : undefined,
     });
-    const items = await viewsFor(ctx.db, rows.map(toCoreCall), ctx.user.id);
+    const items = await withMessageSummaries(ctx.db, ctx.user.id, await viewsFor(ctx.db, rows.map(toCoreCall), ctx.user.id));
     const last = items.at(-1);
     return { items, nextCursor: items.length === input.limit && last ? last.createdAt.toISOString() : null };
   }),
 
-  missedCount: protectedProcedure.query(async ({ ctx }) => ({ count: await unseenMissedCount(ctx.db, ctx.user.id) })),
+  /** The Calls badge: missed calls not yet seen plus received messages not yet watched. */
+  missedCount: protectedProcedure.query(async ({ ctx }) => ({
+    count: badgeCount({
+      unseenMissedCalls: await unseenMissedCount(ctx.db, ctx.user.id),
+      unwatchedMessages: await unwatchedCount(ctx.db, ctx.user.id),
+    }),
+  })),
 
   markSeen: protectedProcedure.mutation(async ({ ctx }) => {
     // one transaction: rows marked seen without their event would leave the badge on in other tabs

@@ -187,3 +187,13 @@ export async function unfinishedBefore(db: Database, cutoffs: { video: Date; voi
     .orderBy(messages.createdAt)
     .limit(limit);
 }
+
+/** The sender's message on a call, if any (unlocked: for deciding what to offer). */
+export async function messageOfCall(db: Db, callId: string, senderId: string): Promise<MessageRow | null> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.callId, callId), eq(messages.senderId, senderId)))
+    .limit(1);
+  return row ?? null;
+}
