@@ -77,6 +77,8 @@ export function messageOffer(input: {
   // silent rings read as "no-answer" to the caller, so this does not depend on a block
   if (only.outcome !== "no-answer" && only.outcome !== "declined" && only.outcome !== "unavailable") return { kind: null };
   if (call.status === "ringing" || call.status === "active") return { kind: null };
+  // the caller hung up before anyone could answer: their own choice, the same whether or not the ring was silent
+  if (call.status === "cancelled") return { kind: null };
   const endedAt = call.endedAt;
   if (!endedAt || now.getTime() - endedAt.getTime() > MESSAGE_LIMITS.leaveWithinMs) return { kind: null };
   if (!decision.ok) return { kind: null };
