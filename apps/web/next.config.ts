@@ -17,8 +17,17 @@ const nextConfig: NextConfig = {
   // re-check apps/api through the AppRouter type import and double the build time.
   typescript: { ignoreBuildErrors: true },
   async rewrites() {
-    // The browser only ever talks to this origin; /api/trpc is proxied to the API server.
-    return [{ source: "/api/trpc/:path*", destination: `${env.API_URL}/api/trpc/:path*` }];
+    // The browser only ever talks to this origin; these paths are proxied to the API server (and
+    // src/proxy.ts does the same per request, for a build started against another API_URL):
+    // tRPC, resumable uploads of recorded messages (tus: POST/HEAD/PATCH/DELETE with their
+    // Upload-* headers; the API answers with relative Locations, which stay on this origin), and the
+    // messages' media (GET/HEAD with Range). An upload's bytes go through in chunks of about 1 MB.
+    return [
+      { source: "/api/trpc/:path*", destination: `${env.API_URL}/api/trpc/:path*` },
+      { source: "/api/uploads", destination: `${env.API_URL}/api/uploads` },
+      { source: "/api/uploads/:path*", destination: `${env.API_URL}/api/uploads/:path*` },
+      { source: "/api/media/:path*", destination: `${env.API_URL}/api/media/:path*` },
+    ];
   },
 };
 

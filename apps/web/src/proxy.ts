@@ -21,5 +21,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: "/api/trpc/:path*",
+  matcher: ["/api/trpc/:path*", "/api/uploads", "/api/uploads/:path*", "/api/media/:path*"],
 };

@@ -1,13 +1,31 @@
 "use client";
 
-import { Phone, Video, X } from "lucide-react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { CircleDot, Phone, Video, Voicemail, X } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
 import { Avatar } from "@ringback/ui/avatar";
 import { CallControls, ControlButton } from "@ringback/ui/call-controls";
-import { useRef } from "react";
+import { cn } from "@ringback/ui/cn";
+import { whenCallConnected } from "~/messages/record/call-handover";
+import { useMessageApi } from "~/messages/record/use-message-api";
+import { VideoMessageDialog } from "~/messages/record/video-message-dialog";
+import { VideoMessageRecorder } from "~/messages/record/video-recorder";
+import { VoicemailDialog } from "~/messages/record/voicemail-dialog";
+import { VoicemailSession } from "~/messages/record/voicemail-session";
+import { useTRPC } from "~/trpc/react";
+import { useRealtimeEvent } from "./realtime-listeners";
 import { useToastClearance } from "./toast-clearance";
 import { kindLabel, participantOutcomeLabel, peopleNames, type CallView } from "./types";
 
-/** What the caller sees when nobody picked up: Declined / No answer / Unavailable, then Call Again or Close. */
+// The buttons wait this long at most for messages.offer before showing without a message option.
+const OFFER_WAIT_MS = 2500;
+
+/**
+ * What the caller sees when nobody picked up: Declined / No answer / Unavailable, then Call Again or
+ * Close, and Record Video / Leave Voicemail when the API offers it. Whatever the reason there is no
+ * offer (a block, a stranger, a callee who takes no messages), the screen is the same.
+ */
 export function CallOutcome({
   call,
   myId,
@@ -21,11 +39,69 @@ export function CallOutcome({
   onClose: () => void;
   pending: boolean;
 }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
   const callees = call.participants.filter((p) => p.userId !== myId && p.role === "callee");
   const only = callees.length === 1 ? callees[0] : undefined;
   const controlsRef = useRef<HTMLDivElement>(null);
   useToastClearance(controlsRef);
   const headline = only ? (participantOutcomeLabel(only.outcome) ?? "Call ended") : groupHeadline(call);
+
+  const offer = useQuery({ ...trpc.messages.offer.queryOptions({ callId: call.id }), retry: 1, staleTime: 60_000 });
+  const [waitedLongEnough, setWaitedLongEnough] = useState(false);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setWaitedLongEnough(true), OFFER_WAIT_MS);
+    return () => window.clearTimeout(timer);
+  }, []);
+  // The row appears once, complete: no button pops in beside the others a moment later.
+  const controlsReady = !offer.isPending || waitedLongEnough;
+  const offered = offer.data?.kind ?? null;
+
+  const api = useMessageApi(call.id);
+  const [recorder, setRecorder] = useState<VideoMessageRecorder | null>(null);
+  const [voicemail, setVoicemail] = useState<VoicemailSession | null>(null);
+  // Leaving the screen any other way (navigation, a new call) discards an unsent message.
+  const live = useRef<{ recorder: VideoMessageRecorder | null; voicemail: VoicemailSession | null }>({ recorder: null, voicemail: null });
+  live.current = { recorder, voicemail };
+  useEffect(
+    () => () => {
+      live.current.recorder?.close();
+      void live.current.voicemail?.cancel();
+    },
+    [],
+  );
+
+  const startVideoMessage = () => {
+    const next = new VideoMessageRecorder({ api });
+    setRecorder(next);
+    void next.open();
+  };
+  const closeVideoMessage = () => {
+    recorder?.close();
+    setRecorder(null);
+  };
+  const startVoicemail = () => {
+    const next = new VoicemailSession(api);
+    setVoicemail(next);
+    void next.start();
+  };
+  const closeVoicemail = () => {
+    void voicemail?.cancel();
+    setVoicemail(null);
+  };
+
+  // The callee picked up the voicemail: it is a call now, in the same room. The call screen opens
+  // at once with the call already in its cache (no ring, no loading), joins the room, and only then
+  // does the voicemail's connection leave, so the callee never stops hearing the caller.
+  useRealtimeEvent("voicemail-picked-up", (event) => {
+    const session = live.current.voicemail;
+    if (!session || session.messageId !== event.payload.messageId) return;
+    const next = event.payload.call;
+    void session.pickedUp(whenCallConnected(next.id));
+    queryClient.setQueryData(trpc.calls.get.queryKey({ callId: next.id }), next);
+    router.replace(`/call/${next.id}?media=audio`);
+  });
 
   return (
     <div className="fixed inset-0 z-50 flex flex-col items-center justify-between bg-gradient-to-b from-neutral-800 via-neutral-900 to-black px-6 pt-[max(4rem,env(safe-area-inset-top))] pb-[max(2.5rem,env(safe-area-inset-bottom))] text-white">
@@ -52,20 +128,41 @@ export function CallOutcome({
           </ul>
         ) : null}
       </div>
-      <div ref={controlsRef}>
-        <CallControls label="After the call" className="bg-transparent shadow-none ring-0 backdrop-blur-none">
-          <ControlButton label="Close" icon={X} size="lg" onClick={onClose} />
-          <ControlButton
-            label="Call Again"
-            caption="Call Again"
-            icon={call.kind === "video" ? Video : Phone}
-            tone="accept"
-            size="lg"
-            disabled={pending}
-            onClick={onCallAgain}
-          />
-        </CallControls>
+      {/* the toolbar's height is kept while it waits, so nothing below or above moves */}
+      <div ref={controlsRef} className={cn("min-h-[6.5rem] transition-opacity duration-200", controlsReady ? "opacity-100" : "opacity-0")}>
+        {controlsReady ? (
+          <CallControls label="After the call" className="bg-transparent shadow-none ring-0 backdrop-blur-none">
+            <ControlButton label="Close" icon={X} size="lg" onClick={onClose} />
+            {offered === "video" ? <ControlButton label="Record Video" icon={CircleDot} size="lg" onClick={startVideoMessage} /> : null}
+            {offered === "voicemail" ? <ControlButton label="Leave Voicemail" icon={Voicemail} size="lg" onClick={startVoicemail} /> : null}
+            <ControlButton
+              label="Call Again"
+              caption="Call Again"
+              icon={call.kind === "video" ? Video : Phone}
+              tone="accept"
+              size="lg"
+              disabled={pending}
+              onClick={onCallAgain}
+            />
+          </CallControls>
+        ) : null}
       </div>
+      {recorder && only ? (
+        <VideoMessageDialog
+          recorder={recorder}
+          recipient={{ id: only.userId, displayName: only.displayName }}
+          onClose={closeVideoMessage}
+          onDone={() => router.replace("/calls")}
+        />
+      ) : null}
+      {voicemail && only ? (
+        <VoicemailDialog
+          session={voicemail}
+          recipient={{ id: only.userId, displayName: only.displayName }}
+          onClose={closeVoicemail}
+          onDone={() => router.replace("/calls")}
+        />
+      ) : null}
     </div>
   );
 }
