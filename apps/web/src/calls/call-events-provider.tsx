@@ -9,6 +9,8 @@ import { noRings, ringsReducer } from "./rings-reducer";
 import { myRingDeadline, newerCall, type CallView } from "./types";
 import { refreshQueries } from "~/lib/refresh-queries";
 import { emitRealtimeEvent } from "./realtime-listeners";
+import { LiveVoicemailLayer } from "~/messages/live-voicemail";
+import { MessageArrivals } from "~/messages/message-events";
 
 type CallEventsValue = {
   /** Calls ringing for me right now, oldest first. */
@@ -95,9 +97,18 @@ export function CallEventsProvider({ children }: { children: ReactNode }) {
             case "missed-seen":
               void refreshQueries(queryClient, [trpc.calls.missedCount.pathKey()]);
               return;
-            // handled by their features through useRealtimeEvent
+            // A message arrived, was watched or deleted: its call's row, the lists of messages
+            // (person page, search) and the badge change. Toasts and the open message page react
+            // through useRealtimeEvent (MessageArrivals, MessageView).
             case "message-received":
-            case "message-changed":
+            case "message-changed": {
+              const lists = [trpc.calls.history.pathKey(), trpc.calls.missedCount.pathKey(), trpc.messages.list.pathKey(), trpc.messages.search.pathKey()];
+              // a sender's open page shows "Watched" (a deleted one is handled by the page itself)
+              if (event.type === "message-changed" && event.payload.change === "seen") lists.push(trpc.messages.get.pathKey());
+              void refreshQueries(queryClient, lists);
+              return;
+            }
+            // handled by the Live Voicemail card (and the caller's voicemail screen) through useRealtimeEvent
             case "voicemail-started":
             case "voicemail-transcript":
             case "voicemail-ended":
@@ -118,7 +129,14 @@ export function CallEventsProvider({ children }: { children: ReactNode }) {
     () => ({ rings: state.rings.map((r) => r.call), dismissRing, streamStatus: subscription.status }),
     [state.rings, dismissRing, subscription.status],
   );
-  return <CallEventsContext.Provider value={value}>{children}</CallEventsContext.Provider>;
+  return (
+    <CallEventsContext.Provider value={value}>
+      {children}
+      {/* everything a recipient is told about messages, on every signed-in page */}
+      <MessageArrivals />
+      <LiveVoicemailLayer />
+    </CallEventsContext.Provider>
+  );
 }
 
 export function useCallEvents(): CallEventsValue {

@@ -8,6 +8,7 @@ import { Button } from "@ringback/ui/button";
 import { HistoryRow } from "@ringback/ui/history-row";
 import { formatCallTime, formatDuration, kindLabel, otherPeople, outcomeLabel, type CallView } from "./types";
 import { useStartCall } from "./use-start-call";
+import { MessageLink } from "~/messages/message-link";
 
 /** Calls as recents rows: each person links to their own history, with call-back buttons. */
 export function HistoryList({ calls, myId }: { calls: ReadonlyArray<CallView>; myId: string }) {
@@ -34,6 +35,7 @@ export function HistoryList({ calls, myId }: { calls: ReadonlyArray<CallView>; m
             time={formatCallTime(new Date(call.createdAt))}
             dateTime={new Date(call.createdAt).toISOString()}
             avatar={first ? <Avatar id={first.userId} name={first.displayName} /> : null}
+            message={call.message ? <MessageLink message={call.message} unseen={call.direction === "incoming" && !call.message.seen} /> : null}
             people={people.map((p, i) => (
               <Fragment key={p.userId}>
                 {i > 0 ? ", " : null}

@@ -14,6 +14,7 @@ import { useTRPC } from "~/trpc/react";
 import { HistoryList } from "./history-list";
 import { NotificationPrompt } from "./notification-prompt";
 import { refreshQueries } from "~/lib/refresh-queries";
+import { isSearching, MessageSearchBox, MessageSearchResults } from "~/messages/message-search";
 
 type Filter = "all" | "missed";
 const PAGE = 30;
@@ -23,6 +24,7 @@ export function HistoryView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [filter, setFilter] = useState<Filter>("all");
+  const [search, setSearch] = useState("");
   const tabsId = useId();
 
   const markSeen = useMutation(
@@ -39,47 +41,54 @@ export function HistoryView() {
   return (
     <>
       <NotificationPrompt />
-      <div role="tablist" aria-label="Which calls" className="mb-4 grid grid-cols-2 rounded-xl bg-muted p-1 text-sm font-medium sm:w-64">
-        {(["all", "missed"] as const).map((f) => (
-          <button
-            key={f}
-            type="button"
-            role="tab"
-            id={`${tabsId}-${f}`}
-            aria-selected={filter === f}
-            aria-controls={`${tabsId}-panel`}
-            onClick={() => setFilter(f)}
-            className={cn(
-              "rounded-lg py-1.5 outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50",
-              filter === f ? "bg-card text-foreground shadow-sm" : "text-muted-foreground hover:text-foreground",
-            )}
-          >
-            {f === "all" ? "All" : "Missed"}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`${tabsId}-panel`} aria-labelledby={`${tabsId}-${filter}`}>
-        <CallHistory
-          filter={filter}
-          empty={
-            filter === "missed" ? (
-              <EmptyState icon={PhoneMissed} title="No missed calls">
-                Calls you didn’t pick up will show up here.
-              </EmptyState>
-            ) : (
-              <EmptyState icon={PhoneMissed} title="No calls yet">
-                <p>Calls you make and receive will show up here.</p>
-                <Button asChild variant="secondary" className="mt-5">
-                  <Link href="/contacts">
-                    <Users aria-hidden="true" />
-                    Go to Contacts
-                  </Link>
-                </Button>
-              </EmptyState>
-            )
-          }
-        />
-      </div>
+      <MessageSearchBox value={search} onChange={setSearch} />
+      {isSearching(search) ? (
+        <MessageSearchResults text={search} />
+      ) : (
+        <>
+          <div role="tablist" aria-label="Which calls" className="mb-4 grid grid-cols-2 rounded-xl bg-muted p-1 text-sm font-medium sm:w-64">
+            {(["all", "missed"] as const).map((f) => (
+              <button
+                key={f}
+                type="button"
+                role="tab"
+                id={`${tabsId}-${f}`}
+                aria-selected={filter === f}
+                aria-controls={`${tabsId}-panel`}
+                onClick={() => setFilter(f)}
+                className={cn(
+                  "rounded-lg py-1.5 outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50",
+                  filter === f ? "bg-card text-foreground shadow-sm" : "text-muted-foreground hover:text-foreground",
+                )}
+              >
+                {f === "all" ? "All" : "Missed"}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" id={`${tabsId}-panel`} aria-labelledby={`${tabsId}-${filter}`}>
+            <CallHistory
+              filter={filter}
+              empty={
+                filter === "missed" ? (
+                  <EmptyState icon={PhoneMissed} title="No missed calls">
+                    Calls you didn’t pick up will show up here.
+                  </EmptyState>
+                ) : (
+                  <EmptyState icon={PhoneMissed} title="No calls yet">
+                    <p>Calls you make and receive will show up here.</p>
+                    <Button asChild variant="secondary" className="mt-5">
+                      <Link href="/contacts">
+                        <Users aria-hidden="true" />
+                        Go to Contacts
+                      </Link>
+                    </Button>
+                  </EmptyState>
+                )
+              }
+            />
+          </div>
+        </>
+      )}
     </>
   );
 }

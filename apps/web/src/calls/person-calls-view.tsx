@@ -8,6 +8,7 @@ import { EmptyState } from "~/components/empty-state";
 import { useTRPC } from "~/trpc/react";
 import { CallButtons } from "./call-buttons";
 import { CallHistory } from "./history-view";
+import { PersonMessages } from "~/messages/person-messages";
 
 /** One person's calls with me, and buttons to call them back. */
 export function PersonCallsView({ userId }: { userId: string }) {
@@ -40,6 +41,7 @@ export function PersonCallsView({ userId }: { userId: string }) {
           </div>
         ) : null}
       </header>
+      <PersonMessages userId={userId} />
       <CallHistory
         filter="all"
         withUserId={userId}

@@ -1,0 +1,175 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Check, ChevronLeft, Phone, Trash2, Video } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { toast } from "sonner";
+import { formatMessageDuration, type MessageView as Message } from "@ringback/core/messages";
+import { Avatar } from "@ringback/ui/avatar";
+import { Button } from "@ringback/ui/button";
+import { ConfirmDialog } from "@ringback/ui/confirm-dialog";
+import { QueryState } from "@ringback/ui/query-state";
+import { useRealtimeEvent } from "~/calls/realtime-listeners";
+import { formatCallTime } from "~/calls/types";
+import { useStartCall } from "~/calls/use-start-call";
+import { refreshQueries } from "~/lib/refresh-queries";
+import { errorCode, errorMessage } from "~/lib/trpc-errors";
+import { useTRPC } from "~/trpc/react";
+import { kindName } from "./labels";
+import { MessageGone } from "./message-gone";
+import { MessagePlayer } from "./message-player";
+import { MessageTranscript } from "./message-transcript";
+import { seekAndPlay, usePlayback } from "./playback-clock";
+
+/** No such message for this person (or not even a message id): the page shows the not-found look. */
+function isMissing(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === "NOT_FOUND" || code === "BAD_REQUEST";
+}
+
+/** The /messages/[messageId] page: who and when, the player, the transcript, and what to do next. */
+export function MessageView({ messageId }: { messageId: string }) {
+  const trpc = useTRPC();
+  const message = useQuery({ ...trpc.messages.get.queryOptions({ messageId }), retry: (count, error) => !isMissing(error) && count < 2 });
+  const [deletedElsewhere, setDeletedElsewhere] = useState(false);
+
+  useRealtimeEvent("message-changed", ({ payload }) => {
+    if (payload.messageId === messageId && payload.change === "deleted") setDeletedElsewhere(true);
+  });
+
+  if (deletedElsewhere) return <MessageGone title="This message was deleted" />;
+  if (message.isError && isMissing(message.error)) return <MessageGone title="This message doesn’t exist" />;
+  return (
+    <QueryState query={message} loadingLabel="Loading the message…" errorText={(e) => errorMessage(e, "The message couldn’t be loaded.")} retry>
+      {(data) => <LoadedMessage message={data} />}
+    </QueryState>
+  );
+}
+
+function LoadedMessage({ message }: { message: Message }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const mediaRef = useRef<HTMLVideoElement | HTMLAudioElement | null>(null);
+  const playback = usePlayback(mediaRef);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const callBack = useStartCall();
+  const received = message.direction === "received";
+  const what = kindName(message.kind);
+  const other = message.other;
+
+  const refreshAfterChange = () =>
+    refreshQueries(queryClient, [trpc.calls.missedCount.pathKey(), trpc.calls.history.pathKey(), trpc.messages.list.pathKey()]);
+
+  const markSeen = useMutation(
+    trpc.messages.markSeen.mutationOptions({
+      onSuccess: () => {
+        queryClient.setQueryData(trpc.messages.get.queryKey({ messageId: message.id }), (prev: Message | undefined) => (prev ? { ...prev, seen: true } : prev));
+        void refreshAfterChange();
+      },
+      onError: (error) => toast.error(errorMessage(error, "Couldn’t mark it as watched.")),
+    }),
+  );
+  const unseen = received && !message.seen && !markSeen.isSuccess;
+  const seeIt = () => {
+    if (unseen && !markSeen.isPending) markSeen.mutate({ messageId: message.id });
+  };
+
+  // Playing it is watching it (only the start of playback counts, not every render while it plays).
+  const seeItRef = useRef(seeIt);
+  seeItRef.current = seeIt;
+  useEffect(() => {
+    if (playback.playing) seeItRef.current();
+  }, [playback.playing]);
+
+  const remove = useMutation(
+    trpc.messages.delete.mutationOptions({
+      onSuccess: () => {
+        setConfirmDelete(false);
+        queryClient.removeQueries({ queryKey: trpc.messages.get.queryKey({ messageId: message.id }) });
+        void refreshAfterChange();
+        toast.success(`${what} deleted`);
+        router.replace("/calls");
+      },
+      onError: (error) => toast.error(errorMessage(error, "Couldn’t delete the message.")),
+    }),
+  );
+
+  const created = new Date(message.createdAt);
+  const length = formatMessageDuration(message.durationMs);
+  const subtitle = [received ? what : `${what} you left`, formatCallTime(created), length].filter(Boolean).join(" · ");
+
+  return (
+    <>
+      <Link href="/calls" className="mb-4 inline-flex items-center gap-1 text-sm font-medium text-primary hover:underline">
+        <ChevronLeft className="size-4" aria-hidden="true" />
+        Calls
+      </Link>
+      <header className="mb-5 flex items-center gap-3">
+        <Avatar id={other.id} name={other.displayName} size="lg" />
+        <div className="min-w-0 flex-1">
+          <h1 className="truncate text-2xl font-bold tracking-tight">
+            <Link href={`/calls/person/${other.id}`} className="rounded hover:underline focus-visible:ring-2 focus-visible:ring-ring/50 focus-visible:outline-none">
+              {received ? other.displayName : `To ${other.displayName}`}
+            </Link>
+          </h1>
+          <p className="text-sm text-muted-foreground">
+            <time dateTime={created.toISOString()} title={created.toLocaleString()}>
+              {subtitle}
+            </time>
+            {!received ? (
+              <>
+                {" · "}
+                <span>{message.seen ? "Watched" : "Not watched yet"}</span>
+              </>
+            ) : null}
+          </p>
+        </div>
+      </header>
+
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1.15fr)_minmax(0,1fr)] lg:items-stretch">
+        <MessagePlayer message={message} mediaRef={mediaRef} playback={playback} />
+        <MessageTranscript
+          messageId={message.id}
+          positionMs={playback.positionMs}
+          onSeek={(ms) => seekAndPlay(mediaRef.current, ms)}
+          className={message.kind === "video" ? "max-h-96 lg:max-h-none lg:h-0 lg:min-h-full" : "max-h-96"}
+        />
+      </div>
+
+      <div className="mt-5 flex flex-wrap items-center gap-2">
+        <Button variant="secondary" aria-label="Call back with audio" disabled={callBack.isPending} onClick={() => callBack.start([other.id], "audio")}>
+          <Phone aria-hidden="true" />
+          Audio
+        </Button>
+        <Button variant="secondary" aria-label="Call back with video" disabled={callBack.isPending} onClick={() => callBack.start([other.id], "video")}>
+          <Video aria-hidden="true" />
+          Video
+        </Button>
+        {unseen ? (
+          <Button variant="ghost" disabled={markSeen.isPending} onClick={seeIt}>
+            <Check aria-hidden="true" />
+            Mark as watched
+          </Button>
+        ) : null}
+        <Button variant="ghost" className="ml-auto text-destructive hover:text-destructive" onClick={() => setConfirmDelete(true)}>
+          <Trash2 aria-hidden="true" />
+          Delete
+        </Button>
+      </div>
+
+      <ConfirmDialog
+        open={confirmDelete}
+        onOpenChange={setConfirmDelete}
+        title={`Delete this ${what.toLowerCase()}?`}
+        description={`It will be gone for you and for ${other.displayName}.`}
+        confirmLabel="Delete"
+        destructive
+        pending={remove.isPending}
+        onConfirm={() => remove.mutate({ messageId: message.id })}
+      />
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { snippetParts } from "./snippet";
+
+describe("snippetParts", () => {
+  it("splits the marked words out of the snippet", () => {
+    expect(snippetParts("are we still on for «dinner» tonight … the «dinner» place")).toEqual([
+      { text: "are we still on for ", match: false },
+      { text: "dinner", match: true },
+      { text: " tonight … the ", match: false },
+      { text: "dinner", match: true },
+      { text: " place", match: false },
+    ]);
+  });
+
+  it("copes with a snippet cut inside a mark", () => {
+    expect(snippetParts("see you at «seven")).toEqual([
+      { text: "see you at ", match: false },
+      { text: "seven", match: true },
+    ]);
+    expect(snippetParts("stray» mark")).toEqual([{ text: "stray mark", match: false }]);
+  });
+});
