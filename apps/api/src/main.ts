@@ -1,6 +1,7 @@
 import { createDb } from "@ringback/db/client";
 import { runMigrations } from "@ringback/db/migrate";
 import { readEnv } from "./env";
+import { createJobQueue } from "./media/job-queue";
 import { mediaServicesFromEnv } from "./media/services";
 import { EventBus } from "./events/bus";
 import { startSweeper } from "./calls/sweeper";
@@ -17,8 +18,8 @@ const bus = new EventBus(sql);
 await bus.start();
 
 const livekit = { url: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET };
-// TEMPORARY until the job queue lands (media/job-queue.ts): nothing is queued
-const jobs = { enqueueMessage: async () => {} };
+// message processing (remux, poster, transcript) and the media sweep, on Postgres
+const jobs = createJobQueue({ databaseUrl: env.DATABASE_URL, log });
 const services = {
   db,
   bus,
@@ -29,6 +30,7 @@ const services = {
   ...mediaServicesFromEnv(env),
   jobs,
 };
+await jobs.start(services);
 const sweeper = startSweeper(services, env.SWEEP_INTERVAL_MS, log);
 const maintenance = startMaintenance(db, log);
 const server = createApiServer({ ...services, log, authSecret: env.AUTH_SECRET, onWebhook: createWebhookHandler(services) });
@@ -41,6 +43,7 @@ async function shutdown() {
   maintenance.stop();
   server.close();
   server.closeAllConnections();
+  await jobs.stop();
   await bus.stop();
   await close();
   process.exit(0);

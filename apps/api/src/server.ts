@@ -5,6 +5,9 @@ import { clientAddressOf, INTERNAL_HEADER, isInternalRequest } from "./auth/inte
 import { type SessionUser, userFromCookie } from "./auth/session";
 import { genericMessage, isUnexpected, newRequestId, referenceFor } from "./error-reference";
 import type { Logger } from "./logger";
+import { createMediaRoute, MEDIA_PATH } from "./media/media-route";
+import { createUploadHandler, UPLOADS_PATH } from "./media/uploads";
+import { handleTranscriptCallback } from "./messages/transcript-route";
 import { appRouter } from "./router";
 import type { Services } from "./trpc";
 
@@ -17,11 +20,12 @@ export type ApiDeps = Services & {
 export const TRPC_PATH = "/api/trpc";
 export const MAX_TRPC_BODY_BYTES = 256 * 1024;
 export const REQUEST_ID_HEADER = "x-request-id";
+export const TRANSCRIPTS_PATH = "/internal/transcripts";
 
 /** What the server knows about one request while it runs: its id, its logger, what failed in it. */
 type RequestScope = { id: string; log: Logger; errors: string[]; user?: Promise<SessionUser | null> };
 
-/** The API's HTTP server: tRPC (queries, mutations, SSE subscriptions), webhooks and a health check. */
+/** The API's HTTP server: tRPC (queries, mutations, SSE subscriptions), uploads, media, webhooks and a health check. */
 export function createApiServer(deps: ApiDeps): Server {
   const { authSecret, onWebhook, log, ...services } = deps;
   const scopes = new WeakMap<IncomingMessage, RequestScope>();
@@ -70,6 +74,19 @@ export function createApiServer(deps: ApiDeps): Server {
     },
   });
 
+  // resumable uploads of recordings, and the files made from them (both behind the session cookie)
+  const uploads = createUploadHandler(services, { userOf, log });
+  const media = createMediaRoute(services, { userOf, log });
+  /** Runs a plain HTTP handler of ours; an unexpected failure is logged and answered with a reference. */
+  const run = (req: IncomingMessage, res: ServerResponse, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, what: string) => {
+    handler(req, res).catch((err: unknown) => {
+      const scope = scopeOf(req);
+      scope.log.error({ err, reference: scope.id }, `${what} failed`);
+      if (!res.headersSent) sendJson(res, 500, { error: genericMessage(scope.id) });
+      else res.destroy();
+    });
+  };
+
   const server = createServer((req, res) => {
     const scope = scopeOf(req);
     const startedAt = performance.now();
@@ -87,6 +104,19 @@ export function createApiServer(deps: ApiDeps): Server {
         scope.log.error({ err, reference: scope.id }, "webhook failed");
         if (!res.headersSent) sendJson(res, 500, { error: genericMessage(scope.id) });
       });
+      return;
+    }
+    if (path === UPLOADS_PATH || path.startsWith(`${UPLOADS_PATH}/`)) {
+      run(req, res, uploads, "upload");
+      return;
+    }
+    if (path.startsWith(MEDIA_PATH)) {
+      run(req, res, media, "media");
+      return;
+    }
+    if (path === TRANSCRIPTS_PATH) {
+      // the transcriber worker's live voicemail words (its own bearer token, no session)
+      run(req, res, (q, s) => handleTranscriptCallback(services, q, s), "transcript callback");
       return;
     }
     if (url.startsWith(`${TRPC_PATH}/`)) {

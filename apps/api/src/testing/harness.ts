@@ -1,10 +1,11 @@
-import { mkdtemp } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TRPCClientError } from "@trpc/client";
 import { inject } from "vitest";
 import { createDb } from "@ringback/db/client";
+import { getMessage } from "@ringback/db/queries/messages";
 import { createSession } from "@ringback/db/queries/sessions";
 import { createTestDatabase } from "@ringback/db/testing";
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROOF_HEADER, clientAddressProof, INTERNAL_HEADER, internalToken } from "../auth/internal";
@@ -14,9 +15,13 @@ import { sweepOnce } from "../calls/sweeper";
 import { createWebhookHandler } from "../calls/webhook";
 import { EventBus } from "../events/bus";
 import { createApiServer } from "../server";
+import { createJobQueue } from "../media/job-queue";
 import { LocalStorage } from "../media/local-storage";
+import { sweepMedia } from "../media/sweep";
+import type { MessageStatus } from "../messages/service";
 import { createHttpTranscriber } from "../transcriber/http-transcriber";
 import { nodeClient, sessionCookie } from "./node-client";
+import { tusRequest, tusUpload, type UploadOptions } from "./tus-client";
 
 export const TEST_AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
 
@@ -24,33 +29,50 @@ export type TestUser = { id: string; email: string; handle: string; displayName:
 
 let counter = 0;
 
-/** A real API server on a random port, over a fresh real Postgres database. */
-export async function startTestApi(opts: { databaseUrl?: string; log?: Logger } = {}) {
+/** A real API server on a random port, over a fresh real Postgres database, with its real job queue. */
+export async function startTestApi(
+  opts: {
+    databaseUrl?: string;
+    log?: Logger;
+    /** an OpenAI-compatible transcription service (the worker) for final transcripts; none: off */
+    transcriberUrl?: string | null;
+    /** the largest upload (default 50 MB) */
+    maxUploadBytes?: number;
+  } = {},
+) {
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase(inject("databaseAdminUrl"), "api"));
   const { db, sql, close } = createDb(databaseUrl, { max: 5 });
   const bus = new EventBus(sql);
   await bus.start();
   const livekit = inject("livekit");
   const mediaDir = await mkdtemp(join(tmpdir(), "ringback-media-"));
-  // TEMPORARY until the job queue lands (media/job-queue.ts): nothing is queued
-  const jobs = { enqueueMessage: async () => {} };
+  // silent unless LOG_LEVEL says otherwise, so test output stays readable
+  const log = opts.log ?? createLogger(readLogLevel());
+  // real pg-boss over the test database; sweeps are run by the tests (sweepMedia) with their own clock
+  const jobs = createJobQueue({ databaseUrl, log, sweep: false, retryDelaySeconds: 1 });
+  // the port is known before the server exists, so apiUrl (where workers call back) is right
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const transcriberUrl = opts.transcriberUrl ?? null;
   const services = {
     db,
     bus,
     livekit,
     livekitPublicUrl: livekit.url,
     publicUrl: "http://localhost:3000",
-    apiUrl: "http://127.0.0.1:0",
+    apiUrl: baseUrl,
     internalSecret: TEST_AUTH_SECRET,
-    media: { storage: new LocalStorage(join(mediaDir, "store")), uploadDir: join(mediaDir, "uploads"), maxUploadBytes: 50 * 1024 * 1024 },
-    transcriber: createHttpTranscriber({ liveUrl: null, fileUrl: null, fileApiKey: null, fileModel: "base", timeoutMs: 60_000 }),
+    media: {
+      storage: new LocalStorage(join(mediaDir, "store")),
+      uploadDir: join(mediaDir, "uploads"),
+      maxUploadBytes: opts.maxUploadBytes ?? 50 * 1024 * 1024,
+    },
+    transcriber: createHttpTranscriber({ liveUrl: transcriberUrl, fileUrl: transcriberUrl, fileApiKey: null, fileModel: "base", timeoutMs: 60_000 }),
     jobs,
   };
-  // silent unless LOG_LEVEL says otherwise, so test output stays readable
-  const log = opts.log ?? createLogger(readLogLevel());
+  await jobs.start(services);
   const server = createApiServer({ ...services, log, authSecret: TEST_AUTH_SECRET, onWebhook: createWebhookHandler(services) });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
 
   const clientFor = (cookie: string | null, extraHeaders: Record<string, string> = {}) => nodeClient(baseUrl, cookie, extraHeaders);
 
@@ -140,16 +162,48 @@ export async function startTestApi(opts: { databaseUrl?: string; log?: Logger } 
     livekit,
     /** runs the ring sweeper as if the clock read `now` */
     sweepAt: (now: Date) => sweepOnce(services, now),
+    /** the API's media folders and storage, to check what is (not) left on disk */
+    media: services.media,
+    /** runs the media sweep (abandoned messages, orphan uploads) as if the clock read `now` */
+    sweepMediaAt: (now: Date) => sweepMedia(services, now),
+    /** A resumable upload of a recording for `messageId`, by `user`, over raw HTTP tus. */
+    upload: (user: TestUser | null, messageId: string, file: string | Uint8Array, uploadOpts: UploadOptions = {}) =>
+      tusUpload(baseUrl, user?.cookie ?? null, messageId, file, uploadOpts),
+    /** One raw tus request (HEAD, PATCH, DELETE…) to an upload path, as `user`. */
+    tus: (user: TestUser | null, method: Parameters<typeof tusRequest>[2], path: string, req: Parameters<typeof tusRequest>[4] = {}) =>
+      tusRequest(baseUrl, user?.cookie ?? null, method, path, req),
+    /** Waits until a message reaches `status` ("gone": its row is deleted); fails after `timeoutMs`. */
+    async waitForMessage(id: string, status: MessageStatus | "gone", timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const row = await getMessage(db, id);
+        const now = row ? row.status : "gone";
+        if (now === status) return row;
+        if (Date.now() > deadline) throw new Error(`message ${id} is "${now}", not "${status}", after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await jobs.stop();
       await bus.stop();
       await close();
+      await rm(mediaDir, { recursive: true, force: true });
     },
   };
 }
 
 export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
+
+/** A port nobody listens on right now (the API needs its own address before it starts). */
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 /** The HTTP status and message a failed call produced, for asserting precise 4xx answers. */
 export async function failure(promise: Promise<unknown>): Promise<{ status: number | undefined; message: string }> {

@@ -1,0 +1,105 @@
+import PgBoss from "pg-boss";
+import type { Logger } from "../logger";
+import { markFailed } from "../messages/service";
+import type { Services } from "../trpc";
+import type { MessageJobs } from "./jobs";
+import { processMessage } from "./process-message";
+import { sweepMedia } from "./sweep";
+
+export const MESSAGE_QUEUE = "message-process";
+export const SWEEP_QUEUE = "media-sweep";
+
+export type JobQueueOptions = {
+  databaseUrl: string;
+  log: Logger;
+  /** how often an idle worker looks for jobs queued by another process (this one's wake it at once) */
+  pollingIntervalSeconds?: number;
+  /** jobs this process runs side by side (a long transcription should not hold up a short message) */
+  concurrency?: number;
+  /** seconds before a failed job runs again */
+  retryDelaySeconds?: number;
+  /** run the once-a-minute media sweep (pg-boss's cron: one process runs each minute's) */
+  sweep?: boolean;
+};
+
+export type JobQueue = MessageJobs & {
+  /** Starts the workers (they need the services, which hold this queue). */
+  start(services: Services): Promise<void>;
+  /** Stops taking jobs, lets running ones finish (up to a limit) and closes the queue's connections. */
+  stop(): Promise<void>;
+};
+
+type MessageJob = { messageId: string };
+
+/**
+ * Message processing on Postgres (pg-boss): a job per uploaded message, retried twice, then the
+ * message is marked failed. Every API process runs workers; Postgres hands each job to one of them.
+ */
+export function createJobQueue(opts: JobQueueOptions): JobQueue {
+  const { log } = opts;
+  const boss = new PgBoss({
+    connectionString: opts.databaseUrl,
+    application_name: "ringback-jobs",
+    max: 4,
+    schedule: opts.sweep ?? true,
+  });
+  boss.on("error", (err) => log.error({ err }, "job queue error"));
+  const workerIds: string[] = [];
+  let started = false;
+
+  return {
+    async enqueueMessage(messageId) {
+      await boss.send(MESSAGE_QUEUE, { messageId } satisfies MessageJob);
+      // this process's idle worker starts now instead of at its next poll
+      for (const id of workerIds) boss.notifyWorker(id);
+    },
+
+    async start(services) {
+      await boss.start();
+      started = true;
+      await boss.createQueue(MESSAGE_QUEUE, {
+        name: MESSAGE_QUEUE,
+        retryLimit: 2,
+        retryDelay: opts.retryDelaySeconds ?? 5,
+        // a 3-minute message transcribes in well under this; a stuck ffmpeg is killed before it
+        expireInSeconds: 15 * 60,
+      });
+      const handler = async ([job]: PgBoss.JobWithMetadata<MessageJob>[]) => {
+        if (!job) return;
+        const { messageId } = job.data;
+        try {
+          const outcome = await processMessage(services, messageId, log);
+          log.info({ messageId, outcome, attempt: job.retryCount + 1 }, "message processed");
+        } catch (err) {
+          const last = job.retryCount >= job.retryLimit;
+          log.warn({ err, messageId, attempt: job.retryCount + 1, last }, "message processing failed");
+          if (last) await markFailed(services, messageId);
+          throw err;
+        }
+      };
+      for (let i = 0; i < (opts.concurrency ?? 2); i += 1) {
+        workerIds.push(
+          await boss.work<MessageJob>(
+            MESSAGE_QUEUE,
+            { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5, batchSize: 1, includeMetadata: true },
+            handler,
+          ),
+        );
+      }
+      if (opts.sweep ?? true) {
+        await boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 5 * 60 });
+        await boss.schedule(SWEEP_QUEUE, "* * * * *");
+        await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
+          const swept = await sweepMedia(services, new Date());
+          if (swept.messages + swept.uploads > 0) log.info(swept, "abandoned messages swept");
+        });
+      }
+    },
+
+    async stop() {
+      if (!started) return;
+      started = false;
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000, close: true });
+    },
+  };
+}
