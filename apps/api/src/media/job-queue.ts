@@ -23,8 +23,12 @@ export type JobQueueOptions = {
 };
 
 export type JobQueue = MessageJobs & {
-  /** Starts the workers (they need the services, which hold this queue). */
-  start(services: Services): Promise<void>;
+  /**
+   * Connects and starts the workers (they need the services, which hold this queue). With
+   * `workers: false` jobs are only queued until startWorkers() (tests that act before a job runs).
+   */
+  start(services: Services, opts?: { workers?: boolean }): Promise<void>;
+  startWorkers(): Promise<void>;
   /** Stops taking jobs, lets running ones finish (up to a limit) and closes the queue's connections. */
   stop(): Promise<void>;
 };
@@ -46,6 +50,7 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
   boss.on("error", (err) => log.error({ err }, "job queue error"));
   const workerIds: string[] = [];
   let started = false;
+  let startWorkers = async () => {};
 
   return {
     async enqueueMessage(messageId) {
@@ -54,7 +59,9 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
       for (const id of workerIds) boss.notifyWorker(id);
     },
 
-    async start(services) {
+    startWorkers: () => startWorkers(),
+
+    async start(services, startOpts = {}) {
       await boss.start();
       started = true;
       await boss.createQueue(MESSAGE_QUEUE, {
@@ -77,15 +84,19 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
           throw err;
         }
       };
-      for (let i = 0; i < (opts.concurrency ?? 2); i += 1) {
-        workerIds.push(
-          await boss.work<MessageJob>(
-            MESSAGE_QUEUE,
-            { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5, batchSize: 1, includeMetadata: true },
-            handler,
-          ),
-        );
-      }
+      startWorkers = async () => {
+        if (workerIds.length > 0) return;
+        for (let i = 0; i < (opts.concurrency ?? 2); i += 1) {
+          workerIds.push(
+            await boss.work<MessageJob>(
+              MESSAGE_QUEUE,
+              { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5, batchSize: 1, includeMetadata: true },
+              handler,
+            ),
+          );
+        }
+      };
+      if (startOpts.workers ?? true) await startWorkers();
       if (opts.sweep ?? true) {
         await boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 5 * 60 });
         await boss.schedule(SWEEP_QUEUE, "* * * * *");

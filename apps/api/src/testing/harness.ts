@@ -38,6 +38,8 @@ export async function startTestApi(
     transcriberUrl?: string | null;
     /** the largest upload (default 50 MB) */
     maxUploadBytes?: number;
+    /** leave the job workers stopped until the test calls startJobs() (jobs queue up meanwhile) */
+    jobsPaused?: boolean;
   } = {},
 ) {
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase(inject("databaseAdminUrl"), "api"));
@@ -70,7 +72,7 @@ export async function startTestApi(
     transcriber: createHttpTranscriber({ liveUrl: transcriberUrl, fileUrl: transcriberUrl, fileApiKey: null, fileModel: "base", timeoutMs: 60_000 }),
     jobs,
   };
-  await jobs.start(services);
+  await jobs.start(services, { workers: !opts.jobsPaused });
   const server = createApiServer({ ...services, log, authSecret: TEST_AUTH_SECRET, onWebhook: createWebhookHandler(services) });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
 
@@ -162,6 +164,8 @@ export async function startTestApi(
     livekit,
     /** runs the ring sweeper as if the clock read `now` */
     sweepAt: (now: Date) => sweepOnce(services, now),
+    /** starts the job workers of an API made with `jobsPaused` */
+    startJobs: () => jobs.startWorkers(),
     /** the API's media folders and storage, to check what is (not) left on disk */
     media: services.media,
     /** runs the media sweep (abandoned messages, orphan uploads) as if the clock read `now` */
