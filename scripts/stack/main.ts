@@ -1,4 +1,4 @@
-// Runs the whole Ringback stack on one machine: Postgres, LiveKit, the API and the web app.
+// Runs the whole Ringback stack on one machine: Postgres, LiveKit, the transcriber, the API and the web app.
 // `./ringback start` execs this; Playwright runs it with `--profile test`.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -10,6 +10,7 @@ import { startEmbeddedPostgres } from "./embedded-postgres";
 import { ensureLivekitBinary, startLivekit } from "./livekit";
 import { assertTcpPortFree, waitForHttp } from "./ports";
 import { createSupervisor } from "./supervisor";
+import { ensureTranscriber, transcriberCommand } from "./transcriber";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -19,6 +20,8 @@ type Profile = {
   apiPort: number;
   postgresPort: number;
   livekit: { port: number; tcpPort: number; udpPort: number };
+  /** The speech-to-text worker (services/transcriber). */
+  transcriberPort: number;
   dataDir: string;
   /** Throw-away: wiped at start so every run begins empty. */
   fresh: boolean;
@@ -33,6 +36,7 @@ const PROFILES: Record<Profile["name"], Profile> = {
     apiPort: 3001,
     postgresPort: 54329,
     livekit: { port: 7880, tcpPort: 7881, udpPort: 7882 },
+    transcriberPort: 3002,
     dataDir: join(repoRoot, ".data"),
     fresh: false,
     logLevel: "info",
@@ -43,6 +47,7 @@ const PROFILES: Record<Profile["name"], Profile> = {
     apiPort: 3101,
     postgresPort: 54339,
     livekit: { port: 7890, tcpPort: 7891, udpPort: 7892 },
+    transcriberPort: 3102,
     dataDir: join(repoRoot, ".data", "test-run"),
     fresh: true,
     logLevel: "warn",
@@ -88,6 +93,16 @@ async function persistedSecret(file: string, length: number): Promise<string> {
   return secret;
 }
 
+/** The named variables that are set, to hand on to a child as they are. */
+function passThrough(names: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = process.env[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
 type Supervisor = ReturnType<typeof createSupervisor>;
 
 async function main(): Promise<void> {
@@ -106,6 +121,9 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
   const apiPort = envPort("API_PORT", profile.apiPort);
   const publicUrl = (process.env.PUBLIC_URL || `http://localhost:${webPort}`).replace(/\/+$/, "");
   const apiUrl = (process.env.API_URL || `http://127.0.0.1:${apiPort}`).replace(/\/+$/, "");
+  // TRANSCRIBER_URL set: a worker running elsewhere, or (empty) no transcripts; unset: start ours.
+  const externalTranscriber = process.env.TRANSCRIBER_URL !== undefined;
+  const transcriberPort = envPort("TRANSCRIBER_PORT", profile.transcriberPort);
 
   const webBuild = join(repoRoot, "apps", "web", ".next", "BUILD_ID");
   if (!existsSync(webBuild)) {
@@ -120,6 +138,7 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
   ];
   if (!process.env.DATABASE_URL) ports.push(["Postgres", profile.postgresPort]);
   if (!process.env.LIVEKIT_URL) ports.push(["LiveKit", profile.livekit.port], ["LiveKit TCP", profile.livekit.tcpPort]);
+  if (!externalTranscriber) ports.push(["TRANSCRIBER_PORT", transcriberPort]);
   for (const [name, port] of ports) {
     await assertTcpPortFree(port).catch((error: unknown) => {
       throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
@@ -176,6 +195,29 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
     log(`livekit ready at ${livekitUrl}`);
   }
 
+  let transcriberUrl = (process.env.TRANSCRIBER_URL ?? "").replace(/\/+$/, "");
+  let transcriberReady: Promise<void> = Promise.resolve();
+  if (!externalTranscriber) {
+    // Installed by ./ringback start; this only checks (or installs, for a bare `serve`).
+    const install = await ensureTranscriber(repoRoot, log);
+    const worker = supervisor.spawn({
+      name: "transcriber",
+      ...transcriberCommand({ install, port: transcriberPort }),
+      // a live voicemail gets its last words and its "ended" posted before the worker goes
+      stopTimeoutMs: 15_000,
+    });
+    transcriberUrl = `http://127.0.0.1:${transcriberPort}`;
+    // The API starts while the models load: it only calls the worker when a message needs it.
+    const url = transcriberUrl;
+    transcriberReady = waitForHttp(`${url}/healthz`, { timeoutMs: 120_000, okOnly: true, aborted: worker.failure }).then(() =>
+      log(`transcriber ready at ${url}`),
+    );
+    // awaited below; a failure before then must not surface as an unhandled rejection
+    transcriberReady.catch(() => undefined);
+  } else {
+    log(transcriberUrl ? `transcriber: ${transcriberUrl} (external)` : "transcriber: off (TRANSCRIBER_URL is empty)");
+  }
+
   const api = supervisor.spawn({
     name: "api",
     command: process.execPath,
@@ -190,12 +232,15 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
       API_PORT: String(apiPort),
       API_URL: apiUrl,
       PUBLIC_URL: publicUrl,
+      TRANSCRIBER_URL: transcriberUrl,
+      ...passThrough(["TRANSCRIPTION_API_URL", "TRANSCRIPTION_API_KEY", "TRANSCRIPTION_MODEL"]),
       MEDIA_DIR: process.env.MEDIA_DIR || join(profile.dataDir, "media"),
       LOG_LEVEL: process.env.LOG_LEVEL || profile.logLevel,
     },
   });
   await waitForHttp(`${apiUrl}/healthz`, { timeoutMs: 60_000, okOnly: true, aborted: api.failure });
   log(`api ready at ${apiUrl}`);
+  await transcriberReady;
 
   const web = supervisor.spawn({
     name: "web",

@@ -1,0 +1,1 @@
+"""Ringback's speech-to-text worker: Whisper (faster-whisper) for files and live voicemails."""
