@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTERNAL_HEADER, internalToken } from "./auth/internal";
 import { createLogger } from "./logger";
+import { deliver, servicesOf } from "./messages/test-kit";
 import { appRouter } from "./router";
 import { corrupt, hostileValue, leafPaths, setAt, SWEEP_VALUES, withHostileLeaves } from "./testing/hostile";
 import { startTestApi, TEST_AUTH_SECRET, type TestApi, type TestUser } from "./testing/harness";
@@ -59,14 +60,33 @@ async function world() {
   await api.as(me).contacts.add.mutate({ userId: others.b.id });
   await api.as(me).blocked.add.mutate({ userId: others.c.id });
   await api.as(others.d).blocked.add.mutate({ userId: me.id });
+  const messageIds = await messagesOf(me);
   const own = await api.as(me).calls.start.mutate({ calleeIds: [others.b.id], kind: "video" }).catch(() => null);
-  const knownIds = [me.id, others.b.id, others.c.id, others.d.id, others.callBetweenOthers, ...(own ? [own.id] : [])];
+  const knownIds = [me.id, others.b.id, others.c.id, others.d.id, others.callBetweenOthers, ...(own ? [own.id] : []), ...messageIds];
   const headers: Record<Identity, Record<string, string>> = {
     person: { cookie: me.cookie },
     anonymous: {},
     "web-server": { [INTERNAL_HEADER]: internalToken(TEST_AUTH_SECRET) },
   };
   return { knownIds, headers };
+}
+
+/**
+ * Messages for `me` to fuzz with: a video message they sent to b (delivered) and a voicemail b is
+ * leaving them right now (live, so it can be picked up). Each follows a call that rang out.
+ */
+async function messagesOf(me: TestUser): Promise<string[]> {
+  const b = others.b;
+  await api.as(b).contacts.add.mutate({ userId: me.id });
+  const later = () => new Date(Date.now() + 61_000);
+  const toB = await api.as(me).calls.start.mutate({ calleeIds: [b.id], kind: "video" });
+  await api.sweepAt(later());
+  const fromB = await api.as(b).calls.start.mutate({ calleeIds: [me.id], kind: "audio" });
+  await api.sweepAt(later());
+  const sent = await api.as(me).messages.begin.mutate({ callId: toB.id });
+  await deliver(servicesOf(api), sent.messageId, { transcript: "fuzz words to search for" });
+  const live = await api.as(b).messages.begin.mutate({ callId: fromB.id });
+  return [sent.messageId, live.messageId];
 }
 
 // made-up superjson annotations: types it would revive, classes nobody registered, nonsense shapes
