@@ -20,6 +20,8 @@ import { kindLabel, participantOutcomeLabel, peopleNames, type CallView } from "
 
 // The buttons wait this long at most for messages.offer before showing without a message option.
 const OFFER_WAIT_MS = 2500;
+// The message button stands out from Close: white, with a red record mark.
+const MESSAGE_BUTTON = "bg-white text-neutral-900 hover:bg-white/90 [&_svg]:text-red-500";
 
 /**
  * What the caller sees when nobody picked up: Declined / No answer / Unavailable, then Call Again or
@@ -133,8 +135,12 @@ export function CallOutcome({
         {controlsReady ? (
           <CallControls label="After the call" className="bg-transparent shadow-none ring-0 backdrop-blur-none">
             <ControlButton label="Close" icon={X} size="lg" onClick={onClose} />
-            {offered === "video" ? <ControlButton label="Record Video" icon={CircleDot} size="lg" onClick={startVideoMessage} /> : null}
-            {offered === "voicemail" ? <ControlButton label="Leave Voicemail" icon={Voicemail} size="lg" onClick={startVoicemail} /> : null}
+            {offered === "video" ? (
+              <ControlButton label="Record Video" icon={CircleDot} size="lg" className={MESSAGE_BUTTON} onClick={startVideoMessage} />
+            ) : null}
+            {offered === "voicemail" ? (
+              <ControlButton label="Leave Voicemail" icon={Voicemail} size="lg" className={MESSAGE_BUTTON} onClick={startVoicemail} />
+            ) : null}
             <ControlButton
               label="Call Again"
               caption="Call Again"

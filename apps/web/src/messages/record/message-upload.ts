@@ -1,5 +1,5 @@
 import { Upload, type DetailedError } from "tus-js-client";
-import { ChunkQueue } from "./chunk-queue";
+import { RecordingSource } from "./recording-source";
 
 /*
  * One message's recording on its way to the API while it is being recorded: a tus upload with a
@@ -25,18 +25,22 @@ export type MessageUploadOptions = {
   endpoint: string;
   messageId: string;
   filetype: string;
-  /** bytes per PATCH; the source holds about this much for a resend */
+  /** most bytes per PATCH */
   chunkSize?: number;
+  /** a PATCH goes out with what is recorded at the latest this long after the previous one */
+  maxWaitMs?: number;
   /** waits between retries of a failed request; each accepted chunk starts the list again */
   retryDelays?: number[];
 };
+
+type FileReaderOption = NonNullable<ConstructorParameters<typeof Upload>[1]["fileReader"]>;
 
 const DEFAULT_CHUNK = 1024 * 1024;
 // About five minutes of retrying: a laptop lid, a train tunnel, a router restart.
 const DEFAULT_RETRY_DELAYS = [0, 500, 1000, 2000, 3000, 3000, 5000, ...Array.from({ length: 28 }, () => 10_000)];
 
 export class MessageUpload {
-  private readonly queue = new ChunkQueue();
+  private readonly source: RecordingSource;
   private readonly upload: Upload;
   private snapshot: UploadSnapshot = { phase: "uploading", acceptedBytes: 0, recordedBytes: 0, error: null, retryable: false };
   private readonly listeners = new Set<() => void>();
@@ -49,7 +53,11 @@ export class MessageUpload {
     });
     // nobody may be awaiting yet (a refusal can come before Send): keep it from being "unhandled"
     this.done.catch(() => {});
-    this.upload = new Upload(this.queue as unknown as Pick<ReadableStreamDefaultReader, "read">, {
+    const source = new RecordingSource(options.maxWaitMs);
+    this.source = source;
+    // The Upload wants a "file"; the file reader hands it the source as it is (see recording-source.ts).
+    this.upload = new Upload(source as unknown as Blob, {
+      fileReader: { openFile: () => Promise.resolve(source) } as unknown as FileReaderOption,
       endpoint: options.endpoint,
       uploadLengthDeferred: true,
       chunkSize: options.chunkSize ?? DEFAULT_CHUNK,
@@ -84,10 +92,10 @@ export class MessageUpload {
 
   getSnapshot = (): UploadSnapshot => this.snapshot;
 
-  /** Adds a recorded chunk; it goes out as soon as a chunk's worth is there. */
+  /** Adds a recorded chunk; it goes out within `maxWaitMs`, or at once when a whole PATCH's worth is there. */
   push(chunk: Blob): void {
-    this.queue.push(chunk);
-    this.update({ recordedBytes: this.queue.size });
+    this.source.push(chunk);
+    this.update({ recordedBytes: this.source.recordedBytes });
   }
 
   /**
@@ -96,14 +104,14 @@ export class MessageUpload {
    */
   finish(): Promise<void> {
     if (this.snapshot.phase === "uploading") this.update({ phase: "finishing" });
-    this.queue.finish();
+    this.source.finish();
     return this.done;
   }
 
   /** After the connection gave up: try again from where the server is. */
   retry(): void {
     if (this.snapshot.phase !== "failed" || !this.snapshot.retryable) return;
-    this.update({ phase: this.queue.isFinished ? "finishing" : "uploading", error: null, retryable: false });
+    this.update({ phase: this.source.isFinished ? "finishing" : "uploading", error: null, retryable: false });
     this.upload.start();
   }
 
@@ -111,7 +119,7 @@ export class MessageUpload {
   async cancel(): Promise<void> {
     if (this.snapshot.phase === "cancelled" || this.snapshot.phase === "done") return;
     this.update({ phase: "cancelled" });
-    this.queue.cancel();
+    this.source.cancel();
     this.settle?.reject(new Error("The recording was discarded."));
     try {
       await this.upload.abort(true);

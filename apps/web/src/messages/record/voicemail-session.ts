@@ -24,8 +24,9 @@ export type VoicemailSnapshot = {
 
 const AUDIO_TYPES = ["audio/webm;codecs=opus", "audio/webm", "audio/ogg;codecs=opus", "audio/mp4"];
 const TIMESLICE_MS = 1000;
-// Opus at 48 kb/s is ~6 KB a second: 32 KB chunks reach the API every five seconds or so.
-const CHUNK_BYTES = 32 * 1024;
+// Opus at 48 kb/s is ~6 KB a second: what is spoken reaches the API every two seconds (the
+// upload's default wait), in PATCHes of a dozen KB; this only caps one after a long drop.
+const CHUNK_BYTES = 256 * 1024;
 
 export class VoicemailSession {
   private snapshot: VoicemailSnapshot = { phase: "connecting", elapsedMs: 0, upload: null, error: null };
