@@ -72,7 +72,7 @@ export function MessageThumbnail({ kind, posterUrl, waveform, duration, unseen =
         </span>
       )}
       {unseen ? (
-        <span className={cn("absolute rounded-full bg-primary ring-2 ring-card", row ? "-top-1 -left-1 size-3" : "top-2 left-2 size-3")} />
+        <span className={cn("absolute rounded-full bg-primary ring-2 ring-card", row ? "-top-1 -right-1 size-3" : "top-2 right-2 size-3")} />
       ) : null}
     </span>
   );

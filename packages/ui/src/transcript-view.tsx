@@ -97,7 +97,7 @@ export function TranscriptView({ segments, currentMs, onSeek, className }: Trans
                     onClick={() => onSeek(word.startMs)}
                     className={cn(
                       "cursor-pointer rounded-[5px] px-0.5 -mx-0.5 transition-colors duration-150 hover:bg-accent",
-                      isCurrent && "bg-primary/15 text-foreground font-medium hover:bg-primary/20",
+                      isCurrent && "bg-primary/20 text-foreground hover:bg-primary/25",
                       current >= 0 && !isCurrent && !played && "text-foreground/55",
                     )}
                   >

@@ -31,12 +31,12 @@ describe("liveVoicemailReducer", () => {
     expect(s.early).toBeNull();
   });
 
-  it("says the voicemail ended when it was sent, then links to it once it is a message", () => {
+  it("says the voicemail ended when it was sent, until it is a message (its toast takes over)", () => {
     let s = run(started(), { type: "ended", messageId: "m1", reason: "sent" });
     expect(s.current?.phase).toBe("ended");
-    expect(s.current?.ready).toBe(false);
+    expect(s.current?.endedReason).toBe("sent");
     s = liveVoicemailReducer(s, { type: "ready", messageId: "m1" });
-    expect(s.current?.ready).toBe(true);
+    expect(s.current).toBeNull();
   });
 
   it("closes at once when it was picked up (in another tab), and ignores its late words", () => {

@@ -12,8 +12,6 @@ export type LiveVoicemail = {
   /** live: being left; ended: sent or abandoned (the card says so until closed) */
   phase: "live" | "ended";
   endedReason: "sent" | "abandoned" | null;
-  /** a sent voicemail became a message: the card links to it */
-  ready: boolean;
 };
 
 export type LiveVoicemailState = {
@@ -70,7 +68,6 @@ export function liveVoicemailReducer(state: LiveVoicemailState, action: LiveVoic
           segments: mergeLiveSegments(current?.segments ?? [], early),
           phase: "live",
           endedReason: null,
-          ready: false,
         },
       };
     }
@@ -92,15 +89,16 @@ export function liveVoicemailReducer(state: LiveVoicemailState, action: LiveVoic
         early: state.early?.messageId === action.messageId ? null : state.early,
         current: current
           ? { ...current, segments: merged }
-          : { messageId: action.messageId, callId: null, from: action.from, startedAt: null, segments: merged, phase: "live", endedReason: null, ready: false },
+          : { messageId: action.messageId, callId: null, from: action.from, startedAt: null, segments: merged, phase: "live", endedReason: null },
       };
     }
     case "ended": {
       if (action.reason === "picked-up" || !current) return close(state, action.messageId);
       return { ...state, current: { ...current, phase: "ended", endedReason: action.reason } };
     }
+    // the sent voicemail is a message now: its toast (with Listen) takes over from the card
     case "ready":
-      return current ? { ...state, current: { ...current, ready: true } } : state;
+      return current && current.phase === "ended" ? close(state, action.messageId) : state;
     case "close":
       return close(state, action.messageId);
     default: {

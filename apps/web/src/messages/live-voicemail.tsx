@@ -2,7 +2,6 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Loader2, Phone, Voicemail, X } from "lucide-react";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useReducer, useRef, useState } from "react";
 import { toast } from "sonner";
@@ -144,16 +143,7 @@ function LiveVoicemailCard({ voicemail, onClose }: { voicemail: LiveVoicemail; o
           </Button>
         </div>
       ) : voicemail.endedReason === "sent" ? (
-        <p className="flex items-center justify-between gap-3 text-sm text-white/70">
-          {voicemail.ready ? "It’s in your calls now." : "Saving it to your calls…"}
-          {voicemail.ready ? (
-            <Button asChild size="sm" className="bg-white text-neutral-900 hover:bg-white/90">
-              <Link href={`/messages/${voicemail.messageId}`} onClick={onClose}>
-                Listen
-              </Link>
-            </Button>
-          ) : null}
-        </p>
+        <p className="text-sm text-white/70">You’ll find it in your calls in a moment.</p>
       ) : null}
     </section>
   );

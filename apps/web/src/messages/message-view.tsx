@@ -129,7 +129,8 @@ function LoadedMessage({ message }: { message: Message }) {
         </div>
       </header>
 
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,1.15fr)_minmax(0,1fr)] lg:items-stretch">
+      {/* a video and its transcript side by side on a wide screen; a voicemail's waveform reads best full width */}
+      <div className={message.kind === "video" ? "grid gap-4 lg:grid-cols-[minmax(0,1.15fr)_minmax(0,1fr)] lg:items-stretch" : "grid gap-4"}>
         <MessagePlayer message={message} mediaRef={mediaRef} playback={playback} />
         <MessageTranscript
           messageId={message.id}
@@ -140,6 +141,7 @@ function LoadedMessage({ message }: { message: Message }) {
       </div>
 
       <div className="mt-5 flex flex-wrap items-center gap-2">
+        <span className="mr-1 text-sm font-medium text-muted-foreground">Call back</span>
         <Button variant="secondary" aria-label="Call back with audio" disabled={callBack.isPending} onClick={() => callBack.start([other.id], "audio")}>
           <Phone aria-hidden="true" />
           Audio
