@@ -1,7 +1,7 @@
-// vitest globalSetup for integration tests that need Postgres and LiveKit (apps/api).
+// vitest globalSetup for integration tests that need Postgres, LiveKit and the transcriber (apps/api).
 import type { TestProject } from "vitest/node";
-import { setupAll, setupLivekit, setupPostgres } from "./services";
+import { setupAll, setupLivekit, setupPostgres, setupTranscriber } from "./services";
 
 export default function setup(project: TestProject) {
-  return setupAll(project, [setupPostgres, setupLivekit]);
+  return setupAll(project, [setupPostgres, setupLivekit, setupTranscriber]);
 }

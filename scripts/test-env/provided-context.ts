@@ -9,5 +9,9 @@ declare module "vitest" {
     /** A superuser URL on a throw-away server (or $DATABASE_URL): create databases through it. */
     databaseAdminUrl: string;
     livekit: TestLivekit;
+    /** The speech-to-text worker for the run ("" when TRANSCRIBER_URL= turns it off). */
+    transcriberUrl: string;
+    /** Its venv's python (has the LiveKit SDK for services/transcriber/tools); "" for an external worker. */
+    transcriberPython: string;
   }
 }

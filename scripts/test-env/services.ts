@@ -6,6 +6,7 @@ import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../stack/embedded-postgres";
 import { startLocalLivekit } from "../stack/livekit";
 import { freeTcpPort } from "../stack/ports";
+import { ensureTranscriber, startTranscriber } from "../stack/transcriber";
 import type { TestLivekit } from "./provided-context";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -48,6 +49,29 @@ export async function setupLivekit(project: TestProject): Promise<Teardown> {
   const { server, config } = await startLocalLivekit(repoRoot, { apiKey: "testkey" });
   project.provide("livekit", config);
   return () => server.stop();
+}
+
+/**
+ * One transcriber worker for the whole run (models load once), unless TRANSCRIBER_URL is set
+ * (empty: tests that need it skip).
+ */
+export async function setupTranscriber(project: TestProject): Promise<Teardown> {
+  const external = process.env.TRANSCRIBER_URL;
+  if (external !== undefined) {
+    project.provide("transcriberUrl", external.replace(/\/+$/, ""));
+    project.provide("transcriberPython", "");
+    return async () => undefined;
+  }
+  const install = await ensureTranscriber(repoRoot);
+  const worker = await startTranscriber({
+    install,
+    port: await freeTcpPort(),
+    // its log only when asked: a line per request drowns the test output
+    onLog: process.env.TRANSCRIBER_LOG ? (line) => console.log(`[transcriber] ${line}`) : undefined,
+  });
+  project.provide("transcriberUrl", worker.url);
+  project.provide("transcriberPython", install.python);
+  return () => worker.stop();
 }
 
 /** Runs the setups in order and returns one teardown that undoes them in reverse, also after a failure. */

@@ -225,13 +225,23 @@ def make_handler(worker: Worker) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a client that hung up (a health probe that timed out) is not worth a traceback
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionResetError, BrokenPipeError, TimeoutError)):
+            return
+        log("http.error", error=repr(error))
+
+
 def main() -> None:
     args = parse_args()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     worker = Worker(args, loop)
-    server = ThreadingHTTPServer((args.host, args.port), make_handler(worker))
-    server.daemon_threads = True
+    server = Server((args.host, args.port), make_handler(worker))
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
     log("listening", url=f"http://{args.host}:{args.port}")
 

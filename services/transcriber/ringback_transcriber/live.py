@@ -56,6 +56,8 @@ class LiveSession:
         self._posts: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self._posted_text: dict[int, str] = {}
         self._previous_text = ""
+        self._first_frame_at = 0.0
+        self._last_frame_at = 0.0
 
     def stop(self, reason: str) -> None:
         if not self.stopping.is_set():
@@ -112,7 +114,8 @@ class LiveSession:
 
     async def _transcribe(self, track: rtc.Track) -> None:
         self._segmenter = Segmenter()
-        stream = rtc.AudioStream(track, sample_rate=SAMPLE_RATE, num_channels=1)
+        # 32 ms frames are exactly one VAD window, and a third of the per-frame work of 10 ms ones
+        stream = rtc.AudioStream(track, sample_rate=SAMPLE_RATE, num_channels=1, frame_size_ms=32)
         decoder = asyncio.create_task(self._decoder())
         reader = asyncio.create_task(self._read(stream))
         stop_wait = asyncio.create_task(self.stopping.wait())
@@ -130,9 +133,20 @@ class LiveSession:
 
     async def _read(self, stream: rtc.AudioStream) -> None:
         assert self._segmenter is not None
+        self._first_frame_at = 0.0
         async for event in stream:
+            now = time.monotonic()
+            if not self._first_frame_at:
+                self._first_frame_at = now
             frame = event.frame
             samples = np.frombuffer(frame.data, dtype=np.int16).astype(np.float32) / 32768.0
+            # With DTX (browsers turn it on) a silent microphone sends almost nothing and no frames
+            # come: put the silence back, so the times stay the caller's and the VAD sees the pause.
+            gap = now - self._last_frame_at - len(samples) / SAMPLE_RATE if self._last_frame_at else 0.0
+            behind = (now - self._first_frame_at) * SAMPLE_RATE - self._segmenter.position - len(samples)
+            if gap > 0.3 and behind > 0:
+                self._closed.extend(self._segmenter.push(np.zeros(int(min(gap * SAMPLE_RATE, behind)), dtype=np.float32)))
+            self._last_frame_at = now
             closed = self._segmenter.push(samples)
             if closed:
                 self._closed.extend(closed)
@@ -154,6 +168,12 @@ class LiveSession:
                 return
             u = seg.open
             now = time.monotonic()
+            if u is not None and self._last_frame_at and now - self._last_frame_at >= seg.options.min_silence_ms / 1000:
+                # no audio at all for as long as a pause: the caller went quiet (DTX), close it now
+                closed = seg.flush()
+                if closed is not None:
+                    self._closed.append(closed)
+                continue
             if (
                 u is not None
                 and u.speech_windows * 512 >= SAMPLE_RATE // 4
@@ -170,6 +190,7 @@ class LiveSession:
                     self.log(
                         "live.partial", messageId=self.request.message_id, id=u.id,
                         audioS=round(len(audio) / SAMPLE_RATE, 2), decodeMs=round((time.monotonic() - started) * 1000),
+                        behindMs=self._behind_ms(),
                     )
                 continue
             self._wake.clear()
@@ -186,7 +207,7 @@ class LiveSession:
             return
         started = time.monotonic()
         text = await asyncio.get_running_loop().run_in_executor(
-            None, self.engine.transcribe_live, u.audio(), self.options.final_model, self._previous_text[-200:]
+            None, self.engine.transcribe_live, u.audio(), self.options.final_model, None
         )
         if text or had_partial:
             self._post_segment(u.id, text, True, u.start, u.end)
@@ -194,8 +215,15 @@ class LiveSession:
             self._previous_text = f"{self._previous_text} {text}".strip()
         self.log(
             "live.final", messageId=self.request.message_id, id=u.id, audioS=round(u.length / SAMPLE_RATE, 2),
-            decodeMs=round((time.monotonic() - started) * 1000), words=len(text.split()),
+            decodeMs=round((time.monotonic() - started) * 1000), words=len(text.split()), behindMs=self._behind_ms(),
         )
+
+    def _behind_ms(self) -> int:
+        """How far the audio we have read trails the wall clock (a starved event loop shows here)."""
+        if self._segmenter is None or not self._first_frame_at:
+            return 0
+        elapsed = time.monotonic() - self._first_frame_at
+        return round(elapsed * 1000 - self._segmenter.position * 1000 / SAMPLE_RATE)
 
     def _post_segment(self, sid: int, text: str, final: bool, start: int, end: int) -> None:
         self._posted_text[sid] = text
