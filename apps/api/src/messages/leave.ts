@@ -18,6 +18,11 @@ import { createVoicemailRoom, deleteVoicemailRoom, mintTranscriberToken, mintVoi
 export const NO_SUCH_CALL = "No such call";
 export const NO_SUCH_MESSAGE = "No such message";
 
+/** A message its sender may replace by beginning again: one still being made (a retake) or one that failed. */
+function isReplaceable(message: MessageRow): boolean {
+  return message.status === "recording" || message.status === "failed";
+}
+
 type OfferFacts = { offer: MessageOffer; recipientId: string | null };
 
 /**
@@ -39,8 +44,8 @@ export async function offerFor(services: Pick<Services, "db">, userId: string, c
   const existing = await messageOfCall(services.db, callId, userId);
   const decision = facts ? decideLeaveMessage({ senderId: userId, recipientId: other, rel: facts.rel }) : ({ ok: false, reason: "not-known" } as const);
   const offer = messageOffer({ call: toCallView(toCoreCall(row), userId, new Map()), viewerId: userId, decision, liveVoicemail, now });
-  // one message per call: once one is on its way, there is nothing more to offer (an unfinished one may be retaken)
-  if (existing && existing.status !== "recording") return { offer: { kind: null }, recipientId: other };
+  // one message per call: once one is on its way, there is nothing more to offer (an unfinished or failed one may be retaken)
+  if (existing && !isReplaceable(existing)) return { offer: { kind: null }, recipientId: other };
   return { offer, recipientId: offer.kind ? other : null };
 }
 
@@ -76,10 +81,10 @@ export async function beginMessage(services: Services, userId: string, callId: s
       // begins for one call serialise on the call's row, so a double click cannot leave two messages
       await lockCall(tx, callId);
       const old = await lockMessageForCall(tx, callId, userId);
-      if (old && old.status !== "recording") throw new TRPCError({ code: "FORBIDDEN", message: MESSAGE_REFUSED_TEXT });
+      if (old && !isReplaceable(old)) throw new TRPCError({ code: "FORBIDDEN", message: MESSAGE_REFUSED_TEXT });
       if (old) {
         await deleteMessageRow(tx, old.id);
-        if (old.kind === "voicemail") await publishEvents(tx, [{ userId: old.recipientId, event: voicemailEndedEvent(old.id, "abandoned") }]);
+        if (old.kind === "voicemail" && old.status === "recording") await publishEvents(tx, [{ userId: old.recipientId, event: voicemailEndedEvent(old.id, "abandoned") }]);
       }
       const created = await insertMessage(tx, { id, callId, senderId: userId, recipientId, kind, liveRoom: roomName });
       if (kind === "voicemail") {

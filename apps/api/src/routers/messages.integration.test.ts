@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { MESSAGE_REFUSED_TEXT } from "@ringback/core/messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { markFailed, uploadFinished } from "../messages/service";
 import { deliver, knownPair, servicesOf, unansweredCall } from "../messages/test-kit";
 import { failure, startTestApi, type TestApi, type TestUser } from "../testing/harness";
 import type { Services } from "../trpc";
@@ -142,6 +143,21 @@ describe("messages.offer and messages.begin: who may leave a message", () => {
     await deliver(services, retake.messageId);
     expect(await api.as(a).messages.offer.query({ callId })).toEqual({ kind: null });
     expect(await failure(api.as(a).messages.begin.mutate({ callId }))).toEqual({ status: 403, message: MESSAGE_REFUSED_TEXT });
+  });
+
+  it("lets the sender try again after their message failed to process; the recipient never saw the failed one", async () => {
+    const { a, b } = await knownPair(api);
+    const callId = await unansweredCall(api, a, b);
+    const failed = await api.as(a).messages.begin.mutate({ callId });
+    await uploadFinished(services, failed.messageId, { contentType: "video/webm", sizeBytes: 10, durationMs: 1000 });
+    await markFailed(services, failed.messageId);
+    expect(await api.as(a).messages.get.query({ messageId: failed.messageId })).toMatchObject({ status: "failed", direction: "sent" });
+    expect(await api.as(b).messages.list.query({})).toEqual([]);
+    expect(await api.as(a).messages.offer.query({ callId })).toEqual({ kind: "video" });
+    const again = await api.as(a).messages.begin.mutate({ callId });
+    expect(await failure(api.as(a).messages.get.query({ messageId: failed.messageId }))).toEqual({ status: 404, message: "No such message" });
+    await deliver(services, again.messageId);
+    expect((await api.as(b).messages.list.query({})).map((m) => m.id)).toEqual([again.messageId]);
   });
 
   it("lets the sender cancel an unfinished message, and nobody else", async () => {
