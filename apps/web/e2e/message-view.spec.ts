@@ -92,6 +92,7 @@ test("a video message: toast, row, player with the spoken word highlighted, seek
   await expect(thumb.locator("img")).toHaveJSProperty("complete", true);
   await snap(bea.page, testInfo, "history-with-message-1280");
 
+  await expect(bea.page.getByRole("link", { name: /1 missed call or message/ }).first()).toBeAttached();
   await bea.page.getByRole("link", { name: "Watch" }).click();
   await expect(bea.page).toHaveURL(new RegExp(`/messages/${messageId}$`));
   const video = bea.page.getByLabel("Video message", { exact: true });
@@ -115,8 +116,9 @@ test("a video message: toast, row, player with the spoken word highlighted, seek
   await expect.poll(async () => Number(await current.getAttribute("data-start-ms")), { timeout: 10_000 }).toBeGreaterThan(firstAt);
   const [at, startMs] = await Promise.all([video.evaluate((v: HTMLVideoElement) => v.currentTime * 1000), current.getAttribute("data-start-ms").then(Number)]);
   expect(startMs).toBeLessThanOrEqual(at + 250);
-  // Watching marked it seen.
+  // Watching marked it seen, and the Calls badge (which counted it) goes away.
   await expect(bea.page.getByRole("button", { name: "Mark as watched" })).toHaveCount(0);
+  await expect(bea.page.getByRole("link", { name: /missed call/ })).toHaveCount(0);
   await snap(bea.page, testInfo, "message-playing-1280");
 
   // Clicking a word seeks there (a range request: the browser does not fetch the file again whole).

@@ -133,9 +133,25 @@ test("the callee reads a voicemail while it is spoken, and the sent voicemail ke
   await expect(final.locator("span[data-start-ms]").first()).toBeVisible();
   await snap(bea.page, testInfo, "voicemail-page-1280");
 
-  // The history row of Alex's call carries it.
+  // Playing it highlights the words as they are heard.
+  await bea.page.getByLabel("Voicemail", { exact: true }).evaluate((a: HTMLAudioElement) => {
+    a.muted = true;
+    return a.play();
+  });
+  await expect(final.locator('span[data-start-ms][aria-current="true"]')).toHaveCount(1, { timeout: 10_000 });
+  await bea.page.waitForTimeout(2_000);
+  await snap(bea.page, testInfo, "voicemail-playing-1280");
+
+  // The history row of Alex's call carries it, and so does Alex's page, under Voicemails.
   await bea.page.goto("/calls");
-  await expect(bea.page.getByRole("link", { name: /^Voicemail, \d+:\d\d$/ }).first()).toBeVisible();
+  const row = bea.page.getByRole("list", { name: "Call history" }).getByRole("listitem").filter({ hasText: alex.displayName });
+  await expect(row.getByRole("link", { name: /^Voicemail, 0:\d\d$/ })).toBeVisible();
+  await snap(bea.page, testInfo, "history-voicemail-1280");
+  await bea.page.setViewportSize(PHONE);
+  await snap(bea.page, testInfo, "history-voicemail-390");
+  await bea.page.goto(`/calls/person/${alex.id}`);
+  await expect(bea.page.getByRole("region", { name: "Voicemails" }).getByRole("link", { name: /^Voicemail, 0:\d\d$/ })).toBeVisible();
+  await snap(bea.page, testInfo, "person-voicemail-390");
 });
 
 test("Pick Up turns a voicemail being left into a live audio call, with sound both ways", async ({ browser }, testInfo) => {
@@ -152,6 +168,13 @@ test("Pick Up turns a voicemail being left into a live audio call, with sound bo
   await expect(card.getByRole("region", { name: "Live transcript" })).toContainText(/still|dinner|tonight/i, { timeout: 20_000 });
   await snap(bea.page, testInfo, "live-voicemail-390");
 
+  // A tab opened now never saw the voicemail start: it asks for it and shows the words said so far.
+  const lateTab = await bea.context.newPage();
+  await lateTab.goto("/calls");
+  const lateCard = liveCard(lateTab);
+  await expect(lateCard).toContainText(`${alex.displayName} is leaving a voicemail`, { timeout: 15_000 });
+  await expect(lateCard.getByRole("region", { name: "Live transcript" })).toContainText(/still|dinner|tonight/i);
+
   await card.getByRole("button", { name: "Pick Up" }).click();
   await expect(bea.page).toHaveURL(/\/call\/[0-9a-f-]{36}/);
   const callId = /\/call\/([0-9a-f-]{36})/.exec(bea.page.url())?.[1];
@@ -159,6 +182,9 @@ test("Pick Up turns a voicemail being left into a live audio call, with sound bo
   await expect(alex.page).toHaveURL(new RegExp(`/call/${callId}`), { timeout: 15_000 });
   await expect(alex.page.getByRole("dialog", { name: "Voicemail" })).toHaveCount(0);
   await expect(card).toHaveCount(0);
+  // picked up in the other tab: this one's card goes too
+  await expect(lateCard).toHaveCount(0);
+  await lateTab.close();
 
   await expectAudioArriving(bea.page, alex);
   await expectAudioArriving(alex.page, bea);

@@ -4,7 +4,10 @@ import { useQuery } from "@tanstack/react-query";
 import { cn } from "@ringback/ui/cn";
 import { useTRPC } from "~/trpc/react";
 
-/** Red count of missed calls not yet seen, for the Calls tab; nothing when there are none. */
+/**
+ * Red count for the Calls tab: missed calls not yet seen plus messages not yet watched (calls.missedCount
+ * counts both; message events refresh it). Nothing when there are none.
+ */
 export function MissedCallsBadge({ className }: { className?: string }) {
   const trpc = useTRPC();
   const missed = useQuery({ ...trpc.calls.missedCount.queryOptions(), staleTime: 0 });
@@ -18,7 +21,7 @@ export function MissedCallsBadge({ className }: { className?: string }) {
       )}
     >
       <span aria-hidden="true">{count > 99 ? "99+" : count}</span>
-      <span className="sr-only">, {count} missed {count === 1 ? "call" : "calls"}</span>
+      <span className="sr-only">, {count} missed {count === 1 ? "call or message" : "calls or messages"}</span>
     </span>
   );
 }

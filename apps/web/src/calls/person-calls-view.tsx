@@ -42,6 +42,7 @@ export function PersonCallsView({ userId }: { userId: string }) {
         ) : null}
       </header>
       <PersonMessages userId={userId} />
+      <h2 className="mb-2 px-1 text-sm font-semibold text-muted-foreground">Recent calls</h2>
       <CallHistory
         filter="all"
         withUserId={userId}
