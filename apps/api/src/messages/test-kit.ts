@@ -1,17 +1,10 @@
 // Test-only helpers for the message integration tests (imported by *.integration.test.ts only).
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { LocalStorage } from "../media/local-storage";
 import { createHttpTranscriber } from "../transcriber/http-transcriber";
 import { TEST_AUTH_SECRET, type TestApi, type TestUser } from "../testing/harness";
 import type { Services } from "../trpc";
 import { markReady, uploadFinished } from "./service";
 
-/**
- * The API's services as the message service functions take them: the same database and LiveKit.
- * Media goes to a folder of its own: these tests never upload, they bring messages to "ready"
- * directly (the upload pipeline's tests cover files).
- */
+/** The API's services as the message service functions take them: the same database, LiveKit and media storage. */
 export function servicesOf(api: TestApi): Services {
   return {
     db: api.db,
@@ -21,7 +14,7 @@ export function servicesOf(api: TestApi): Services {
     publicUrl: "http://localhost:3000",
     apiUrl: api.baseUrl,
     internalSecret: TEST_AUTH_SECRET,
-    media: { storage: new LocalStorage(join(tmpdir(), "ringback-message-tests")), uploadDir: join(tmpdir(), "ringback-message-tests-uploads"), maxUploadBytes: 50 * 1024 * 1024 },
+    media: api.media,
     jobs: { enqueueMessage: async () => {} },
     transcriber: createHttpTranscriber({ liveUrl: null, fileUrl: null, fileApiKey: null, fileModel: "base", timeoutMs: 5_000 }),
   };
@@ -49,8 +42,10 @@ export async function unansweredCall(api: TestApi, a: TestUser, b: TestUser, kin
  * Brings a begun message to "ready" as the upload pipeline would (upload complete, then the jobs'
  * results), without uploading: the pipeline has its own tests.
  */
-export async function deliver(services: Services, messageId: string, opts: { transcript?: string; durationMs?: number } = {}) {
+export async function deliver(services: Services, messageId: string, opts: { transcript?: string; durationMs?: number; file?: string } = {}) {
   const durationMs = opts.durationMs ?? 5_000;
+  // a stand-in for the playable file the jobs would store, so that removing it can be checked
+  if (opts.file) await services.media.storage.putFile(`messages/${messageId}/message.webm`, opts.file);
   await uploadFinished(services, messageId, { contentType: "video/webm", sizeBytes: 1234, durationMs });
   const text = opts.transcript ?? null;
   await markReady(services, messageId, {

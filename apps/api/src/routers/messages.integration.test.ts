@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { MESSAGE_REFUSED_TEXT } from "@ringback/core/messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { markFailed, uploadFinished } from "../messages/service";
@@ -182,7 +185,10 @@ describe("a delivered message", () => {
     // the missed call only
     expect(await api.as(b).calls.missedCount.query()).toEqual({ count: 1 });
 
-    await deliver(services, messageId, { transcript: "hello bo call me back about the boat", durationMs: 5200 });
+    const standIn = join(await mkdtemp(join(tmpdir(), "ringback-msg-")), "message.webm");
+    await writeFile(standIn, "not really a video");
+    await deliver(services, messageId, { transcript: "hello bo call me back about the boat", durationMs: 5200, file: standIn });
+    expect(await api.media.storage.stat(`messages/${messageId}/message.webm`)).toEqual({ size: 18 });
     const received = await bEvents.next("message-received");
     const view = received.payload.message as Record<string, unknown>;
     expect(view).toMatchObject({ id: messageId, callId, kind: "video", direction: "received", status: "ready", seen: false, durationMs: 5200 });
@@ -226,6 +232,8 @@ describe("a delivered message", () => {
       expect(await api.as(who).messages.list.query({})).toEqual([]);
     }
     expect((await api.as(b).calls.history.query({})).items.find((c) => c.id === callId)?.message).toBeNull();
+    // and its file is gone from storage
+    expect(await api.media.storage.stat(`messages/${messageId}/message.webm`)).toBeNull();
     aEvents.stop();
     bEvents.stop();
   });
