@@ -158,6 +158,20 @@ describe("Live Voicemail", () => {
     bEvents.stop();
   });
 
+  it("stops sending words to a recipient who blocks the caller mid-voicemail, and it is gone for them", async () => {
+    const { a, b, aEvents, bEvents, messageId } = await voicemail();
+    await api.as(b).blocked.add.mutate({ userId: a.id });
+    expect((await postCallback({ messageId, segments: [seg(0, "are you there", true)] }, mintLiveToken(TEST_AUTH_SECRET, messageId))).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(bEvents.events.map((e) => e.type)).not.toContain("voicemail-transcript");
+    expect(await failure(api.as(b).messages.live.query({ messageId }))).toEqual({ status: 404, message: "No such message" });
+    expect(await failure(api.as(b).messages.pickUp.mutate({ messageId }))).toEqual({ status: 404, message: "No such message" });
+    // the caller notices nothing
+    expect((await api.as(a).messages.live.query({ messageId })).segments).toEqual([seg(0, "are you there", true)]);
+    aEvents.stop();
+    bEvents.stop();
+  });
+
   it("turns into a live call when the recipient picks up: same room, no ring, both can join, the voicemail is gone", async () => {
     const { a, b, aEvents, bEvents, messageId } = await voicemail();
     const roomName = `vm-${messageId}`;

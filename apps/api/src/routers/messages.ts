@@ -29,13 +29,22 @@ function notFound(): TRPCError {
   return new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_MESSAGE });
 }
 
-/** A message `viewerId` may see (core canSeeMessage), or NOT_FOUND exactly as for an id that does not exist. */
-async function visible(db: Database | Tx, messageId: string, viewerId: string, lock?: Tx): Promise<MessageRow> {
-  const row = lock ? await lockMessage(lock, messageId) : await getMessage(db, messageId);
+/** NOT_FOUND, exactly as for an id that does not exist, unless `viewerId` may see the message (core canSeeMessage). */
+async function checkVisible(db: Database | Tx, row: MessageRow | null, viewerId: string): Promise<MessageRow> {
   if (!row) throw notFound();
   const blocked = row.recipientId === viewerId ? await hasBlocked(db, row.recipientId, row.senderId) : false;
   if (!canSeeMessage({ ...row, recipientBlockedSender: blocked }, viewerId)) throw notFound();
   return row;
+}
+
+/** A message `viewerId` may see. */
+async function visible(db: Database, messageId: string, viewerId: string): Promise<MessageRow> {
+  return checkVisible(db, await getMessage(db, messageId), viewerId);
+}
+
+/** A message `viewerId` may see, locked for a change in this transaction. */
+async function visibleLocked(tx: Tx, messageId: string, viewerId: string): Promise<MessageRow> {
+  return checkVisible(tx, await lockMessage(tx, messageId), viewerId);
 }
 
 export const messagesRouter = router({
@@ -79,7 +88,7 @@ export const messagesRouter = router({
   /** The recipient watched or listened to it: the badge goes down in every tab. */
   markSeen: protectedProcedure.input(messageRefInput).mutation(async ({ ctx, input }) => {
     await ctx.db.transaction(async (tx) => {
-      const row = await visible(tx, input.messageId, ctx.user.id, tx);
+      const row = await visibleLocked(tx, input.messageId, ctx.user.id);
       if (row.recipientId !== ctx.user.id) throw new TRPCError({ code: "FORBIDDEN", message: "Only its recipient can mark a message as watched" });
       if (row.seenAt !== null) return;
       await updateMessage(tx, row.id, { seenAt: new Date() });
@@ -91,7 +100,7 @@ export const messagesRouter = router({
   /** Sender or recipient deletes it: files, row, and both people's lists. */
   delete: protectedProcedure.input(messageRefInput).mutation(async ({ ctx, input }) => {
     const row = await ctx.db.transaction(async (tx) => {
-      const current = await visible(tx, input.messageId, ctx.user.id, tx);
+      const current = await visibleLocked(tx, input.messageId, ctx.user.id);
       // files first, under the row's lock: if removing them fails, nothing was deleted and it can be retried
       await removeMessageFiles(ctx, current);
       await deleteMessageRow(tx, current.id);
