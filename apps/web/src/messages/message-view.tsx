@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Check, ChevronLeft, Phone, Trash2, Video } from "lucide-react";
+import { Check, ChevronLeft, Loader2, Phone, Trash2, TriangleAlert, Video } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
@@ -23,6 +23,9 @@ import { MessagePlayer } from "./message-player";
 import { MessageTranscript } from "./message-transcript";
 import { seekAndPlay, usePlayback } from "./playback-clock";
 
+// Messages this tab deleted itself: their "deleted" event must not flash "deleted elsewhere" on the way out.
+const deletedHere = new Set<string>();
+
 /** No such message for this person (or not even a message id): the page shows the not-found look. */
 function isMissing(error: unknown): boolean {
   const code = errorCode(error);
@@ -32,18 +35,24 @@ function isMissing(error: unknown): boolean {
 /** The /messages/[messageId] page: who and when, the player, the transcript, and what to do next. */
 export function MessageView({ messageId }: { messageId: string }) {
   const trpc = useTRPC();
-  const message = useQuery({ ...trpc.messages.get.queryOptions({ messageId }), retry: (count, error) => !isMissing(error) && count < 2 });
+  const message = useQuery({
+    ...trpc.messages.get.queryOptions({ messageId }),
+    retry: (count, error) => !isMissing(error) && count < 2,
+    // the sender may open it while it is still being made: look again until it is ready or failed
+    refetchInterval: (query) => (query.state.data && (query.state.data.status === "recording" || query.state.data.status === "processing") ? 3_000 : false),
+  });
   const [deletedElsewhere, setDeletedElsewhere] = useState(false);
 
   useRealtimeEvent("message-changed", ({ payload }) => {
-    if (payload.messageId === messageId && payload.change === "deleted") setDeletedElsewhere(true);
+    if (payload.messageId === messageId && payload.change === "deleted" && !deletedHere.has(messageId)) setDeletedElsewhere(true);
   });
 
   if (deletedElsewhere) return <MessageGone title="This message was deleted" />;
   if (message.isError && isMissing(message.error)) return <MessageGone title="This message doesn’t exist" />;
   return (
     <QueryState query={message} loadingLabel="Loading the message…" errorText={(e) => errorMessage(e, "The message couldn’t be loaded.")} retry>
-      {(data) => <LoadedMessage message={data} />}
+      {/* keyed by status: the player (and the playback hook reading it) mount once it is ready */}
+      {(data) => <LoadedMessage key={data.status} message={data} />}
     </QueryState>
   );
 }
@@ -86,6 +95,13 @@ function LoadedMessage({ message }: { message: Message }) {
 
   const remove = useMutation(
     trpc.messages.delete.mutationOptions({
+      onMutate: () => {
+        deletedHere.add(message.id);
+      },
+      onError: (error) => {
+        deletedHere.delete(message.id);
+        toast.error(errorMessage(error, "Couldn’t delete the message."));
+      },
       onSuccess: () => {
         setConfirmDelete(false);
         queryClient.removeQueries({ queryKey: trpc.messages.get.queryKey({ messageId: message.id }) });
@@ -93,7 +109,6 @@ function LoadedMessage({ message }: { message: Message }) {
         toast.success(`${what} deleted`);
         router.replace("/calls");
       },
-      onError: (error) => toast.error(errorMessage(error, "Couldn’t delete the message.")),
     }),
   );
 
@@ -130,15 +145,19 @@ function LoadedMessage({ message }: { message: Message }) {
       </header>
 
       {/* a video and its transcript side by side on a wide screen; a voicemail's waveform reads best full width */}
-      <div className={message.kind === "video" ? "grid gap-4 lg:grid-cols-[minmax(0,1.15fr)_minmax(0,1fr)] lg:items-stretch" : "grid gap-4"}>
-        <MessagePlayer message={message} mediaRef={mediaRef} playback={playback} />
-        <MessageTranscript
-          messageId={message.id}
-          positionMs={playback.positionMs}
-          onSeek={(ms) => seekAndPlay(mediaRef.current, ms)}
-          className={message.kind === "video" ? "max-h-96 lg:max-h-none lg:h-0 lg:min-h-full" : "max-h-96"}
-        />
-      </div>
+      {message.status !== "ready" ? (
+        <NotReady status={message.status} what={what} />
+      ) : (
+        <div className={message.kind === "video" ? "grid gap-4 lg:grid-cols-[minmax(0,1.15fr)_minmax(0,1fr)] lg:items-stretch" : "grid gap-4"}>
+          <MessagePlayer message={message} mediaRef={mediaRef} playback={playback} />
+          <MessageTranscript
+            messageId={message.id}
+            positionMs={playback.positionMs}
+            onSeek={(ms) => seekAndPlay(mediaRef.current, ms)}
+            className={message.kind === "video" ? "max-h-96 lg:max-h-none lg:h-0 lg:min-h-full" : "max-h-96"}
+          />
+        </div>
+      )}
 
       <div className="mt-5 flex flex-wrap items-center gap-2">
         <span className="mr-1 text-sm font-medium text-muted-foreground">Call back</span>
@@ -173,5 +192,16 @@ function LoadedMessage({ message }: { message: Message }) {
         onConfirm={() => remove.mutate({ messageId: message.id })}
       />
     </>
+  );
+}
+
+/** The sender's own message before it can be played (the recipient never sees these). */
+function NotReady({ status, what }: { status: Message["status"]; what: string }) {
+  const failed = status === "failed";
+  return (
+    <div role="status" className="flex items-center gap-3 rounded-2xl border border-border bg-card px-5 py-6 text-sm text-muted-foreground shadow-xs">
+      {failed ? <TriangleAlert className="size-5 shrink-0 text-destructive" aria-hidden="true" /> : <Loader2 className="size-5 shrink-0 animate-spin" aria-hidden="true" />}
+      {failed ? `This ${what.toLowerCase()} couldn’t be processed, so it wasn’t delivered.` : `Your ${what.toLowerCase()} is being prepared. It’s delivered as soon as it’s ready.`}
+    </div>
   );
 }
