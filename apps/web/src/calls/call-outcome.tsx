@@ -131,7 +131,7 @@ export function CallOutcome({
         ) : null}
       </div>
       {/* the toolbar's height is kept while it waits, so nothing below or above moves */}
-      <div ref={controlsRef} className={cn("min-h-[6.5rem] transition-opacity duration-200", controlsReady ? "opacity-100" : "opacity-0")}>
+      <div ref={controlsRef} className={cn("min-h-[6.75rem] transition-opacity duration-200", controlsReady ? "opacity-100" : "opacity-0")}>
         {controlsReady ? (
           <CallControls label="After the call" className="bg-transparent shadow-none ring-0 backdrop-blur-none">
             <ControlButton label="Close" icon={X} size="lg" onClick={onClose} />

@@ -50,12 +50,10 @@ export function VoicemailDialog({
             <Avatar id={recipient.id} name={recipient.displayName} size="xl" className="relative size-28 text-4xl shadow-2xl ring-4 ring-black/40 sm:size-32" />
           </div>
           <div className="flex flex-col items-center gap-3">
-            <h2 className="max-w-[22rem] text-2xl font-semibold tracking-tight break-words sm:text-3xl">Leaving a voicemail for {recipient.displayName}</h2>
-            <DialogDescription className="max-w-sm text-white/65">
-              {snap.phase === "picked-up"
-                ? `${recipient.displayName} picked up.`
-                : `${recipient.displayName} can read your words as you speak, and may pick up.`}
-            </DialogDescription>
+            <h2 className="max-w-[24rem] text-2xl font-semibold tracking-tight text-balance break-words sm:text-3xl">
+              Leaving a voicemail for {recipient.displayName}
+            </h2>
+            <DialogDescription className="max-w-sm text-balance text-white/65">{describe(snap.phase, recipient.displayName)}</DialogDescription>
           </div>
           <div className="flex min-h-16 flex-col items-center gap-3">
             <RecorderTimer
@@ -72,6 +70,20 @@ export function VoicemailDialog({
       </DialogContent>
     </Dialog>
   );
+}
+
+function describe(phase: VoicemailSnapshot["phase"], name: string): string {
+  switch (phase) {
+    case "picked-up":
+      return `${name} picked up.`;
+    case "sent":
+      return `Your voicemail is on its way to ${name}.`;
+    case "cancelled":
+    case "failed":
+      return "Nothing was sent.";
+    default:
+      return `${name} can read your words as you speak, and may pick up.`;
+  }
 }
 
 function Buttons({ snap, session, onClose, onDone }: { snap: VoicemailSnapshot; session: VoicemailSession; onClose: () => void; onDone: () => void }) {
