@@ -35,7 +35,8 @@ export function VideoMessageDialog({
 
   return (
     <Dialog open onOpenChange={(open) => (open ? undefined : onClose())}>
-      <DialogContent layout="fullscreen" showClose={false} className="bg-black">
+      {/* Escape or a stray click must not throw a take away: the ✕ button closes */}
+      <DialogContent layout="fullscreen" dismissible={false} className="bg-black">
         <RecorderLayout
           top={
             <>

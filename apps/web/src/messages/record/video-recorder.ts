@@ -1,7 +1,7 @@
 import { MESSAGE_LIMITS } from "@ringback/core/messages";
 import { containerType, pickMimeType, type BeginResult, type MessageApi } from "./begin";
 import { errorMessage } from "~/lib/trpc-errors";
-import { MessageUpload, type UploadSnapshot } from "./message-upload";
+import { MessageUpload, type MessageUploadOptions, type UploadSnapshot } from "./message-upload";
 
 /*
  * The video message recorder, outside React: camera and microphone, the 3-2-1 countdown, the
@@ -54,7 +54,12 @@ export type VideoRecorderOptions = {
   countdownFrom?: number;
   countdownStepMs?: number;
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
+  /** how a take's upload is made (a MessageUpload to the API unless given) */
+  createUpload?: (options: MessageUploadOptions) => TakeUpload;
 };
+
+/** What the recorder needs of a take's upload (MessageUpload's public side). */
+export type TakeUpload = Pick<MessageUpload, "subscribe" | "getSnapshot" | "push" | "finish" | "retry" | "cancel">;
 
 export class VideoMessageRecorder {
   private snapshot: RecorderSnapshot = {
@@ -73,9 +78,10 @@ export class VideoMessageRecorder {
   private take = 0;
   private recorder: MediaRecorder | null = null;
   private parts: Blob[] = [];
-  private upload: MessageUpload | null = null;
+  private upload: TakeUpload | null = null;
   private unsubscribeUpload: (() => void) | null = null;
   private message: BeginResult | null = null;
+  private pendingBegin: Promise<{ ok: true; message: BeginResult } | { ok: false; error: unknown }> | null = null;
   private startedAt = 0;
   private stoppedAt: number | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
@@ -191,6 +197,8 @@ export class VideoMessageRecorder {
       (message) => ({ ok: true as const, message }),
       (error: unknown) => ({ ok: false as const, error }),
     );
+    // until the recording starts with it, a discarded take still owes the server a cancel
+    this.pendingBegin = begun;
     const step = this.options.countdownStepMs ?? 1000;
     const tick = () => {
       if (take !== this.take) return;
@@ -202,11 +210,9 @@ export class VideoMessageRecorder {
       }
       this.countdownTimer = null;
       void begun.then((result) => {
-        if (take !== this.take) {
-          // a newer take or close replaced this one before it started: drop its message
-          if (result.ok) void this.options.api.cancel(result.message.messageId).catch(() => {});
-          return;
-        }
+        // a newer take or close replaced this one before it started (discardTake cancels its message)
+        if (take !== this.take) return;
+        this.pendingBegin = null;
         if (!result.ok) {
           this.update({ phase: "failed", error: errorMessage(result.error, "Couldn’t start the message. Please try again.") });
           return;
@@ -234,11 +240,8 @@ export class VideoMessageRecorder {
       return;
     }
     this.mimeType = recorder.mimeType || this.mimeType;
-    const upload = new MessageUpload({
-      endpoint: message.uploadUrl,
-      messageId: message.messageId,
-      filetype: containerType(this.mimeType, "video/webm"),
-    });
+    const uploadOptions = { endpoint: message.uploadUrl, messageId: message.messageId, filetype: containerType(this.mimeType, "video/webm") };
+    const upload = this.options.createUpload ? this.options.createUpload(uploadOptions) : new MessageUpload(uploadOptions);
     this.setUpload(upload);
     const take = this.take;
     recorder.ondataavailable = (event) => {
@@ -270,7 +273,7 @@ export class VideoMessageRecorder {
     }, TICK_MS);
   }
 
-  private setUpload(upload: MessageUpload | null): void {
+  private setUpload(upload: TakeUpload | null): void {
     this.unsubscribeUpload?.();
     this.unsubscribeUpload = null;
     this.upload = upload;
@@ -294,6 +297,9 @@ export class VideoMessageRecorder {
     const upload = this.upload;
     const message = this.message;
     this.message = null;
+    const pending = this.pendingBegin;
+    this.pendingBegin = null;
+    if (pending) void pending.then((result) => (result.ok ? this.options.api.cancel(result.message.messageId) : undefined)).catch(() => {});
     this.setUpload(null);
     if (upload) void upload.cancel();
     if (message) void this.options.api.cancel(message.messageId).catch(() => {});

@@ -36,7 +36,8 @@ export function VoicemailDialog({
     <Dialog open onOpenChange={(open) => (open ? undefined : onClose())}>
       <DialogContent
         layout="fullscreen"
-        showClose={false}
+        // Escape must not drop a voicemail being left: Cancel does
+        dismissible={false}
         className="flex flex-col items-center justify-between bg-gradient-to-b from-neutral-800 via-neutral-900 to-black px-6 pt-[max(3rem,env(safe-area-inset-top))] pb-[max(2.5rem,env(safe-area-inset-bottom))] text-white"
       >
         <div className="flex flex-col items-center gap-6 text-center">
