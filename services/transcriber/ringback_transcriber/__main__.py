@@ -37,7 +37,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--file-threads", type=int, default=int(os.environ.get("TRANSCRIBER_FILE_THREADS", "2")))
     p.add_argument("--live-threads", type=int, default=int(os.environ.get("TRANSCRIBER_LIVE_THREADS", "1")))
     p.add_argument("--live-workers", type=int, default=int(os.environ.get("TRANSCRIBER_LIVE_WORKERS", "2")))
-    p.add_argument("--live-final-model", default=os.environ.get("TRANSCRIBER_LIVE_FINAL_MODEL", "tiny.en"))
+    p.add_argument("--live-final-model", default=os.environ.get("TRANSCRIBER_LIVE_FINAL_MODEL", "base"))
     p.add_argument("--partial-interval", type=float, default=float(os.environ.get("TRANSCRIBER_PARTIAL_INTERVAL", "0.8")))
     return p.parse_args()
 

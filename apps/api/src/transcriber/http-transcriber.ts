@@ -13,7 +13,7 @@ type VerboseJson = {
 export type HttpTranscriberConfig = {
   /** our worker (live voicemail); null when live transcription is off */
   liveUrl: string | null;
-  /** an OpenAI-compatible API base (…/v1 is added), for final transcripts; null when off */
+  /** an OpenAI-compatible API base (`https://api.openai.com` or `…/v1`), for final transcripts; null when off */
   fileUrl: string | null;
   fileApiKey: string | null;
   fileModel: string;
@@ -34,7 +34,7 @@ export function createHttpTranscriber(config: HttpTranscriberConfig): Transcribe
       form.append("timestamp_granularities[]", "segment");
       form.set("language", "en");
       const signal = opts?.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(config.timeoutMs)]) : AbortSignal.timeout(config.timeoutMs);
-      const res = await fetch(`${config.fileUrl.replace(/\/+$/, "")}/v1/audio/transcriptions`, {
+      const res = await fetch(transcriptionsEndpoint(config.fileUrl), {
         method: "POST",
         body: form,
         headers: config.fileApiKey ? { authorization: `Bearer ${config.fileApiKey}` } : {},
@@ -62,6 +62,12 @@ export function createHttpTranscriber(config: HttpTranscriberConfig): Transcribe
       if (!res.ok && res.status !== 404) throw new Error(`transcriber answered ${res.status} to DELETE /live`);
     },
   };
+}
+
+/** `<base>/v1/audio/transcriptions`, also when the base given already ends in /v1 (as OpenAI's docs write it). */
+export function transcriptionsEndpoint(base: string): string {
+  const trimmed = base.replace(/\/+$/, "");
+  return `${/\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`}/audio/transcriptions`;
 }
 
 /** Turns an OpenAI-style verbose answer into our segments, each with its timed words. */
