@@ -110,13 +110,14 @@ test("the callee reads a voicemail while it is spoken, and the sent voicemail ke
   await expect(card).toBeVisible({ timeout: 15_000 });
   await expect(card).toContainText(`${alex.displayName} is leaving a voicemail`);
   const transcript = card.getByRole("region", { name: "Live transcript" });
-  await expect(transcript).toContainText(/dinner/i, { timeout: 20_000 });
+  // (generous: the worker decodes on this machine's two cores, shared with everything else running)
+  await expect(transcript).toContainText(/dinner/i, { timeout: 40_000 });
   await expect(alex.page.getByRole("dialog", { name: "Voicemail" })).toBeVisible();
   await snap(bea.page, testInfo, "live-voicemail-1280");
   await expect(card.getByRole("button", { name: "Pick Up" })).toBeEnabled();
 
   // Let Alex finish the sentences, then send.
-  await expect(transcript).toContainText(/tickets|concert|Friday/i, { timeout: 30_000 });
+  await expect(transcript).toContainText(/tickets|concert|Friday/i, { timeout: 45_000 });
   await alex.page.getByRole("button", { name: "Send Voicemail" }).click();
   await expect(card).toContainText("Voicemail ended", { timeout: 15_000 });
 
@@ -165,7 +166,7 @@ test("Pick Up turns a voicemail being left into a live audio call, with sound bo
 
   await leaveVoicemail(alex, bea);
   const card = liveCard(bea.page);
-  await expect(card.getByRole("region", { name: "Live transcript" })).toContainText(/still|dinner|tonight/i, { timeout: 20_000 });
+  await expect(card.getByRole("region", { name: "Live transcript" })).toContainText(/still|dinner|tonight/i, { timeout: 40_000 });
   await snap(bea.page, testInfo, "live-voicemail-390");
 
   // A tab opened now never saw the voicemail start: it asks for it and shows the words said so far.
@@ -173,7 +174,7 @@ test("Pick Up turns a voicemail being left into a live audio call, with sound bo
   await lateTab.goto("/calls");
   const lateCard = liveCard(lateTab);
   await expect(lateCard).toContainText(`${alex.displayName} is leaving a voicemail`, { timeout: 15_000 });
-  await expect(lateCard.getByRole("region", { name: "Live transcript" })).toContainText(/still|dinner|tonight/i);
+  await expect(lateCard.getByRole("region", { name: "Live transcript" })).toContainText(/still|dinner|tonight/i, { timeout: 15_000 });
 
   await card.getByRole("button", { name: "Pick Up" }).click();
   await expect(bea.page).toHaveURL(/\/call\/[0-9a-f-]{36}/);
