@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { readdir, readFile, rm } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { speakToWav } from "../../../../scripts/test-env/live-voicemail";
+import { wordErrorRate } from "../../../../scripts/test-env/words";
 import { startTestApi, type TestApi, type TestUser } from "../testing/harness";
-import { containerDuration, makeMediaFixtures, type MediaFixtures } from "../testing/media-fixtures";
+import { containerDuration, makeMediaFixtures, speakingVideo, type MediaFixtures } from "../testing/media-fixtures";
 import { LocalStorage } from "./local-storage";
 import { uploadFiles } from "./upload-files";
 
@@ -210,4 +213,37 @@ describe("when the jobs cannot finish", () => {
       await paused.close();
     }
   });
+});
+
+const transcriberUrl = inject("transcriberUrl");
+
+describe.skipIf(!transcriberUrl)("with the speech-to-text worker", () => {
+  it("a spoken message gets its final transcript, word by word, inside the recording's time", async () => {
+    const withWorker = await startTestApi({ transcriberUrl });
+    try {
+      const said = "Please call me back about dinner tonight. The train leaves at seven.";
+      const wav = join(fx.dir, "said.wav");
+      await speakToWav(said, wav);
+      const video = join(fx.dir, "said.webm");
+      await speakingVideo(wav, video);
+      const { a, b, messageId } = await begun(withWorker);
+      expect((await withWorker.upload(a, messageId, video, { deferLength: true, chunkSize: 64 * 1024 })).status).toBe(204);
+      const ready = await withWorker.waitForMessage(messageId, "ready", 60_000);
+      const transcript = await withWorker.as(b).messages.transcript.query({ messageId });
+      expect(transcript.status).toBe("ready");
+      const text = transcript.segments.map((s) => s.text).join(" ");
+      expect(wordErrorRate(said, text), text).toBeLessThanOrEqual(0.2);
+      const words = transcript.segments.flatMap((s) => s.words);
+      expect(words.length).toBeGreaterThanOrEqual(8);
+      for (const w of words) {
+        expect(w.startMs).toBeLessThanOrEqual(w.endMs);
+        expect(w.endMs).toBeLessThanOrEqual((ready?.durationMs ?? 0) + 500);
+      }
+      // found by the words in it
+      const hits = await withWorker.as(b).messages.search.query({ q: "dinner" });
+      expect(hits.map((h) => h.message.id)).toContain(messageId);
+    } finally {
+      await withWorker.close();
+    }
+  }, 90_000);
 });

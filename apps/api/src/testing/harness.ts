@@ -34,7 +34,10 @@ export async function startTestApi(
   opts: {
     databaseUrl?: string;
     log?: Logger;
-    /** an OpenAI-compatible transcription service (the worker) for final transcripts; none: off */
+    /**
+     * the speech-to-text worker (`inject("transcriberUrl")`) for live voicemail words and final
+     * transcripts; off unless a test asks, so other tests neither wait for it nor send it into rooms
+     */
     transcriberUrl?: string | null;
     /** the largest upload (default 50 MB) */
     maxUploadBytes?: number;

@@ -10,7 +10,7 @@ import { pipeline } from "node:stream/promises";
  * Runs ffmpeg writing WebM to a pipe, as a browser's MediaRecorder does: the file then has no
  * duration and no cues (a seekable output would get both written back at the end).
  */
-async function record(args: string[], to: string): Promise<void> {
+export async function record(args: string[], to: string): Promise<void> {
   const child = spawn("ffmpeg", ["-nostdin", "-v", "error", ...args, "-f", "webm", "pipe:1"], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
@@ -65,6 +65,11 @@ export async function makeMediaFixtures(): Promise<MediaFixtures> {
     damaged: at("damaged.webm"),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** A video message with a spoken WAV as its sound (a moving test picture while it plays). */
+export async function speakingVideo(wav: string, to: string): Promise<void> {
+  await record(["-f", "lavfi", "-i", "testsrc=size=320x240:rate=15", "-i", wav, "-shortest", "-c:v", "libvpx", "-b:v", "200k", "-deadline", "realtime", "-cpu-used", "8", "-c:a", "libopus"], to);
 }
 
 /** What ffprobe says of a file's container duration (null: none written), in seconds. */
