@@ -120,6 +120,8 @@ test("the callee reads a voicemail while it is spoken, and the sent voicemail ke
   await expect(transcript).toContainText(/tickets|concert|Friday/i, { timeout: 45_000 });
   await alex.page.getByRole("button", { name: "Send Voicemail" }).click();
   await expect(card).toContainText("Voicemail ended", { timeout: 15_000 });
+  await expect(card.getByRole("button", { name: "Pick Up" })).toHaveCount(0);
+  await snap(bea.page, testInfo, "voicemail-ended-1280");
 
   // It becomes a message: the toast links to it, and its page has the final transcript.
   const toast = bea.page.getByText(`${alex.displayName} left you a voicemail`).first();

@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Loader2, Phone, Voicemail, X } from "lucide-react";
-import { useRouter } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useReducer, useRef, useState } from "react";
 import { toast } from "sonner";
 import { Avatar } from "@ringback/ui/avatar";
@@ -26,6 +26,7 @@ const ENDED_CARD_MS = { sent: 12_000, abandoned: 5_000 } as const;
  */
 export function LiveVoicemailLayer() {
   const client = useTRPCClient();
+  const pathname = usePathname();
   const [state, dispatch] = useReducer(liveVoicemailReducer, noLiveVoicemail);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -63,7 +64,9 @@ export function LiveVoicemailLayer() {
   }, [current, close]);
 
   if (!current) return null;
-  return <LiveVoicemailCard key={current.messageId} voicemail={current} onClose={() => close(current.messageId)} />;
+  // on a call screen the bottom belongs to the call's controls: the card goes to the top
+  const onCallScreen = pathname.startsWith("/call/");
+  return <LiveVoicemailCard key={current.messageId} voicemail={current} atTop={onCallScreen} onClose={() => close(current.messageId)} />;
 }
 
 function useElapsed(since: Date | null, running: boolean): string | null {
@@ -76,7 +79,7 @@ function useElapsed(since: Date | null, running: boolean): string | null {
   return since ? formatMessageDuration(Math.max(0, now - since.getTime())) : null;
 }
 
-function LiveVoicemailCard({ voicemail, onClose }: { voicemail: LiveVoicemail; onClose: () => void }) {
+function LiveVoicemailCard({ voicemail, atTop, onClose }: { voicemail: LiveVoicemail; atTop: boolean; onClose: () => void }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -104,8 +107,8 @@ function LiveVoicemailCard({ voicemail, onClose }: { voicemail: LiveVoicemail; o
       aria-label="Live Voicemail"
       aria-describedby={descriptionId}
       className={cn(
-        "fixed inset-x-3 bottom-[calc(5.5rem+env(safe-area-inset-bottom))] z-50 mx-auto flex max-w-md flex-col gap-3 rounded-3xl bg-neutral-900/95 p-4 text-white shadow-2xl ring-1 ring-white/10 backdrop-blur-xl",
-        "md:inset-x-auto md:right-6 md:bottom-6 md:w-[23rem]",
+        "fixed inset-x-3 z-50 mx-auto flex max-w-md flex-col gap-3 rounded-3xl bg-neutral-900/95 p-4 text-white shadow-2xl ring-1 ring-white/10 backdrop-blur-xl md:inset-x-auto md:right-6 md:w-[23rem]",
+        atTop ? "top-[max(0.75rem,env(safe-area-inset-top))] md:top-6" : "bottom-[calc(5.5rem+env(safe-area-inset-bottom))] md:bottom-6",
         "motion-safe:animate-[rb-fade-in_200ms_ease-out]",
       )}
     >
