@@ -129,6 +129,8 @@ def make_handler(worker: Worker) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if data:
                 self.wfile.write(data)
+            if self.path == "/healthz":
+                return  # polled ten times a second at start-up: not worth a line each
             log("http", method=self.command, path=self.path.split("?")[0], status=status,
                 ms=round((time.monotonic() - started) * 1000))
 
