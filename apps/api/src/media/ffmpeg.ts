@@ -4,6 +4,18 @@ import { createInterface } from "node:readline";
 /** What a finished ffmpeg/ffprobe run left: its exit code and (the start of) what it printed. */
 export type ToolResult = { code: number | null; stdout: string; stderr: string };
 
+/**
+ * Input options for reading a file someone uploaded: only the demuxers of the containers browsers
+ * record, and only local files. Without them a crafted "recording" (an HLS playlist, a concat list)
+ * could make ffmpeg read other files or URLs into the media it writes, poster and transcript included.
+ */
+export const SAFE_INPUT = ["-format_whitelist", "matroska,webm,mov,mp4,m4a,3gp,3g2,mj2,ogg", "-protocol_whitelist", "file"] as const;
+
+/** ffmpeg's `-i path`, read with SAFE_INPUT. */
+export function input(path: string): string[] {
+  return [...SAFE_INPUT, "-i", path];
+}
+
 /** Output kept from a run: enough for ffprobe's JSON of a file, never a whole stream of media. */
 const MAX_CAPTURE = 1024 * 1024;
 const MAX_STDERR = 16 * 1024;

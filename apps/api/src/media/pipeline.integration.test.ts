@@ -121,6 +121,13 @@ describe("a video message, from upload to playback", () => {
     expect(long.status).toBe(206);
     expect(long.body.length).toBe(5);
 
+    // several ranges, or a header that is not a byte range: the whole file, as the standard allows
+    for (const range of ["bytes=0-10,20-30", "items=0-10", "bytes=abc"]) {
+      const whole = await fetchMedia(api, b, path, { range });
+      expect(whole.status, range).toBe(200);
+      expect(whole.body.length).toBe(size);
+    }
+
     const beyond = await fetchMedia(api, b, path, { range: `bytes=${size}-` });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get("content-range")).toBe(`bytes */${size}`);

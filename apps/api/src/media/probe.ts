@@ -1,5 +1,5 @@
 import { MESSAGE_LIMITS, withinDurationLimit, type MessageKind } from "@ringback/core/messages";
-import { runTool } from "./ffmpeg";
+import { runTool, SAFE_INPUT } from "./ffmpeg";
 
 /** What ffprobe found in a recording, read from its bytes (never from what the client declared). */
 export type Probe =
@@ -48,7 +48,7 @@ const PROBE_TIMEOUT_MS = 60_000;
  * video to ffprobe); one whose packets end in errors (cut short, corrupted) is "damaged".
  */
 export async function probeRecording(path: string): Promise<Probe> {
-  const info = await runTool("ffprobe", ["-v", "error", "-show_format", "-show_streams", "-of", "json", path], { timeoutMs: PROBE_TIMEOUT_MS });
+  const info = await runTool("ffprobe", ["-v", "error", ...SAFE_INPUT, "-show_format", "-show_streams", "-of", "json", path], { timeoutMs: PROBE_TIMEOUT_MS });
   if (info.code !== 0) return { ok: false, reason: "unrecognized" };
   let parsed: FfprobeJson;
   try {
@@ -70,7 +70,7 @@ export async function probeRecording(path: string): Promise<Probe> {
   let start = Number.POSITIVE_INFINITY;
   let end = 0;
   let packets = 0;
-  const scan = await runTool("ffprobe", ["-v", "error", "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0", path], {
+  const scan = await runTool("ffprobe", ["-v", "error", ...SAFE_INPUT, "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0", path], {
     timeoutMs: PROBE_TIMEOUT_MS,
     onLine: (line) => {
       const [pts, duration] = line.split(",");

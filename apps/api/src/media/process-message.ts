@@ -7,7 +7,7 @@ import { markReady } from "../messages/service";
 import type { FileTranscript } from "../transcriber/client";
 import type { Services } from "../trpc";
 import { messagePrefix, removeMessageFiles, removeUploadFiles } from "./cleanup";
-import { ffmpeg } from "./ffmpeg";
+import { ffmpeg, input } from "./ffmpeg";
 import { contentTypeOf, probeRecording, WEBM_CODECS } from "./probe";
 import { uploadFiles } from "./upload-files";
 import { waveformPeaks } from "./waveform";
@@ -40,8 +40,7 @@ export async function processMessage(services: Services, messageId: string, log:
     const container = webm ? "webm" : "mp4";
     const media = join(work, `media.${container}`);
     await ffmpeg([
-      "-i",
-      source,
+      ...input(source),
       ...(video ? ["-map", "0:v:0"] : ["-vn"]),
       ...(probe.audio ? ["-map", "0:a:0"] : []),
       "-c",
@@ -58,9 +57,9 @@ export async function processMessage(services: Services, messageId: string, log:
     if (video) {
       poster = join(work, "poster.jpg");
       const frame = ["-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-q:v", "4", poster];
-      await ffmpeg(["-ss", posterAt(durationMs).toFixed(2), "-i", media, ...frame]);
+      await ffmpeg(["-ss", posterAt(durationMs).toFixed(2), ...input(media), ...frame]);
       // a seek past the last key frame of a very short clip writes nothing: take the first frame
-      if (!(await exists(poster))) await ffmpeg(["-i", media, ...frame]);
+      if (!(await exists(poster))) await ffmpeg([...input(media), ...frame]);
       if (!(await exists(poster))) poster = null;
     }
     const waveform = message.kind === "voicemail" ? await waveformPeaks(media, durationMs) : null;
@@ -103,7 +102,7 @@ async function transcribe(
   try {
     const wav = join(work, "speech.wav");
     // what speech models are trained on (and the smallest upload to a remote transcription API)
-    await ffmpeg(["-i", media, "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-f", "wav", wav]);
+    await ffmpeg([...input(media), "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-f", "wav", wav]);
     const transcript = await services.transcriber.transcribeFile(wav);
     return { transcript, transcriptStatus: "ready" };
   } catch (err) {

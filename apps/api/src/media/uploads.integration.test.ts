@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deleteMessageRow, getMessage } from "@ringback/db/queries/messages";
 import { startTestApi, type TestApi, type TestUser } from "../testing/harness";
-import { makeMediaFixtures, type MediaFixtures } from "../testing/media-fixtures";
+import { makeMediaFixtures, record, type MediaFixtures } from "../testing/media-fixtures";
 import { tusMetadata } from "../testing/tus-client";
 
 // uploads over 1 MB are refused in this file, so "too big" needs no big file
@@ -126,6 +126,16 @@ describe("uploads: refused recordings leave nothing", () => {
   it("a text file named .webm: 415 'not a playable recording'", async () => {
     const { a, messageId } = await begun();
     const result = await api.upload(a, messageId, fx.text);
+    expect(result).toMatchObject({ status: 415, body: "That file is not a playable recording" });
+    expect(await leftovers(messageId, result.location)).toEqual([]);
+  });
+
+  it("a playlist pointing at a file on the server (HLS): 415, and the file is never read", async () => {
+    const { a, messageId } = await begun();
+    const segment = join(fx.dir, "secret.ts");
+    await record(["-i", fx.video, "-c:v", "mpeg2video", "-c:a", "mp2"], segment, "mpegts");
+    const playlist = `#EXTM3U\n#EXT-X-TARGETDURATION:5\n#EXTINF:5.0,\n${segment}\n#EXT-X-ENDLIST\n`;
+    const result = await api.upload(a, messageId, Buffer.from(playlist));
     expect(result).toMatchObject({ status: 415, body: "That file is not a playable recording" });
     expect(await leftovers(messageId, result.location)).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { input } from "./ffmpeg";
 
 /** How many bars a voicemail's waveform thumbnail has. */
 export const WAVEFORM_BARS = 48;
@@ -10,7 +11,7 @@ const SAMPLE_RATE = 8000;
  */
 export function waveformPeaks(path: string, durationMs: number, bars = WAVEFORM_BARS, timeoutMs = 60_000): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn("ffmpeg", ["-nostdin", "-v", "error", "-i", path, "-vn", "-ac", "1", "-ar", String(SAMPLE_RATE), "-f", "s16le", "-"], {
+    const child = spawn("ffmpeg", ["-nostdin", "-v", "error", ...input(path), "-vn", "-ac", "1", "-ar", String(SAMPLE_RATE), "-f", "s16le", "-"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const expected = Math.max(1, Math.round((durationMs / 1000) * SAMPLE_RATE));

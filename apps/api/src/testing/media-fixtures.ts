@@ -10,8 +10,8 @@ import { pipeline } from "node:stream/promises";
  * Runs ffmpeg writing WebM to a pipe, as a browser's MediaRecorder does: the file then has no
  * duration and no cues (a seekable output would get both written back at the end).
  */
-export async function record(args: string[], to: string): Promise<void> {
-  const child = spawn("ffmpeg", ["-nostdin", "-v", "error", ...args, "-f", "webm", "pipe:1"], { stdio: ["ignore", "pipe", "pipe"] });
+export async function record(args: string[], to: string, format = "webm"): Promise<void> {
+  const child = spawn("ffmpeg", ["-nostdin", "-v", "error", ...args, "-f", format, "pipe:1"], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
