@@ -18,17 +18,11 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   async rewrites() {
     // The browser only ever talks to this origin; these paths are proxied to the API server (and
-    // src/proxy.ts does the same per request, for a build started against another API_URL):
-    // tRPC, resumable uploads of recorded messages (tus: POST/HEAD/PATCH/DELETE with their
-    // Upload-* headers; the API answers with relative Locations, which stay on this origin), and the
-    // messages' media (GET/HEAD with Range). An upload's bytes go through in PATCHes of at most
-    // 1 MB (the recorder's): src/proxy.ts matching these paths makes Next buffer each request body
-    // up to experimental.proxyClientMaxBodySize (10 MB); a bigger PATCH is cut there and stalls.
-    // Measured through :3100: 1 MB PATCHes at ~34 MB/s, Location answered relative.
+    // src/proxy.ts does the same per request, for a build started against another API_URL): tRPC
+    // and the messages' media (GET/HEAD with Range). Resumable uploads have a streaming route
+    // handler instead (src/app/api/uploads): a rewrite makes Next buffer each request body.
     return [
       { source: "/api/trpc/:path*", destination: `${env.API_URL}/api/trpc/:path*` },
-      { source: "/api/uploads", destination: `${env.API_URL}/api/uploads` },
-      { source: "/api/uploads/:path*", destination: `${env.API_URL}/api/uploads/:path*` },
       { source: "/api/media/:path*", destination: `${env.API_URL}/api/media/:path*` },
     ];
   },

@@ -21,5 +21,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/api/trpc/:path*", "/api/uploads", "/api/uploads/:path*", "/api/media/:path*"],
+  // /api/uploads has a streaming route handler of its own (app/api/uploads): a rewrite buffers bodies
+  matcher: ["/api/trpc/:path*", "/api/media/:path*"],
 };
