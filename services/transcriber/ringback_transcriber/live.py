@@ -256,6 +256,9 @@ class LiveSession:
             attempts = 3 if (body.get("ended") or any(s["final"] for s in body["segments"])) else 1
             for attempt in range(attempts):
                 status = await loop.run_in_executor(None, self._send, body)
+                if status in (401, 404):
+                    # the message is gone (cancelled, retaken) or not ours to post to: stop listening
+                    self.stop(f"callback answered {status}")
                 if status is not None and status < 500:
                     break
                 await asyncio.sleep(0.5 * (attempt + 1))

@@ -87,7 +87,8 @@ describe.skipIf(!transcriberUrl)("final transcripts (base model)", () => {
 
 describe.skipIf(!transcriberUrl || !python)("live voicemail transcripts (LiveKit room, tiny.en)", () => {
   it("posts words while they are spoken (half of them within 2 s), a final text per sentence, then ended", { timeout: 60_000 }, async () => {
-    const sentences = ["The meeting moved to Thursday morning at ten.", "We are flying to Denver next Friday and staying for a week."];
+    // sentences both models hear right from espeak ("Thursday" is not one: base hears "first day")
+    const sentences = ["Happy birthday, I hope you have a wonderful day with your family.", "We are flying to Denver next Friday and staying for a week."];
     const wavs = sentences.map((_, i) => join(dir, `live-${i}.wav`));
     await Promise.all(sentences.map((text, i) => speakToWav(text, wavs[i] ?? "")));
 
@@ -119,12 +120,14 @@ describe.skipIf(!transcriberUrl || !python)("live voicemail transcripts (LiveKit
       expect(finalPost.at - spokenEnd).toBeLessThan(4000);
       const final = finalPost.body.segments.find((s) => s.final);
       // tiny.en through Opus: at most two slips per sentence
-      expect(wordErrorRate(sentences[i] ?? "", final?.text ?? "")).toBeLessThanOrEqual(2 / words(sentences[i] ?? "").length);
+      expect(wordErrorRate(sentences[i] ?? "", final?.text ?? ""), `final text "${final?.text ?? ""}"`).toBeLessThanOrEqual(
+        2 / words(sentences[i] ?? "").length,
+      );
       expect(final?.endMs).toBeGreaterThan(final?.startMs ?? Number.POSITIVE_INFINITY);
     }
     const shown = mergedText(run.posts);
-    expect(wordErrorRate(sentences.join(" "), shown)).toBeLessThan(0.2);
-    for (const word of ["meeting", "morning", "denver", "friday", "week"]) expect(words(shown)).toContain(word);
+    expect(wordErrorRate(sentences.join(" "), shown), `shown "${shown}"`).toBeLessThan(0.2);
+    for (const word of ["birthday", "wonderful", "family", "denver", "friday", "week"]) expect(words(shown)).toContain(word);
     // times are in the caller's audio: the second sentence starts after the first one ends
     const finals = segments.filter((s) => s.final);
     expect(finals[1]?.startMs).toBeGreaterThan(finals[0]?.endMs ?? Number.POSITIVE_INFINITY);
