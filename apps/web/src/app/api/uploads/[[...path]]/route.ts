@@ -10,15 +10,20 @@ import { clientAddressHeaders } from "~/server/client-address";
 
 export const dynamic = "force-dynamic";
 
-// hop-by-hop headers, and ones fetch sets itself from the body it sends
+// hop-by-hop headers, ones fetch sets itself from the body it sends, and the ones only this server may vouch for
 const DROP_REQUEST = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "host", "content-length", "expect"]);
+const OWN_HEADER = /^x-ringback-/i;
+// the upload collection or one upload (tus ids are hex); nothing else is passed on, so an encoded
+// `..` cannot turn this route into a proxy for other API paths
+const UPLOAD_PATH = /^\/api\/uploads(?:\/[A-Za-z0-9_-]{1,128})?\/?$/;
 const DROP_RESPONSE = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "content-encoding"]);
 
 async function forward(request: Request): Promise<Response> {
   const url = new URL(request.url);
+  if (!UPLOAD_PATH.test(url.pathname)) return Response.json({ error: "Not found" }, { status: 404 });
   const target = new URL(`${url.pathname}${url.search}`, `${env.API_URL}/`);
   const headers = new Headers();
-  for (const [name, value] of request.headers) if (!DROP_REQUEST.has(name)) headers.set(name, value);
+  for (const [name, value] of request.headers) if (!DROP_REQUEST.has(name) && !OWN_HEADER.test(name)) headers.set(name, value);
   // a tus PATCH must say how long it is; fetch would otherwise send a stream chunked
   const length = request.headers.get("content-length");
   for (const [name, value] of Object.entries(clientAddressHeaders(env.AUTH_SECRET ?? "", request.headers.get("x-forwarded-for")))) {
