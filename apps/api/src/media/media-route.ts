@@ -15,7 +15,8 @@ export type RangeAnswer = { kind: "whole" } | { kind: "part"; start: number; end
 
 /**
  * Reads a `Range` header against a file of `size` bytes. Only one range is served: several (rare;
- * players never ask) or a malformed header get the whole file, which the standard allows.
+ * players never ask), a malformed header or an invalid range (`bytes=5-3`) get the whole file, which
+ * the standard allows; only a valid range starting past the end is unsatisfiable (416).
  */
 export function parseRange(header: string | undefined, size: number): RangeAnswer {
   if (!header) return { kind: "whole" };
@@ -30,8 +31,11 @@ export function parseRange(header: string | undefined, size: number): RangeAnswe
     return { kind: "part", start: Math.max(0, size - n), end: size - 1 };
   }
   const start = Number(from);
+  // a last position before the first is not a valid range: ignored, so the whole file (RFC 9110 14.2)
+  if (to !== "" && Number(to) < start) return { kind: "whole" };
+  // only a valid range that starts past the end cannot be satisfied
+  if (start >= size) return { kind: "unsatisfiable" };
   const end = to === "" ? size - 1 : Math.min(Number(to), size - 1);
-  if (start >= size || (to !== "" && Number(to) < start)) return { kind: "unsatisfiable" };
   return { kind: "part", start, end };
 }
 
