@@ -158,6 +158,11 @@ describe("canSeeMessage", () => {
     expect(canSeeMessage({ ...base, recipientBlockedSender: true }, ANN)).toBe(true);
   });
 
+  it("keeps it from a recipient who blocked the sender while it was made, even once unblocked; the sender still sees it", () => {
+    expect(canSeeMessage({ ...base, hiddenFromRecipient: true, recipientBlockedSender: false }, BO)).toBe(false);
+    expect(canSeeMessage({ ...base, hiddenFromRecipient: true }, ANN)).toBe(true);
+  });
+
   it("shows it to nobody else, and compares ids case-insensitively", () => {
     expect(canSeeMessage(base, CY)).toBe(false);
     expect(canSeeMessage(base, BO.toUpperCase())).toBe(true);
@@ -178,6 +183,8 @@ describe("liveAccess", () => {
     expect(liveAccess({ ...vm, kind: "video" }, BO)).toEqual({ ok: false });
     expect(liveAccess({ ...vm, status: "failed" }, BO)).toEqual({ ok: false });
     expect(liveAccess({ ...vm, recipientBlockedSender: true }, BO)).toEqual({ ok: false });
+    expect(liveAccess({ ...vm, hiddenFromRecipient: true }, BO)).toEqual({ ok: false });
+    expect(liveAccess({ ...vm, hiddenFromRecipient: true }, ANN)).toEqual({ ok: true, active: true });
   });
 });
 

@@ -170,17 +170,27 @@ export type MessageAccess = {
   status: "recording" | "processing" | "ready" | "failed";
   /** the recipient has blocked the sender (possibly after the message was left) */
   recipientBlockedSender?: boolean;
+  /**
+   * the recipient blocked the sender at some point while the message was being made: it never
+   * reaches them, even after they unblock (the sender is not told)
+   */
+  hiddenFromRecipient?: boolean;
 };
+
+/** The recipient is cut off from this message: they block its sender now, or did while it was made. */
+function hiddenFromItsRecipient(message: MessageAccess): boolean {
+  return message.recipientBlockedSender === true || message.hiddenFromRecipient === true;
+}
 
 /**
  * Who may see a message: its sender always (while they record it, too), its recipient only once it
- * is ready and while they do not block its sender, nobody else. Anything else must look exactly
+ * is ready, while they do not block its sender and if they did not while it was made; nobody else. Anything else must look exactly
  * like a message that does not exist.
  */
 export function canSeeMessage(message: MessageAccess, viewerId: string): boolean {
   const viewer = viewerId.toLowerCase();
   if (message.senderId.toLowerCase() === viewer) return true;
-  return message.recipientId.toLowerCase() === viewer && message.status === "ready" && message.recipientBlockedSender !== true;
+  return message.recipientId.toLowerCase() === viewer && message.status === "ready" && !hiddenFromItsRecipient(message);
 }
 
 /**
@@ -191,7 +201,7 @@ export function canSeeMessage(message: MessageAccess, viewerId: string): boolean
 export function liveAccess(message: MessageAccess & { kind: MessageKind }, viewerId: string): { ok: true; active: boolean } | { ok: false } {
   const viewer = viewerId.toLowerCase();
   const isSender = message.senderId.toLowerCase() === viewer;
-  const isRecipient = message.recipientId.toLowerCase() === viewer && message.recipientBlockedSender !== true;
+  const isRecipient = message.recipientId.toLowerCase() === viewer && !hiddenFromItsRecipient(message);
   if (message.kind !== "voicemail" || (!isSender && !isRecipient) || message.status === "failed") return { ok: false };
   return { ok: true, active: message.status === "recording" };
 }

@@ -230,6 +230,8 @@ export const messages = pgTable(
     createdAt: createdAt(),
     readyAt: timestamp("ready_at", { withTimezone: true }),
     seenAt: timestamp("seen_at", { withTimezone: true }),
+    // the recipient blocked the sender while it was being made: it never reaches them, even after an unblock
+    hiddenFromRecipient: boolean("hidden_from_recipient").notNull().default(false),
   },
   (t) => [
     index("messages_recipient_time_idx").on(t.recipientId, t.createdAt.desc()),

@@ -1,7 +1,7 @@
 import { voicemailTranscriptEvent } from "@ringback/core/events";
 import { liveSegmentSchema, mergeLiveSegments, type LiveSegment } from "@ringback/core/messages";
 import { publishEvents } from "@ringback/db/queries/events";
-import { hasBlocked, lockMessage, updateMessage, type MessageRow } from "@ringback/db/queries/messages";
+import { hideFromRecipientIfBlocked, lockMessage, updateMessage, type MessageRow } from "@ringback/db/queries/messages";
 import { z } from "zod";
 import type { Services } from "../trpc";
 
@@ -38,8 +38,8 @@ export async function receiveLiveSegments(
     const changed = input.segments.filter((s) => kept.has(s));
     if (changed.length === 0) return "ok";
     await updateMessage(tx, row.id, { liveSegments: merged });
-    // a recipient who blocked the caller mid-voicemail hears no more of it
-    if (await hasBlocked(tx, row.recipientId, row.senderId)) return "ok";
+    // a recipient who blocked the caller mid-voicemail hears no more of it, nor gets it after an unblock
+    if (await hideFromRecipientIfBlocked(tx, row)) return "ok";
     await publishEvents(tx, [{ userId: row.recipientId, event: voicemailTranscriptEvent(row.id, changed) }]);
     return "ok";
   });

@@ -5,6 +5,7 @@ import { publishEvents } from "@ringback/db/queries/events";
 import {
   getMessage,
   hasBlocked,
+  hideFromRecipientIfBlocked,
   lockMessage,
   messageByUpload,
   deleteMessageRow,
@@ -96,6 +97,8 @@ export async function uploadFinished(
   const finished = await services.db.transaction(async (tx) => {
     const row = await lockMessage(tx, messageId);
     if (!row || row.status !== "recording") return null;
+    // blocked while it was being recorded: it never reaches the recipient, even after an unblock
+    await hideFromRecipientIfBlocked(tx, row);
     await updateMessage(tx, row.id, {
       status: "processing",
       contentType: baseContentType(info.contentType),
@@ -164,8 +167,8 @@ export async function markReady(
       readyAt: new Date(),
     });
     if (!updated) return;
-    // a recipient who has blocked the sender since gets nothing: the message stays invisible to them
-    if (await hasBlocked(tx, updated.recipientId, updated.senderId)) return;
+    // a recipient who blocked the sender while it was made gets nothing, now or after an unblock
+    if (await hideFromRecipientIfBlocked(tx, updated)) return;
     const [withNames] = await withPeople(tx, [updated]);
     if (withNames) {
       await publishEvents(tx, [{ userId: updated.recipientId, event: messageReceivedEvent(toMessageView(withNames, updated.recipientId)) }]);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MESSAGE_REFUSED_TEXT } from "@ringback/core/messages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { receiveLiveSegments } from "../messages/live";
 import { markFailed, uploadFinished } from "../messages/service";
 import { deliver, knownPair, servicesOf, unansweredCall } from "../messages/test-kit";
 import { failure, startTestApi, type TestApi, type TestUser } from "../testing/harness";
@@ -334,6 +335,63 @@ describe("a delivered message", () => {
     await deliver(services, messageId);
     await expect(bEvents.next("message-received", 500)).rejects.toThrow(/no message-received/);
     expect(await api.as(b).messages.list.query({})).toEqual([]);
+    bEvents.stop();
+  });
+
+  // Blocking while a message is made cuts it off for good: an unblock afterwards must not deliver it.
+  it.each([
+    ["blocked until it was ready", "video", "ready"],
+    ["blocked only while its upload finished", "video", "upload"],
+    ["blocked only while its live words arrived", "audio", "live"],
+  ] as const)("stays invisible to a recipient who blocked the sender while it was made (%s), even after unblocking", async (_what, callKind, unblockAfter) => {
+    const { a, b } = await knownPair(api);
+    await api.as(b).calls.markSeen.mutate();
+    const bEvents = await api.listen(b);
+    const callId = await unansweredCall(api, a, b, callKind);
+    await api.as(b).calls.markSeen.mutate();
+    const { messageId } = await api.as(a).messages.begin.mutate({ callId });
+    await api.as(b).blocked.add.mutate({ userId: a.id });
+
+    const standIn = join(await mkdtemp(join(tmpdir(), "ringback-msg-")), "message.webm");
+    await writeFile(standIn, "not really a video");
+    if (unblockAfter === "live") {
+      await receiveLiveSegments(services, { messageId, segments: [{ id: 0, text: "the code is four four two", final: true, startMs: 0, endMs: 900 }] });
+      await api.as(b).blocked.remove.mutate({ userId: a.id });
+      await deliver(services, messageId, { transcript: "the code is four four two", file: standIn });
+    } else if (unblockAfter === "upload") {
+      await uploadFinished(services, messageId, { contentType: "video/webm", sizeBytes: 1234, durationMs: 5000 });
+      await api.as(b).blocked.remove.mutate({ userId: a.id });
+      await deliver(services, messageId, { transcript: "the code is four four two", file: standIn });
+    } else {
+      await deliver(services, messageId, { transcript: "the code is four four two", file: standIn });
+      await api.as(b).blocked.remove.mutate({ userId: a.id });
+    }
+
+    // the recipient: nothing anywhere, exactly like a message that does not exist
+    await expect(bEvents.next("message-received", 500)).rejects.toThrow(/no message-received/);
+    expect(await api.as(b).messages.list.query({})).toEqual([]);
+    expect(await api.as(b).messages.list.query({ withUserId: a.id })).toEqual([]);
+    expect(await api.as(b).messages.search.query({ q: "code" })).toEqual([]);
+    expect(await api.as(b).calls.missedCount.query()).toEqual({ count: 0 });
+    expect((await api.as(b).calls.history.query({})).items.find((c) => c.id === callId)?.message ?? null).toBeNull();
+    const missing = await failure(api.as(b).messages.get.query({ messageId: randomUUID() }));
+    expect(await failure(api.as(b).messages.get.query({ messageId }))).toEqual(missing);
+    expect(await failure(api.as(b).messages.transcript.query({ messageId }))).toEqual(missing);
+    expect(await failure(api.as(b).messages.live.query({ messageId }))).toEqual(missing);
+    expect(await failure(api.as(b).messages.markSeen.mutate({ messageId }))).toEqual(missing);
+    for (const path of [`/api/media/messages/${messageId}`, `/api/media/messages/${messageId}/poster`]) {
+      const res = await fetch(`${api.baseUrl}${path}`, { headers: { cookie: b.cookie } });
+      expect(res.status).toBe(404);
+    }
+    // the sender notices nothing: their copy is ready and plays
+    expect(await api.as(a).messages.get.query({ messageId })).toMatchObject({ status: "ready", direction: "sent" });
+    expect((await api.as(a).messages.list.query({})).map((m) => m.id)).toEqual([messageId]);
+    expect((await fetch(`${api.baseUrl}/api/media/messages/${messageId}`, { headers: { cookie: a.cookie } })).status).toBe(200);
+    // and the next message, left while nobody blocks anybody, arrives as usual
+    const next = await api.as(a).messages.begin.mutate({ callId: await unansweredCall(api, a, b, callKind) });
+    await deliver(services, next.messageId);
+    expect((await bEvents.next("message-received")).payload.message).toMatchObject({ id: next.messageId });
+    expect((await api.as(b).messages.list.query({})).map((m) => m.id)).toEqual([next.messageId]);
     bEvents.stop();
   });
 });

@@ -104,7 +104,8 @@ export const messagesRouter = router({
       // files first, under the row's lock: if removing them fails, nothing was deleted and it can be retried
       await removeMessageFiles(ctx, current);
       await deleteMessageRow(tx, current.id);
-      const told = [current.senderId, ...(current.status === "ready" ? [current.recipientId] : [])];
+      // a recipient the message never reached (not ready, or hidden from them) hears nothing of its deletion
+      const told = [current.senderId, ...(current.status === "ready" && !current.hiddenFromRecipient ? [current.recipientId] : [])];
       await publishEvents(tx, told.map((userId) => ({ userId, event: messageChangedEvent(current.id, "deleted") })));
       if (current.kind === "voicemail" && current.status === "recording") {
         await publishEvents(tx, [{ userId: current.recipientId, event: voicemailEndedEvent(current.id, "abandoned") }]);

@@ -75,10 +75,13 @@ export async function liveVoicemailOf(db: Db, userId: string): Promise<boolean> 
 // A received message from someone the recipient has blocked since stays out of their lists.
 const senderNotBlockedByRecipient = sql`not exists (select 1 from ${blocks} b where b.blocker_id = ${messages.recipientId} and b.blocked_id = ${messages.senderId})`;
 
+/** A ready message its recipient may see: not from someone they block, nor one made while they did. */
+const recipientMaySee = and(eq(messages.status, "ready"), eq(messages.hiddenFromRecipient, false), senderNotBlockedByRecipient);
+
 /** Messages the viewer may see in a list: received and ready (sender not blocked by them), or sent by them and complete. */
 function visibleTo(viewerId: string) {
   return or(
-    and(eq(messages.recipientId, viewerId), eq(messages.status, "ready"), senderNotBlockedByRecipient),
+    and(eq(messages.recipientId, viewerId), recipientMaySee),
     // the sender's own unfinished recording is not a message yet; processing, ready and failed ones are
     and(eq(messages.senderId, viewerId), inArray(messages.status, ["processing", "ready", "failed"])),
   );
@@ -142,7 +145,7 @@ export async function unwatchedCount(db: Database, userId: string): Promise<numb
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(messages)
-    .where(and(eq(messages.recipientId, userId), eq(messages.status, "ready"), isNull(messages.seenAt), senderNotBlockedByRecipient));
+    .where(and(eq(messages.recipientId, userId), recipientMaySee, isNull(messages.seenAt)));
   return row?.n ?? 0;
 }
 
@@ -156,7 +159,7 @@ export async function readyMessagesOnCalls(db: Database, viewerId: string, callI
       and(
         inArray(messages.callId, callIds),
         eq(messages.status, "ready"),
-        or(eq(messages.senderId, viewerId), and(eq(messages.recipientId, viewerId), senderNotBlockedByRecipient)),
+        or(eq(messages.senderId, viewerId), and(eq(messages.recipientId, viewerId), recipientMaySee)),
       ),
     )
     .orderBy(desc(messages.createdAt));
@@ -170,6 +173,18 @@ export async function hasBlocked(db: Db, blockerId: string, blockedId: string): 
     .where(and(eq(blocks.blockerId, blockerId), eq(blocks.blockedId, blockedId)))
     .limit(1);
   return row !== undefined;
+}
+
+/**
+ * Called under the message's row lock at each step of its making (upload finished, ready, live
+ * words): if its recipient blocks its sender now, the message is hidden from them for good, so an
+ * unblock later does not bring it back. Returns true when it is (or already was) hidden.
+ */
+export async function hideFromRecipientIfBlocked(tx: Tx, row: MessageRow): Promise<boolean> {
+  if (row.hiddenFromRecipient) return true;
+  if (!(await hasBlocked(tx, row.recipientId, row.senderId))) return false;
+  await tx.update(messages).set({ hiddenFromRecipient: true }).where(eq(messages.id, row.id));
+  return true;
 }
 
 /** Unfinished messages started before the cutoffs: recordings never completed, and processing that never ended. */

@@ -1,0 +1,1 @@
+ALTER TABLE "messages" ADD COLUMN "hidden_from_recipient" boolean DEFAULT false NOT NULL;
