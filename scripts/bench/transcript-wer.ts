@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { startLocalLivekit } from "../stack/livekit";
 import { freeTcpPort } from "../stack/ports";
 import { ensureTranscriber, startTranscriber, type TranscriberHandle } from "../stack/transcriber";
-import { mergedText, percentile, runLiveVoicemail, speakToWav, timedWordsOf, wordLags } from "../test-env/live-voicemail";
+import { mergedText, percentile, runLiveVoicemail, speakToWav, timedWordsOf, wordsFirstShown } from "../test-env/live-voicemail";
 import { normalizeWords, wordErrorRate } from "../test-env/words";
 
 const SENTENCES = [
@@ -116,13 +116,17 @@ async function main(): Promise<void> {
     const after = await processStats(worker?.pid);
 
     const lags: number[] = [];
+    const partialLags: number[] = [];
     let missing = 0;
     const lives: Array<{ ref: string; hyp: string }> = [];
     for (const run of runs) {
       const spoken = (await Promise.all(run.files.map((f) => timedWordsOf(transcriberUrl, wavs[f.index] ?? "", f.t0)))).flat();
-      for (const lag of wordLags(run.posts, spoken)) {
-        if (lag === null) missing++;
-        else lags.push(lag);
+      for (const shown of wordsFirstShown(run.posts, spoken)) {
+        if (shown === null) missing++;
+        else {
+          lags.push(shown.lagMs);
+          if (!shown.byFinal) partialLags.push(shown.lagMs);
+        }
       }
       lives.push({ ref: SENTENCES.join(" "), hyp: mergedText(run.posts) });
     }
@@ -136,6 +140,11 @@ async function main(): Promise<void> {
     console.log(
       `      word lag (end of the word's sound → first shown) p50 ${Math.round(percentile(lags, 50))} ms, p90 ${Math.round(percentile(lags, 90))} ms, ` +
         `max ${Math.round(percentile(lags, 100))} ms over ${lags.length} words (${missing} never shown as said)`,
+    );
+    // a word tiny.en got wrong in every partial first shows right in the final text, after the pause
+    console.log(
+      `      of which ${partialLags.length} first shown by a partial: p50 ${Math.round(percentile(partialLags, 50))} ms, ` +
+        `p90 ${Math.round(percentile(partialLags, 90))} ms; ${lags.length - partialLags.length} only by the final text`,
     );
     if (before && after) {
       const cpu = after.cpuS - before.cpuS;

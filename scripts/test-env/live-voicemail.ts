@@ -180,17 +180,25 @@ export type TimedWord = { word: string; endAt: number };
  * posts up to then, aligned to the spoken words): ms, or null when it never appeared as said.
  */
 export function wordLags(posts: readonly Posted[], spoken: readonly TimedWord[]): Array<number | null> {
+  return wordsFirstShown(posts, spoken).map((w) => w?.lagMs ?? null);
+}
+
+/** As wordLags, also telling whether the post that first showed the word was a final segment. */
+export function wordsFirstShown(posts: readonly Posted[], spoken: readonly TimedWord[]): Array<{ lagMs: number; byFinal: boolean } | null> {
   const reference = spoken.map((w) => w.word);
-  const firstSeen = new Array<number | null>(spoken.length).fill(null);
+  const first = new Array<{ lagMs: number; byFinal: boolean } | null>(spoken.length).fill(null);
   for (let i = 1; i <= posts.length; i++) {
+    const post = posts[i - 1];
+    if (!post || post.body.segments.length === 0) continue;
     const shown = normalizeWords(mergedText(posts.slice(0, i)));
     const { matched } = alignWords(reference, shown);
-    const at = posts[i - 1]?.at ?? 0;
     matched.forEach((hit, k) => {
-      if (hit >= 0 && firstSeen[k] === null) firstSeen[k] = at;
+      if (hit >= 0 && first[k] === null) {
+        first[k] = { lagMs: post.at - (spoken[k]?.endAt ?? 0), byFinal: post.body.segments.some((s) => s.final) };
+      }
     });
   }
-  return firstSeen.map((at, k) => (at === null ? null : at - (spoken[k]?.endAt ?? 0)));
+  return first;
 }
 
 /** The words of a WAV with their end times, from the worker's base model (word timestamps). */
