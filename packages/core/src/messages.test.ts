@@ -63,10 +63,24 @@ function endedCall(kind: "audio" | "video", how: "timeout" | "decline" | "answer
 const known: Relationship = { ...stranger, callerIsRecipientContact: true };
 const soonAfter = at(RING_SECONDS + 60);
 
-function offer(input: { rel?: Relationship; liveVoicemail?: boolean; kind?: "audio" | "video"; how?: Parameters<typeof endedCall>[1]; now?: Date }) {
+function offer(input: {
+  rel?: Relationship;
+  acceptMessages?: boolean;
+  liveVoicemail?: boolean;
+  kind?: "audio" | "video";
+  how?: Parameters<typeof endedCall>[1];
+  now?: Date;
+}) {
   const call = endedCall(input.kind ?? "video", input.how ?? "timeout");
   const decision = decideLeaveMessage({ senderId: ANN, recipientId: BO, rel: input.rel ?? known });
-  return messageOffer({ call, viewerId: ANN, decision, liveVoicemail: input.liveVoicemail ?? true, now: input.now ?? soonAfter });
+  return messageOffer({
+    call,
+    viewerId: ANN,
+    decision,
+    acceptMessages: input.acceptMessages ?? true,
+    liveVoicemail: input.liveVoicemail ?? true,
+    now: input.now ?? soonAfter,
+  });
 }
 
 describe("messageOffer", () => {
@@ -92,48 +106,71 @@ describe("messageOffer", () => {
     expect(offer({ kind: "video", liveVoicemail: false })).toEqual({ kind: "video" });
   });
 
+  it("offers nothing of either kind when the callee has Accept messages off, even to a contact or someone they called", () => {
+    const close: Relationship = { ...stranger, callerIsRecipientContact: true, recipientCalledCaller: true, sharedCall: true };
+    expect(offer({ rel: close, kind: "video", acceptMessages: false })).toEqual({ kind: null });
+    expect(offer({ rel: close, kind: "audio", acceptMessages: false })).toEqual({ kind: null });
+    expect(offer({ rel: close, kind: "video", acceptMessages: true })).toEqual({ kind: "video" });
+  });
+
   it("offers nothing to the callee, nor after a group call", () => {
     const call = endedCall("video", "timeout");
     const decision = decideLeaveMessage({ senderId: BO, recipientId: ANN, rel: known });
-    expect(messageOffer({ call: toCallView(apply(ringing([BO]), { type: "expire", now: at(RING_SECONDS) }), BO, names), viewerId: BO, decision, liveVoicemail: true, now: soonAfter })).toEqual({ kind: null });
+    expect(messageOffer({ call: toCallView(apply(ringing([BO]), { type: "expire", now: at(RING_SECONDS) }), BO, names), viewerId: BO, decision, acceptMessages: true, liveVoicemail: true, now: soonAfter })).toEqual({ kind: null });
     const group = toCallView(apply(ringing([BO, CY]), { type: "expire", now: at(RING_SECONDS) }), ANN, names);
-    expect(messageOffer({ call: group, viewerId: ANN, decision: { ok: true }, liveVoicemail: true, now: soonAfter })).toEqual({ kind: null });
+    expect(messageOffer({ call: group, viewerId: ANN, decision: { ok: true }, acceptMessages: true, liveVoicemail: true, now: soonAfter })).toEqual({ kind: null });
     expect(call.direction).toBe("outgoing");
   });
 
   it("is the same after a silent ring (blocked) as after an unanswered one: both read as no answer", () => {
     const silent = toCallView(apply(ringing([BO], [BO]), { type: "expire", now: at(RING_SECONDS) }), ANN, names);
     const heard = toCallView(apply(ringing([BO]), { type: "expire", now: at(RING_SECONDS) }), ANN, names);
-    const args = { viewerId: ANN, decision: { ok: true } as const, liveVoicemail: true, now: soonAfter };
+    const args = { viewerId: ANN, decision: { ok: true } as const, acceptMessages: true, liveVoicemail: true, now: soonAfter };
     expect(messageOffer({ ...args, call: silent })).toEqual(messageOffer({ ...args, call: heard }));
   });
 
-  // The property the privacy of blocking rests on: whatever else is true, what a caller the callee
-  // blocked is offered equals what a stranger is offered, which equals what any caller of a callee
-  // with Live Voicemail off is offered for an audio call.
-  it("gives a blocked caller exactly what a stranger and a caller of a callee without Live Voicemail get, over every combination", () => {
+  // The property the privacy of blocking rests on: for every relationship (a contact, someone the
+  // callee called, someone who shared a call with them, a stranger), what a blocked caller is offered
+  // equals what a stranger is offered, what any caller of a callee with Accept messages off is
+  // offered, and what any caller of a callee with Live Voicemail off is offered for an audio call.
+  // So a missing "Record Video" or "Leave Voicemail" never tells a caller they are blocked.
+  it("gives a blocked caller exactly what a stranger, a caller of a callee with messages off and one without Live Voicemail get, for every relationship", () => {
+    const isBlocked = (rel: Relationship) => rel.recipientBlockedCaller || rel.callerBlockedRecipient;
+    const isKnown = (rel: Relationship) => rel.callerIsRecipientContact || rel.recipientCalledCaller || rel.sharedCall;
     let checked = 0;
+    let offered = 0;
     for (const rel of allRelationships()) {
       for (const kind of ["audio", "video"] as const) {
         for (const how of ["timeout", "decline", "answer-and-hang-up", "cancel"] as const) {
           for (const liveVoicemail of [true, false]) {
-            const got = offer({ rel, kind, how, liveVoicemail });
-            const asStranger = offer({ rel: stranger, kind, how, liveVoicemail });
-            const noVoicemail = offer({ rel: known, kind: "audio", how, liveVoicemail: false });
-            if (rel.recipientBlockedCaller || rel.callerBlockedRecipient) {
-              expect(got).toEqual(asStranger);
-              expect(got).toEqual({ kind: null });
-              expect(JSON.stringify(got)).toBe(JSON.stringify(noVoicemail));
+            for (const acceptMessages of [true, false]) {
+              const settings = { kind, how, liveVoicemail, acceptMessages };
+              const got = offer({ rel, ...settings });
+              const blocked = offer({ ...settings, rel: { ...rel, recipientBlockedCaller: true } });
+              const asStranger = offer({ ...settings, rel: stranger });
+              const messagesOff = offer({ ...settings, rel, acceptMessages: false });
+              const noVoicemail = offer({ ...settings, rel, kind: "audio", liveVoicemail: false });
+              // byte for byte the same answer, whatever the reason
+              expect(blocked).toEqual({ kind: null });
+              for (const same of [asStranger, messagesOff, noVoicemail]) expect(JSON.stringify(same)).toBe(JSON.stringify(blocked));
+              if (isBlocked(rel) || !isKnown(rel) || !acceptMessages) expect(JSON.stringify(got)).toBe(JSON.stringify(blocked));
+              // and the rule is not "never offer anything": a known caller of a callee taking messages gets one
+              const unanswered = how === "timeout" || how === "decline";
+              if (!isBlocked(rel) && isKnown(rel) && acceptMessages && unanswered && (kind === "video" || liveVoicemail)) {
+                expect(got).toEqual({ kind: kind === "video" ? "video" : "voicemail" });
+                offered += 1;
+              }
+              // nothing in the answer ever carries a reason
+              expect(Object.keys(got)).toEqual(["kind"]);
+              checked += 1;
             }
-            if (!rel.callerIsRecipientContact && !rel.recipientCalledCaller && !rel.sharedCall) expect(got).toEqual({ kind: null });
-            // nothing in the answer ever carries a reason
-            expect(Object.keys(got)).toEqual(["kind"]);
-            checked += 1;
           }
         }
       }
     }
-    expect(checked).toBe(32 * 2 * 4 * 2);
+    expect(checked).toBe(32 * 2 * 4 * 2 * 2);
+    // 7 known, unblocked relationships × (video: 2 + audio with Live Voicemail: 1) × 2 unanswered endings
+    expect(offered).toBe(7 * 3 * 2);
   });
 });
 

@@ -58,17 +58,20 @@ export type MessageOffer = { kind: MessageKind | null };
 
 /**
  * Decides what the caller is offered on the "No answer" screen. `decision` is the message policy
- * (reachability.decideLeaveMessage), `liveVoicemail` the callee's setting. A blocked caller gets
- * exactly what a caller gets whose callee takes no messages from them: nothing, with no reason.
+ * (reachability.decideLeaveMessage); `acceptMessages` and `liveVoicemail` are the callee's settings.
+ * A blocked caller gets exactly what a caller gets whose callee takes no messages at all: nothing,
+ * with no reason. "Accept messages" off is what makes that plausible even to someone who shared a
+ * call with the callee (whom the policy would otherwise allow).
  */
 export function messageOffer(input: {
   call: Pick<CallView, "kind" | "direction" | "status" | "endedAt" | "participants">;
   viewerId: string;
   decision: MessageDecision;
+  acceptMessages: boolean;
   liveVoicemail: boolean;
   now: Date;
 }): MessageOffer {
-  const { call, decision, liveVoicemail, now } = input;
+  const { call, decision, acceptMessages, liveVoicemail, now } = input;
   if (call.direction !== "outgoing") return { kind: null };
   const callees = call.participants.filter((p) => p.role === "callee");
   // messages are one to one: a group call that nobody answered offers none
@@ -81,7 +84,7 @@ export function messageOffer(input: {
   if (call.status === "cancelled") return { kind: null };
   const endedAt = call.endedAt;
   if (!endedAt || now.getTime() - endedAt.getTime() > MESSAGE_LIMITS.leaveWithinMs) return { kind: null };
-  if (!decision.ok) return { kind: null };
+  if (!decision.ok || !acceptMessages) return { kind: null };
   const kind = messageKindFor(call.kind);
   if (kind === "voicemail" && !liveVoicemail) return { kind: null };
   return { kind };

@@ -18,6 +18,7 @@ describe("DEFAULT_SETTINGS", () => {
       ringTimeoutSeconds: 30,
       silenceUnknownCallers: false,
       liveVoicemail: true,
+      acceptMessages: true,
       allowLivePhotos: true,
       allowRecording: false,
       discoverableByEmail: true,
@@ -79,6 +80,7 @@ describe("applySettingsUpdate", () => {
       ringTimeoutSeconds: 60,
       silenceUnknownCallers: true,
       liveVoicemail: false,
+      acceptMessages: false,
       allowLivePhotos: false,
       allowRecording: true,
       discoverableByEmail: false,
@@ -92,6 +94,7 @@ describe("applySettingsUpdate", () => {
       ringTimeoutSeconds: undefined,
       silenceUnknownCallers: undefined,
       liveVoicemail: undefined,
+      acceptMessages: undefined,
       allowLivePhotos: undefined,
       allowRecording: true,
     });

@@ -16,6 +16,8 @@ export const settingsSchema = z.object({
     .max(RING_TIMEOUT_MAX_SECONDS, { error: RING_TIMEOUT_MESSAGE }),
   silenceUnknownCallers: z.boolean(),
   liveVoicemail: z.boolean(),
+  // when off, callers are offered no video message or voicemail (what a blocked caller sees too)
+  acceptMessages: z.boolean(),
   allowLivePhotos: z.boolean(),
   allowRecording: z.boolean(),
   // exact-email search finds the person only while this is on
@@ -29,6 +31,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, "displayName"> = {
   ringTimeoutSeconds: 30,
   silenceUnknownCallers: false,
   liveVoicemail: true,
+  acceptMessages: true,
   allowLivePhotos: true,
   allowRecording: false,
   discoverableByEmail: true,
@@ -52,6 +55,7 @@ export function applySettingsUpdate(current: Settings, update: SettingsUpdateInp
   if (update.ringTimeoutSeconds !== undefined) next.ringTimeoutSeconds = update.ringTimeoutSeconds;
   if (update.silenceUnknownCallers !== undefined) next.silenceUnknownCallers = update.silenceUnknownCallers;
   if (update.liveVoicemail !== undefined) next.liveVoicemail = update.liveVoicemail;
+  if (update.acceptMessages !== undefined) next.acceptMessages = update.acceptMessages;
   if (update.allowLivePhotos !== undefined) next.allowLivePhotos = update.allowLivePhotos;
   if (update.allowRecording !== undefined) next.allowRecording = update.allowRecording;
   if (update.discoverableByEmail !== undefined) next.discoverableByEmail = update.discoverableByEmail;

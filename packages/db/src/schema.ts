@@ -61,6 +61,8 @@ export const userSettings = pgTable(
     ringTimeoutSeconds: integer("ring_timeout_seconds").notNull().default(30),
     silenceUnknownCallers: boolean("silence_unknown_callers").notNull().default(false),
     liveVoicemail: boolean("live_voicemail").notNull().default(true),
+    // when off, nobody can leave this person a video message or a voicemail
+    acceptMessages: boolean("accept_messages").notNull().default(true),
     allowLivePhotos: boolean("allow_live_photos").notNull().default(true),
     allowRecording: boolean("allow_recording").notNull().default(false),
     // exact-email search finds this person only while it is on

@@ -6,7 +6,7 @@ import { MESSAGE_LIMITS, MESSAGE_REFUSED_TEXT, messageOffer, type MessageKind, t
 import { decideLeaveMessage } from "@ringback/core/reachability";
 import { getCall, lockCall, ringFacts, userNames } from "@ringback/db/queries/calls";
 import { publishEvents } from "@ringback/db/queries/events";
-import { deleteMessageRow, insertMessage, liveVoicemailOf, lockMessage, lockMessageForCall, messageOfCall, type MessageRow } from "@ringback/db/queries/messages";
+import { deleteMessageRow, insertMessage, lockMessage, lockMessageForCall, messageOfCall, messageSettingsOf, type MessageRow } from "@ringback/db/queries/messages";
 import { toCoreCall } from "../calls/mapping";
 import type { Logger } from "../logger";
 import { removeMessageFiles } from "../media/cleanup";
@@ -28,9 +28,9 @@ type OfferFacts = { offer: MessageOffer; recipientId: string | null };
 /**
  * What the caller may leave after `callId`, or null when the call is not theirs to ask about (the
  * viewer is in it, or a silent ring's callee). Every branch past that point runs the same queries
- * (relationship facts, the callee's Live Voicemail setting, an existing message), so a blocked
- * caller, a stranger and a caller whose callee has Live Voicemail off get the same answer in the
- * same time; only core decides between them.
+ * (relationship facts, the callee's message settings, an existing message), so a blocked caller,
+ * a stranger, a caller whose callee has Accept messages off and one whose callee has Live Voicemail
+ * off get the same answer in the same time; only core decides between them.
  */
 export async function offerFor(services: Pick<Services, "db">, userId: string, callId: string, now: Date): Promise<OfferFacts | null> {
   const row = await getCall(services.db, callId);
@@ -40,10 +40,10 @@ export async function offerFor(services: Pick<Services, "db">, userId: string, c
   // the person a message would go to; for a group call, someone to run the same queries for
   const other = callees[0]?.userId ?? userId;
   const [facts] = await ringFacts(services.db, userId, [other]);
-  const liveVoicemail = await liveVoicemailOf(services.db, other);
+  const { acceptMessages, liveVoicemail } = await messageSettingsOf(services.db, other);
   const existing = await messageOfCall(services.db, callId, userId);
   const decision = facts ? decideLeaveMessage({ senderId: userId, recipientId: other, rel: facts.rel }) : ({ ok: false, reason: "not-known" } as const);
-  const offer = messageOffer({ call: toCallView(toCoreCall(row), userId, new Map()), viewerId: userId, decision, liveVoicemail, now });
+  const offer = messageOffer({ call: toCallView(toCoreCall(row), userId, new Map()), viewerId: userId, decision, acceptMessages, liveVoicemail, now });
   // one message per call: once one is on its way, there is nothing more to offer (an unfinished or failed one may be retaken)
   if (existing && !isReplaceable(existing)) return { offer: { kind: null }, recipientId: other };
   return { offer, recipientId: offer.kind ? other : null };

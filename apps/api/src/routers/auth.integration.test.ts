@@ -40,6 +40,7 @@ describe("auth.signUp", () => {
       ringTimeoutSeconds: 30,
       silenceUnknownCallers: false,
       liveVoicemail: true,
+      acceptMessages: true,
       allowLivePhotos: true,
       allowRecording: false,
       discoverableByEmail: true,

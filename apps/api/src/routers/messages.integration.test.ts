@@ -54,6 +54,19 @@ async function pairedMedians(n: number, first: () => Promise<unknown>, second: (
   return [median(times[0]), median(times[1])];
 }
 
+/**
+ * Two people who shared a call (the callee answered one from the caller) but are not contacts: the
+ * policy lets the caller leave messages, so only the callee's Accept messages setting can stop them.
+ */
+async function sharedCallPair(names: [string, string]): Promise<{ a: TestUser; b: TestUser }> {
+  const a = await api.signUp(names[0]);
+  const b = await api.signUp(names[1]);
+  const call = await api.as(a).calls.start.mutate({ calleeIds: [b.id], kind: "audio" });
+  await api.as(b).calls.answer.mutate({ callId: call.id, kind: "audio" });
+  await api.as(a).calls.leave.mutate({ callId: call.id });
+  return { a, b };
+}
+
 describe("messages.offer and messages.begin: who may leave a message", () => {
   it("offers a video message after an unanswered video call to someone who knows the caller, and begins one", async () => {
     const { a, b } = await knownPair(api);
@@ -82,7 +95,23 @@ describe("messages.offer and messages.begin: who may leave a message", () => {
     expect(await failure(api.as(outsider).messages.begin.mutate({ callId: call.id }))).toEqual(missing);
   });
 
-  it("gives a blocked caller, a stranger and a caller whose callee has Live Voicemail off byte-identical answers", async () => {
+  it("offers nothing to a caller who shared a call with the callee once the callee turns Accept messages off, and on again after", async () => {
+    const { a, b } = await sharedCallPair(["Shared", "Callee"]);
+    const before = await unansweredCall(api, a, b, "video");
+    expect(await api.as(a).messages.offer.query({ callId: before })).toEqual({ kind: "video" });
+    await api.as(b).settings.update.mutate({ acceptMessages: false });
+    for (const kind of ["video", "audio"] as const) {
+      const callId = await unansweredCall(api, a, b, kind);
+      expect(await api.as(a).messages.offer.query({ callId })).toEqual({ kind: null });
+      expect(await failure(api.as(a).messages.begin.mutate({ callId }))).toEqual({ status: 403, message: MESSAGE_REFUSED_TEXT });
+    }
+    expect(await api.as(a).messages.offer.query({ callId: before })).toEqual({ kind: null });
+    expect(await api.as(b).messages.list.query({})).toEqual([]);
+    await api.as(b).settings.update.mutate({ acceptMessages: true });
+    expect(await api.as(a).messages.offer.query({ callId: before })).toEqual({ kind: "video" });
+  });
+
+  it("gives a blocked caller, a stranger and callers whose callee has Accept messages or Live Voicemail off byte-identical answers", async () => {
     // blocked: a contact who was then blocked
     const blocked = await knownPair(api, ["Blocked", "Blocker"]);
     await api.as(blocked.b).blocked.add.mutate({ userId: blocked.a.id });
@@ -91,6 +120,11 @@ describe("messages.offer and messages.begin: who may leave a message", () => {
     // no voicemail: known, but the callee turned Live Voicemail off (an audio call)
     const noVoicemail = await knownPair(api, ["Known", "Quiet"]);
     await api.as(noVoicemail.b).settings.update.mutate({ liveVoicemail: false });
+    // messages off: a contact, and someone who shared a call, whose callee takes no messages at all
+    const messagesOff = await knownPair(api, ["Friend", "Closed"]);
+    await api.as(messagesOff.b).settings.update.mutate({ acceptMessages: false });
+    const sharedOff = await sharedCallPair(["Shared", "Closed"]);
+    await api.as(sharedOff.b).settings.update.mutate({ acceptMessages: false });
 
     const answers = [];
     for (const [pair, kind] of [
@@ -99,6 +133,10 @@ describe("messages.offer and messages.begin: who may leave a message", () => {
       [blocked, "audio"],
       [stranger, "audio"],
       [noVoicemail, "audio"],
+      [messagesOff, "video"],
+      [messagesOff, "audio"],
+      [sharedOff, "video"],
+      [sharedOff, "audio"],
     ] as const) {
       const callId = await unansweredCall(api, pair.a, pair.b, kind);
       answers.push({
@@ -114,25 +152,38 @@ describe("messages.offer and messages.begin: who may leave a message", () => {
     // and nothing reached the callees
     expect(await api.as(blocked.b).messages.list.query({})).toEqual([]);
     expect(await api.as(stranger.b).messages.list.query({})).toEqual([]);
+    expect(await api.as(messagesOff.b).messages.list.query({})).toEqual([]);
+    expect(await api.as(sharedOff.b).messages.list.query({})).toEqual([]);
   });
 
-  it("takes as long for a blocked caller as for a stranger (same queries on every refused path)", async () => {
+  it("takes as long for a blocked caller as for a stranger and a caller whose callee has messages off (same queries on every refused path)", async () => {
     const blocked = await knownPair(api, ["Blocked", "Blocker"]);
     await api.as(blocked.b).blocked.add.mutate({ userId: blocked.a.id });
     const stranger = { a: await api.signUp("Stranger"), b: await api.signUp("Callee") };
+    const messagesOff = await knownPair(api, ["Friend", "Closed"]);
+    await api.as(messagesOff.b).settings.update.mutate({ acceptMessages: false });
     const blockedCall = await unansweredCall(api, blocked.a, blocked.b);
     const strangerCall = await unansweredCall(api, stranger.a, stranger.b);
+    const offCall = await unansweredCall(api, messagesOff.a, messagesOff.b);
     const offerOf = (u: TestUser, callId: string) => () => api.as(u).messages.offer.query({ callId });
     const beginOf = (u: TestUser, callId: string) => () => api.as(u).messages.begin.mutate({ callId }).catch(() => null);
     // warm up connections and query plans
     await pairedMedians(10, offerOf(blocked.a, blockedCall), offerOf(stranger.a, strangerCall));
+    await pairedMedians(10, offerOf(blocked.a, blockedCall), offerOf(messagesOff.a, offCall));
     const [blockedOffer, strangerOffer] = await pairedMedians(60, offerOf(blocked.a, blockedCall), offerOf(stranger.a, strangerCall));
+    const [blockedOffer2, offOffer] = await pairedMedians(60, offerOf(blocked.a, blockedCall), offerOf(messagesOff.a, offCall));
     const [blockedBegin, strangerBegin] = await pairedMedians(60, beginOf(blocked.a, blockedCall), beginOf(stranger.a, strangerCall));
-    console.info("offer/begin medians (ms)", JSON.stringify({ blockedOffer, strangerOffer, blockedBegin, strangerBegin }));
+    const [blockedBegin2, offBegin] = await pairedMedians(60, beginOf(blocked.a, blockedCall), beginOf(messagesOff.a, offCall));
+    console.info(
+      "offer/begin medians (ms)",
+      JSON.stringify({ blockedOffer, strangerOffer, blockedOffer2, offOffer, blockedBegin, strangerBegin, blockedBegin2, offBegin }),
+    );
     // the refused paths run the same queries; a skipped one would show as a steady gap
     const close = (x: number, y: number) => Math.abs(x - y) < Math.max(2, 0.3 * Math.min(x, y));
     expect(close(blockedOffer, strangerOffer)).toBe(true);
+    expect(close(blockedOffer2, offOffer)).toBe(true);
     expect(close(blockedBegin, strangerBegin)).toBe(true);
+    expect(close(blockedBegin2, offBegin)).toBe(true);
   });
 
   it("allows one message per call: begin again replaces an unfinished one, a sent one closes the offer", async () => {

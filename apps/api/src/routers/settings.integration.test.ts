@@ -18,6 +18,15 @@ describe("settings", () => {
     expect((await api.as(me).me.get.query()).displayName).toBe("New Name");
   });
 
+  it("turns Accept messages off and on again (on by default)", async () => {
+    const me = await api.signUp("Quiet");
+    expect((await api.as(me).settings.get.query()).acceptMessages).toBe(true);
+    expect(await api.as(me).settings.update.mutate({ acceptMessages: false })).toMatchObject({ acceptMessages: false, liveVoicemail: true });
+    expect((await api.as(me).settings.get.query()).acceptMessages).toBe(false);
+    expect(await api.as(me).settings.update.mutate({ acceptMessages: true })).toMatchObject({ acceptMessages: true });
+    expect(await failure(api.as(me).settings.update.mutate({ acceptMessages: "no" as unknown as boolean }))).toMatchObject({ status: 400 });
+  });
+
   it("rejects out-of-range timeouts and empty updates with 400, and writes nothing", async () => {
     const me = await api.signUp("Bounded");
     const before = await api.as(me).settings.get.query();

@@ -66,10 +66,14 @@ export async function withPeople(db: Db, rows: MessageRow[]): Promise<MessageWit
   return rows.map((r) => ({ ...r, sender: person(r.senderId), recipient: person(r.recipientId) }));
 }
 
-/** The recipient's Live Voicemail setting (false for an unknown person). */
-export async function liveVoicemailOf(db: Db, userId: string): Promise<boolean> {
-  const [row] = await db.select({ on: userSettings.liveVoicemail }).from(userSettings).where(eq(userSettings.userId, userId)).limit(1);
-  return row?.on ?? false;
+/** The recipient's message settings, read in one query (both off for an unknown person). */
+export async function messageSettingsOf(db: Db, userId: string): Promise<{ acceptMessages: boolean; liveVoicemail: boolean }> {
+  const [row] = await db
+    .select({ acceptMessages: userSettings.acceptMessages, liveVoicemail: userSettings.liveVoicemail })
+    .from(userSettings)
+    .where(eq(userSettings.userId, userId))
+    .limit(1);
+  return row ?? { acceptMessages: false, liveVoicemail: false };
 }
 
 // A received message from someone the recipient has blocked since stays out of their lists.

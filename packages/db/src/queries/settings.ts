@@ -8,6 +8,7 @@ export type StoredSettings = {
   ringTimeoutSeconds: number;
   silenceUnknownCallers: boolean;
   liveVoicemail: boolean;
+  acceptMessages: boolean;
   allowLivePhotos: boolean;
   allowRecording: boolean;
   discoverableByEmail: boolean;
@@ -19,6 +20,7 @@ const settingsColumns = {
   ringTimeoutSeconds: userSettings.ringTimeoutSeconds,
   silenceUnknownCallers: userSettings.silenceUnknownCallers,
   liveVoicemail: userSettings.liveVoicemail,
+  acceptMessages: userSettings.acceptMessages,
   allowLivePhotos: userSettings.allowLivePhotos,
   allowRecording: userSettings.allowRecording,
   discoverableByEmail: userSettings.discoverableByEmail,

@@ -113,6 +113,11 @@ export function SettingsView() {
             {...toggle("silenceUnknownCallers", "Silence unknown callers")}
           />
           <SwitchRow
+            label="Accept messages"
+            description="When off, people who call you can’t leave video messages or voicemails."
+            {...toggle("acceptMessages", "Accept messages")}
+          />
+          <SwitchRow
             label="Live Voicemail"
             description="Read a voicemail as it is being left, and pick up if you want to."
             {...toggle("liveVoicemail", "Live Voicemail")}

@@ -1,0 +1,1 @@
+ALTER TABLE "user_settings" ADD COLUMN "accept_messages" boolean DEFAULT true NOT NULL;
