@@ -213,15 +213,21 @@ class LiveSession:
                 self._post_segment(u.id, "", True, u.start, u.end)
             return
         started = time.monotonic()
-        text = await asyncio.get_running_loop().run_in_executor(
-            None, self.engine.transcribe_live, u.audio(), self.options.final_model, None
-        )
+        model = self.options.final_model
+        slot = model != "tiny.en" and self.engine.live_base_slot.acquire(blocking=False)
+        if model != "tiny.en" and not slot:
+            model = "tiny.en"
+        try:
+            text = await asyncio.get_running_loop().run_in_executor(None, self.engine.transcribe_live, u.audio(), model, None)
+        finally:
+            if slot:
+                self.engine.live_base_slot.release()
         if text or had_partial:
             self._post_segment(u.id, text, True, u.start, u.end)
         if text:
             self._previous_text = f"{self._previous_text} {text}".strip()
         self.log(
-            "live.final", messageId=self.request.message_id, id=u.id, audioS=round(u.length / SAMPLE_RATE, 2),
+            "live.final", messageId=self.request.message_id, id=u.id, model=model, audioS=round(u.length / SAMPLE_RATE, 2),
             decodeMs=round((time.monotonic() - started) * 1000), words=len(text.split()), behindMs=self._behind_ms(),
         )
 

@@ -69,6 +69,10 @@ class Engine:
         )
         # Files are transcribed one at a time: two at once on two cores only makes both slow.
         self._file_lock = threading.Lock()
+        # One live final at a time with base; another session's final meanwhile takes tiny.en, so
+        # several voicemails at once do not queue behind the slower model (measured: 2 sessions
+        # waited ~5 s for their finals).
+        self.live_base_slot = threading.Semaphore(1)
         self.warm_up()
 
     def model(self, name: str) -> WhisperModel:
