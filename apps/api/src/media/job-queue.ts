@@ -8,6 +8,8 @@ import { sweepMedia } from "./sweep";
 
 export const MESSAGE_QUEUE = "message-process";
 export const SWEEP_QUEUE = "media-sweep";
+/** pg-boss's tables (its default schema, named so the queue check below can read them) */
+const JOB_SCHEMA = "pgboss";
 
 export type JobQueueOptions = {
   databaseUrl: string;
@@ -44,6 +46,7 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
   const boss = new PgBoss({
     connectionString: opts.databaseUrl,
     application_name: "ringback-jobs",
+    schema: JOB_SCHEMA,
     max: 4,
     schedule: opts.sweep ?? true,
   });
@@ -54,7 +57,13 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
 
   return {
     async enqueueMessage(messageId) {
-      await boss.send(MESSAGE_QUEUE, { messageId } satisfies MessageJob);
+      // asked again when an earlier queueing may have failed (a retried last PATCH, a resume's HEAD):
+      // a job still waiting, retrying or running for the message is enough (a rare second one that
+      // races past this finds the message no longer processing and does nothing)
+      const { rows } = await boss
+        .getDb()
+        .executeSql(`select 1 from ${JOB_SCHEMA}.job where name = $1 and data->>'messageId' = $2 and state < 'completed' limit 1`, [MESSAGE_QUEUE, messageId]);
+      if (rows.length === 0) await boss.send(MESSAGE_QUEUE, { messageId } satisfies MessageJob);
       // this process's idle worker starts now instead of at its next poll
       for (const id of workerIds) boss.notifyWorker(id);
     },

@@ -1,5 +1,8 @@
 /** The background work the API queues for messages (a Postgres job queue runs it: see media/job-queue.ts). */
 export interface MessageJobs {
-  /** Queues poster, duration, remux and transcript for an uploaded message. */
+  /**
+   * Queues poster, duration, remux and transcript for an uploaded message. Safe to ask again: a
+   * message whose job is still waiting or running is not queued a second time.
+   */
   enqueueMessage(messageId: string): Promise<void>;
 }

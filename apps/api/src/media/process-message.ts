@@ -65,6 +65,12 @@ export async function processMessage(services: Services, messageId: string, log:
     const waveform = message.kind === "voicemail" ? await waveformPeaks(media, durationMs) : null;
     const { transcript, transcriptStatus } = await transcribe(services, media, work, messageId, log);
 
+    // only a message still processing may turn ready: one marked failed meanwhile (an earlier run of
+    // this job outlived its expiry, and the last retry gave up) or deleted stays as it is. markReady
+    // itself skips only ready rows, so the check is made here, just before anything is stored.
+    const now = await getMessage(services.db, messageId);
+    if (now?.status !== "processing" || now.uploadId !== message.uploadId) return "skipped";
+
     const prefix = messagePrefix(messageId);
     const mediaKey = `${prefix}media.${container}`;
     const { size } = await services.media.storage.putFile(mediaKey, media);

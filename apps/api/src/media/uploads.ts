@@ -2,9 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { FileStore } from "@tus/file-store";
 import { Metadata, Server, type Upload } from "@tus/server";
 import type { SessionUser } from "../auth/session";
+import { genericMessage, newRequestId } from "../error-reference";
 import type { Logger } from "../logger";
-import { attachUpload, discardMessage, messageForUpload, type StoredMessage, uploadFinished } from "../messages/service";
+import { attachUpload, discardMessage, messageForUpload, type StoredMessage } from "../messages/service";
 import type { Services } from "../trpc";
+import { discardUploadIfCurrent, finishUploadIfCurrent, releaseFailedUpload, staleUploadAnswer, uploadStanding } from "./finish";
 import { checkRecording, probeRecording } from "./probe";
 import { isUploadId, isUuid, uploadFiles } from "./upload-files";
 
@@ -13,6 +15,17 @@ export const UPLOADS_PATH = "/api/uploads";
 
 /** What a refused tus request answers: the sender's browser shows `body` as it is. */
 type TusRefusal = { status_code: number; body: string };
+
+/** A refusal of ours (tus's own errors are plain objects with its own, technical words). */
+class UploadRefusal implements TusRefusal {
+  constructor(
+    readonly status_code: number,
+    readonly body: string,
+  ) {}
+}
+
+/** The request id the API server gave this request (server.ts sets it on the response first). */
+const REQUEST_ID_HEADER = "x-request-id";
 
 export const UPLOAD_NOT_FOUND = "Not found";
 
@@ -38,10 +51,16 @@ class UploadStore extends FileStore {
 /** What the handler learnt about a request before tus ran its hooks. */
 type RequestState = { user: SessionUser; message?: StoredMessage };
 
-/** tus hands its hooks a web Request; on Node it carries the original request. */
-type HookRequest = Request & { runtime?: { node?: { req?: object } } };
+/** tus hands its hooks a web Request; on Node it carries the original request and response. */
+type HookRequest = Request & { runtime?: { node?: { req?: object; res?: { getHeader(name: string): unknown } } } };
 
-const refusal = (status_code: number, body: string): TusRefusal => ({ status_code, body });
+const refusal = (status_code: number, body: string): TusRefusal => new UploadRefusal(status_code, body);
+
+/** The reference a person quotes for a failure of this request: its request id. */
+function referenceOf(req: HookRequest): string {
+  const id = req.runtime?.node?.res?.getHeader(REQUEST_ID_HEADER);
+  return typeof id === "string" && id !== "" ? id : newRequestId();
+}
 
 function isRefusal(err: unknown): err is TusRefusal {
   return typeof err === "object" && err !== null && typeof (err as TusRefusal).status_code === "number";
@@ -86,7 +105,12 @@ export function createUploadHandler(
         // a sent recording is not taken back through its upload (messages.delete does that)
         if (message.status !== "recording") throw refusal(400, "This recording was already sent");
         // the sender gave up on it: the message goes with its files (tus then finds nothing left)
-        await discardMessage(services, message.id);
+        if (!(await discardUploadIfCurrent(services, message.id, uploadId))) throw await staleRefusal(message);
+      }
+      if (req.method === "HEAD" && message.status === "processing") {
+        // a client resuming after its last PATCH failed finds the upload complete and stops there
+        // (tus-js-client does): if queueing the jobs was what failed, this queues them
+        await services.jobs.enqueueMessage(message.id);
       }
     },
 
@@ -113,16 +137,27 @@ export function createUploadHandler(
     async onUploadFinish(req: HookRequest, upload: Upload) {
       const message = stateOf(req).message;
       if (!message) throw refusal(404, UPLOAD_NOT_FOUND);
-      // the last PATCH again (its answer was lost): the message is on its way already
-      if (message.status !== "recording") return {};
+      // read again: while the body arrived the sender may have cancelled or retaken the message, the
+      // recipient picked the voicemail up, or a newer upload been bound to it
+      const before = await uploadStanding(services, message.id, upload.id);
+      if (before.kind === "stale") throw await staleRefusal(message);
+      if (before.kind === "sent") {
+        // the last PATCH again (its answer, or the queueing of the jobs, was lost)
+        if (before.row.status === "processing") await services.jobs.enqueueMessage(message.id);
+        return {};
+      }
       const { data } = uploadFiles(uploadDir, upload.id);
       const check = checkRecording(await probeRecording(data), message.kind);
       if (!check.ok) {
-        await discardMessage(services, message.id);
-        throw refusal(check.status, check.message);
+        // refused only while it is still the message's upload; otherwise it was gone already
+        if (await discardUploadIfCurrent(services, message.id, upload.id)) throw refusal(check.status, check.message);
+        throw await staleRefusal(message);
       }
-      await uploadFinished(services, message.id, { contentType: check.contentType, sizeBytes: upload.offset, durationMs: check.durationMs });
-      await services.jobs.enqueueMessage(message.id);
+      const info = { contentType: check.contentType, sizeBytes: upload.offset, durationMs: check.durationMs };
+      const finished = await finishUploadIfCurrent(services, message.id, upload.id, info);
+      if (finished.kind === "stale") throw await staleRefusal(message);
+      // a failure here leaves the message processing: the retried last PATCH (or a resume's HEAD) queues it
+      if (finished.kind === "current" || finished.row.status === "processing") await services.jobs.enqueueMessage(message.id);
       return {};
     },
 
@@ -132,7 +167,15 @@ export function createUploadHandler(
         await discardOversized(req).catch((e: unknown) => deps.log.error({ err: e }, "discarding an oversized upload failed"));
         return refusal(413, tooBigText(maxUploadBytes));
       }
-      if (status >= 500) deps.log.error({ err, method: req.method }, "upload failed");
+      await releaseFailedCreation(req).catch((e: unknown) => deps.log.error({ err: e }, "releasing a failed upload failed"));
+      if (status >= 500) {
+        // nothing of the cause (a path, a system error) reaches the sender: the reference finds it in the log
+        const reference = referenceOf(req);
+        deps.log.child({ reqId: reference }).error({ err, method: req.method, reference }, "upload failed");
+        return refusal(status, genericMessage(reference));
+      }
+      // tus's own words for an upload whose files went while this request ran (retake, termination)
+      if (!(err instanceof UploadRefusal) && (status === 404 || status === 410)) return refusal(404, UPLOAD_NOT_FOUND);
       return undefined;
     },
   });
@@ -147,7 +190,7 @@ export function createUploadHandler(
     const st = node ? state.get(node) : undefined;
     if (!st) return;
     if (st.message) {
-      if (st.message.status === "recording") await discardMessage(services, st.message.id);
+      if (st.message.uploadId) await discardUploadIfCurrent(services, st.message.id, st.message.uploadId);
       return;
     }
     if (req.method !== "POST") return;
@@ -159,9 +202,28 @@ export function createUploadHandler(
     }
     const messageId = metadata.messageId ?? "";
     if (!isUuid(messageId)) return;
-    const bound = await attachUpload(services, { messageId, userId: st.user.id, uploadId: randomUploadId(), declaredType: metadata.filetype ?? null });
+    const uploadId = randomUploadId();
+    const bound = await attachUpload(services, { messageId, userId: st.user.id, uploadId, declaredType: metadata.filetype ?? null });
+    if (bound.ok) await discardUploadIfCurrent(services, messageId, uploadId);
     // 415 too comes only after the message proved to be the sender's own
-    if (bound.ok || bound.status === 415) await discardMessage(services, messageId);
+    else if (bound.status === 415) await discardMessage(services, messageId);
+  }
+
+  /**
+   * A creation (POST) that failed after its upload was bound to the message (its files could not be
+   * made): the sender never learnt where the upload is, so the message forgets it and takes another.
+   */
+  async function releaseFailedCreation(req: HookRequest) {
+    if (req.method !== "POST") return;
+    const node = req.runtime?.node?.req;
+    const message = node ? state.get(node)?.message : undefined;
+    if (message?.uploadId && message.status === "recording") await releaseFailedUpload(services, message.id, message.uploadId);
+  }
+
+  /** The sender's answer for an upload that is no longer their message's. */
+  async function staleRefusal(message: StoredMessage): Promise<TusRefusal> {
+    const answer = await staleUploadAnswer(services, message);
+    return refusal(answer.status, answer.body);
   }
 
   return async (req, res) => {

@@ -169,6 +169,8 @@ export async function startTestApi(
     sweepAt: (now: Date) => sweepOnce(services, now),
     /** starts the job workers of an API made with `jobsPaused` */
     startJobs: () => jobs.startWorkers(),
+    /** the API's job queue (the same object the server queues with: a test may make queueing fail) */
+    jobs,
     /** the API's media folders and storage, to check what is (not) left on disk */
     media: services.media,
     /** runs the media sweep (abandoned messages, orphan uploads) as if the clock read `now` */
