@@ -8,7 +8,9 @@ import {
   liveAccess,
   liveCallbackSchema,
   mergeLiveSegments,
+  MESSAGE_BEGIN_LIMITS,
   MESSAGE_LIMITS,
+  mayBeginMessage,
   messageListInput,
   messageOffer,
   messageSearchInput,
@@ -171,6 +173,16 @@ describe("messageOffer", () => {
     expect(checked).toBe(32 * 2 * 4 * 2 * 2);
     // 7 known, unblocked relationships × (video: 2 + audio with Live Voicemail: 1) × 2 unanswered endings
     expect(offered).toBe(7 * 3 * 2);
+  });
+});
+
+describe("mayBeginMessage", () => {
+  it("allows 6 begins per call and 30 per hour over all calls", () => {
+    expect(MESSAGE_BEGIN_LIMITS).toMatchObject({ perCall: 6, perHour: 30 });
+    expect(mayBeginMessage({ onCall: 0, inWindow: 0 })).toBe(true);
+    expect(mayBeginMessage({ onCall: 5, inWindow: 29 })).toBe(true);
+    expect(mayBeginMessage({ onCall: 6, inWindow: 6 })).toBe(false);
+    expect(mayBeginMessage({ onCall: 0, inWindow: 30 })).toBe(false);
   });
 });
 

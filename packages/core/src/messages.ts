@@ -93,6 +93,22 @@ export function messageOffer(input: {
 /** Why a message cannot be started; every reason shows the sender the same words. */
 export const MESSAGE_REFUSED_TEXT = "You can't leave a message for this call.";
 
+/**
+ * How many messages one sender may begin (each begin can tell the recipient a voicemail started
+ * and ended, and starts a transcriber session): per call, retakes included, and per hour over all
+ * calls. Every begin counts, allowed or refused, so the limit is the same whatever the recipient's
+ * settings or blocks and says nothing about them.
+ */
+export const MESSAGE_BEGIN_LIMITS = { perCall: 6, perHour: 30, windowMs: 60 * 60_000 } as const;
+
+/** What a sender over the begin limit is told. */
+export const MESSAGE_TOO_FAST_TEXT = "You're leaving messages too quickly. Try again in a few minutes.";
+
+/** True when one more begin is allowed, given the sender's begins within the window on this call and on all calls. */
+export function mayBeginMessage(begun: { onCall: number; inWindow: number }): boolean {
+  return begun.onCall < MESSAGE_BEGIN_LIMITS.perCall && begun.inWindow < MESSAGE_BEGIN_LIMITS.perHour;
+}
+
 /** True when a recording of this length (ms) is within the limit, grace included. */
 export function withinDurationLimit(durationMs: number): boolean {
   return durationMs > 0 && durationMs <= (MESSAGE_LIMITS.maxSeconds + MESSAGE_LIMITS.graceSeconds) * 1000;

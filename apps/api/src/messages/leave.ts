@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { toCallView } from "@ringback/core/call-views";
 import { voicemailEndedEvent, voicemailStartedEvent } from "@ringback/core/events";
-import { MESSAGE_LIMITS, MESSAGE_REFUSED_TEXT, messageOffer, type MessageKind, type MessageOffer } from "@ringback/core/messages";
+import { MESSAGE_LIMITS, MESSAGE_REFUSED_TEXT, MESSAGE_TOO_FAST_TEXT, messageOffer, type MessageKind, type MessageOffer } from "@ringback/core/messages";
 import { decideLeaveMessage } from "@ringback/core/reachability";
 import { getCall, lockCall, ringFacts, userNames } from "@ringback/db/queries/calls";
 import { publishEvents } from "@ringback/db/queries/events";
@@ -11,6 +11,7 @@ import { toCoreCall } from "../calls/mapping";
 import type { Logger } from "../logger";
 import { removeMessageFiles } from "../media/cleanup";
 import type { Services } from "../trpc";
+import { takeBeginSlot } from "./begin-throttle";
 import { mintLiveToken } from "./live-token";
 import { endLive } from "./service";
 import { createVoicemailRoom, deleteVoicemailRoom, mintTranscriberToken, mintVoicemailCallerToken, voicemailRoomName } from "./voicemail-room";
@@ -59,13 +60,16 @@ export type BeginResult = {
 };
 
 /**
- * Starts a message for an unanswered call: checks the offer, replaces the caller's unfinished one
- * for this call (a retake), and for a voicemail opens its LiveKit room, asks the transcriber to join
- * it and tells the recipient it has started.
+ * Starts a message for an unanswered call: counts the begin against the sender's limits, checks
+ * the offer, replaces the caller's unfinished one for this call (a retake), and for a voicemail
+ * opens its LiveKit room, asks the transcriber to join it and tells the recipient it has started.
  */
 export async function beginMessage(services: Services, userId: string, callId: string, log: Logger): Promise<BeginResult> {
-  const facts = await offerFor(services, userId, callId, new Date());
+  const now = new Date();
+  const facts = await offerFor(services, userId, callId, now);
   if (!facts) throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_CALL });
+  // counted before the offer is looked at, so it is the same for a blocked, a refused and an allowed caller
+  if (!(await takeBeginSlot(services.db, userId, callId, now))) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: MESSAGE_TOO_FAST_TEXT });
   const kind = facts.offer.kind;
   const recipientId = facts.recipientId;
   if (!kind || !recipientId) throw new TRPCError({ code: "FORBIDDEN", message: MESSAGE_REFUSED_TEXT });

@@ -2,8 +2,10 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MESSAGE_REFUSED_TEXT } from "@ringback/core/messages";
+import { MESSAGE_REFUSED_TEXT, MESSAGE_TOO_FAST_TEXT } from "@ringback/core/messages";
+import { throttleHits } from "@ringback/db/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { takeBeginSlot } from "../messages/begin-throttle";
 import { receiveLiveSegments } from "../messages/live";
 import { markFailed, uploadFinished } from "../messages/service";
 import { deliver, knownPair, servicesOf, unansweredCall } from "../messages/test-kit";
@@ -31,11 +33,17 @@ async function raw(user: TestUser, path: string, input: unknown, method: "GET" |
 
 /**
  * Medians (ms) of two requests timed turn about, `n` times each: whatever else loads the machine
- * meanwhile slows both alike.
+ * meanwhile slows both alike. `untimed` runs before each request, outside the clock.
  */
-async function pairedMedians(n: number, first: () => Promise<unknown>, second: () => Promise<unknown>): Promise<[number, number]> {
+async function pairedMedians(
+  n: number,
+  first: () => Promise<unknown>,
+  second: () => Promise<unknown>,
+  untimed: () => Promise<unknown> = async () => {},
+): Promise<[number, number]> {
   const times: [number[], number[]] = [[], []];
   const time = async (run: () => Promise<unknown>, into: number[]) => {
+    await untimed();
     const start = performance.now();
     await run();
     into.push(performance.now() - start);
@@ -172,8 +180,10 @@ describe("messages.offer and messages.begin: who may leave a message", () => {
     await pairedMedians(10, offerOf(blocked.a, blockedCall), offerOf(messagesOff.a, offCall));
     const [blockedOffer, strangerOffer] = await pairedMedians(60, offerOf(blocked.a, blockedCall), offerOf(stranger.a, strangerCall));
     const [blockedOffer2, offOffer] = await pairedMedians(60, offerOf(blocked.a, blockedCall), offerOf(messagesOff.a, offCall));
-    const [blockedBegin, strangerBegin] = await pairedMedians(60, beginOf(blocked.a, blockedCall), beginOf(stranger.a, strangerCall));
-    const [blockedBegin2, offBegin] = await pairedMedians(60, beginOf(blocked.a, blockedCall), beginOf(messagesOff.a, offCall));
+    // 60 begins each would soon meet the begin limit; clear it (untimed, in this file's own database), so the refusal itself is timed
+    const clearLimit = () => api.db.delete(throttleHits);
+    const [blockedBegin, strangerBegin] = await pairedMedians(60, beginOf(blocked.a, blockedCall), beginOf(stranger.a, strangerCall), clearLimit);
+    const [blockedBegin2, offBegin] = await pairedMedians(60, beginOf(blocked.a, blockedCall), beginOf(messagesOff.a, offCall), clearLimit);
     console.info(
       "offer/begin medians (ms)",
       JSON.stringify({ blockedOffer, strangerOffer, blockedOffer2, offOffer, blockedBegin, strangerBegin, blockedBegin2, offBegin }),
@@ -224,6 +234,61 @@ describe("messages.offer and messages.begin: who may leave a message", () => {
     expect(await failure(api.as(a).messages.get.query({ messageId }))).toEqual({ status: 404, message: "No such message" });
     // the offer is open again
     expect(await api.as(a).messages.offer.query({ callId })).toEqual({ kind: "video" });
+  });
+});
+
+describe("messages.begin rate limit", () => {
+  it("allows 6 begins per call (retakes included), then answers 429, while another call is still open", async () => {
+    const { a, b } = await knownPair(api);
+    const bEvents = await api.listen(b);
+    const callId = await unansweredCall(api, a, b, "audio");
+    let last = "";
+    for (let i = 0; i < 6; i++) last = (await api.as(a).messages.begin.mutate({ callId })).messageId;
+    expect(await failure(api.as(a).messages.begin.mutate({ callId }))).toEqual({ status: 429, message: MESSAGE_TOO_FAST_TEXT });
+    // the callee heard of 6 voicemails starting, not more
+    const started = [];
+    for (let i = 0; i < 6; i++) started.push((await bEvents.next("voicemail-started")).payload.messageId);
+    await expect(bEvents.next("voicemail-started", 500)).rejects.toThrow(/no voicemail-started/);
+    expect(started.at(-1)).toBe(last);
+    // the last one is still there to send or cancel
+    expect(await api.as(a).messages.cancel.mutate({ messageId: last })).toEqual({ ok: true });
+    const other = await unansweredCall(api, a, b, "video");
+    expect((await api.as(a).messages.begin.mutate({ callId: other })).kind).toBe("video");
+    bEvents.stop();
+  });
+
+  it("allows 30 begins an hour over all calls, and again once the hour has passed", async () => {
+    const { a, b } = await knownPair(api);
+    for (let c = 0; c < 6; c++) {
+      const callId = await unansweredCall(api, a, b);
+      for (let i = 0; i < 5; i++) await api.as(a).messages.begin.mutate({ callId });
+    }
+    const fresh = await unansweredCall(api, a, b);
+    expect(await failure(api.as(a).messages.begin.mutate({ callId: fresh }))).toEqual({ status: 429, message: MESSAGE_TOO_FAST_TEXT });
+    // the offer itself is not limited: it changes nothing for the callee
+    expect(await api.as(a).messages.offer.query({ callId: fresh })).toEqual({ kind: "video" });
+    expect(await takeBeginSlot(api.db, a.id, fresh, new Date(Date.now() + 61 * 60_000))).toBe(true);
+  });
+
+  it("counts a blocked caller, a stranger and a caller whose callee takes no messages exactly like an allowed one", async () => {
+    const allowed = await knownPair(api, ["Allowed", "Open"]);
+    const blocked = await knownPair(api, ["Blocked", "Blocker"]);
+    await api.as(blocked.b).blocked.add.mutate({ userId: blocked.a.id });
+    const stranger = { a: await api.signUp("Stranger"), b: await api.signUp("Callee") };
+    const messagesOff = await knownPair(api, ["Friend", "Closed"]);
+    await api.as(messagesOff.b).settings.update.mutate({ acceptMessages: false });
+
+    const seventh = [];
+    for (const pair of [allowed, blocked, stranger, messagesOff]) {
+      const callId = await unansweredCall(api, pair.a, pair.b);
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await raw(pair.a, "messages.begin", { callId }, "POST")).status);
+      expect(statuses).toEqual(Array(6).fill(pair === allowed ? 200 : 403));
+      seventh.push(await raw(pair.a, "messages.begin", { callId }, "POST"));
+    }
+    expect(seventh[0]?.status).toBe(429);
+    expect(JSON.parse(seventh[0]?.body ?? "{}")).toMatchObject({ error: { json: { message: MESSAGE_TOO_FAST_TEXT } } });
+    for (const other of seventh) expect(other).toEqual(seventh[0]);
   });
 });
 
