@@ -163,7 +163,7 @@ test("a video message: toast, row, player with the spoken word highlighted, seek
   const after = await alex.page.request.get(`/api/media/messages/${messageId}`);
   expect(after.status()).toBe(404);
   await alex.page.reload();
-  await expect(alex.page.getByRole("heading", { name: "This message doesn’t exist" })).toBeVisible();
+  await expect(alex.page.getByRole("heading", { name: "This message isn’t available" })).toBeVisible();
   const list = await trpcQuery<unknown[]>(alex.page, "messages.list", {});
   expect(list).toHaveLength(0);
 });

@@ -80,6 +80,10 @@ test("video message: record, retake, send; the callee watches it, seeks, deletes
   await expect(dialog.getByRole("status").filter({ hasText: "Message sent" })).toBeVisible({ timeout: 20_000 });
   await snap(ana.page, testInfo, "recorder-sent-390");
   expect(uploads).toHaveLength(2);
+  // once sent, ✕ leaves like Done: no outcome screen offering a second message
+  await dialog.getByRole("button", { name: "Close", exact: true }).click();
+  await expect(ana.page).toHaveURL(/\/calls$/);
+  await expect(ana.page.getByRole("button", { name: "Record Video" })).toHaveCount(0);
 
   // Ana's own list holds exactly the one sent message (the retake left nothing behind).
   const sent = (await listMessages(ana.page, { withUserId: ben.id })).filter((m) => m.direction === "sent");

@@ -15,12 +15,14 @@ export type HistoryRowProps = {
   avatar?: ReactNode;
   /** A message left on this call (a thumbnail link), shown under the detail line. */
   message?: ReactNode;
+  /** A line beside the message, e.g. "You left a video message · Watched". */
+  messageNote?: string;
   actions?: ReactNode;
   className?: string;
 };
 
 /** One call in a recents list; missed calls read in red, like a phone. */
-export function HistoryRow({ direction, missed, people, detail, time, dateTime, avatar, message, actions, className }: HistoryRowProps) {
+export function HistoryRow({ direction, missed, people, detail, time, dateTime, avatar, message, messageNote, actions, className }: HistoryRowProps) {
   const DirectionIcon = missed ? PhoneMissed : direction === "outgoing" ? PhoneOutgoing : PhoneIncoming;
   const directionText = missed ? "Missed call" : direction === "outgoing" ? "Outgoing call" : "Incoming call";
   return (
@@ -39,7 +41,12 @@ export function HistoryRow({ direction, missed, people, detail, time, dateTime, 
           <DirectionIcon role="img" aria-label={directionText} className={cn("mt-0.5 size-3.5 shrink-0", missed && "text-destructive")} />
           <span className="min-w-0">{detail}</span>
         </p>
-        {message ? <div className="mt-2 flex">{message}</div> : null}
+        {message ? (
+          <div className="mt-2 flex items-center gap-3">
+            {message}
+            {messageNote ? <p className="min-w-0 text-[13px] leading-[18px] text-muted-foreground">{messageNote}</p> : null}
+          </div>
+        ) : null}
       </div>
       {actions ? <div className="flex shrink-0 items-center gap-0.5">{actions}</div> : null}
     </li>

@@ -51,28 +51,29 @@ export function MessageThumbnail({ kind, posterUrl, waveform, duration, unseen =
             {duration}
           </span>
         </span>
+      ) : row ? (
+        <span className="flex h-12 w-32 items-center gap-1.5 rounded-xl bg-muted px-2 text-foreground ring-1 ring-border">
+          <span className="inline-flex size-7 shrink-0 items-center justify-center rounded-full bg-primary text-primary-foreground">
+            <Play className="ml-px size-3.5 fill-current" />
+          </span>
+          <Waveform peaks={waveform} bars={14} className="h-5 min-w-0 flex-1 text-muted-foreground" />
+          <span className="shrink-0 text-[11px] font-medium text-muted-foreground tabular-nums">{duration}</span>
+        </span>
       ) : (
-        <span
-          className={cn(
-            "flex items-center bg-muted text-foreground ring-1 ring-border",
-            row ? "h-12 w-32 gap-1.5 rounded-xl px-2" : "aspect-[4/3] w-full flex-col justify-center gap-3 rounded-xl px-4",
-          )}
-        >
-          {row ? (
-            <span className="inline-flex size-7 shrink-0 items-center justify-center rounded-full bg-primary text-primary-foreground">
-              <Play className="ml-px size-3.5 fill-current" />
+        // a tile: the mic and the length on top, the waveform along the bottom; everything keeps inside
+        // the 4:3 box however narrow the grid cell gets
+        <span className="flex aspect-[4/3] w-full flex-col justify-between gap-2 overflow-hidden rounded-xl bg-muted p-3 text-foreground ring-1 ring-border">
+          <span className="flex items-center justify-between gap-2">
+            <span className="inline-flex size-9 shrink-0 items-center justify-center rounded-full bg-primary text-primary-foreground">
+              <Mic className="size-4" />
             </span>
-          ) : (
-            <span className="inline-flex size-11 items-center justify-center rounded-full bg-primary text-primary-foreground">
-              <Mic className="size-5" />
-            </span>
-          )}
-          <Waveform peaks={waveform} bars={row ? 14 : 28} className={cn("text-muted-foreground", row ? "h-5 min-w-0 flex-1" : "h-8")} />
-          <span className={cn("shrink-0 font-medium text-muted-foreground tabular-nums", row ? "text-[11px]" : "text-xs")}>{duration}</span>
+            <span className="text-xs font-medium text-muted-foreground tabular-nums">{duration}</span>
+          </span>
+          <Waveform peaks={waveform} bars={24} className="h-7 min-h-0 w-full text-muted-foreground" />
         </span>
       )}
       {unseen ? (
-        <span className={cn("absolute rounded-full bg-primary ring-2 ring-card", row ? "-top-1 -right-1 size-3" : "top-2 right-2 size-3")} />
+        <span className={cn("absolute rounded-full bg-primary ring-2 ring-card", row ? "-top-1 -right-1 size-3" : kind === "video" ? "top-2 right-2 size-3" : "-top-1 -right-1 size-3.5")} />
       ) : null}
     </span>
   );

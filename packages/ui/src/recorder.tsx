@@ -77,8 +77,17 @@ export function RecorderTimer({ text, limitText, running, label = "Recording tim
   );
 }
 
-/** The round record button: a red disc, or (while recording) a red square to stop. */
-export function RecordButton({ recording, label, className, ...props }: Omit<ComponentProps<"button">, "children"> & { recording: boolean; label: string }) {
+/**
+ * The round record button: a red disc, or (while recording) a red square to stop. During the 3-2-1
+ * (`countdown`) it is an active Cancel: a white ring with a cross, back to ready.
+ */
+export function RecordButton({
+  recording,
+  countdown = false,
+  label,
+  className,
+  ...props
+}: Omit<ComponentProps<"button">, "children"> & { recording: boolean; countdown?: boolean; label: string }) {
   return (
     <span className="flex flex-col items-center gap-1.5">
       <button
@@ -87,14 +96,22 @@ export function RecordButton({ recording, label, className, ...props }: Omit<Com
         title={label}
         className={cn(
           "inline-flex size-[4.75rem] items-center justify-center rounded-full border-4 border-white/90 bg-transparent transition-transform outline-none focus-visible:ring-[3px] focus-visible:ring-white/70 active:scale-95 disabled:opacity-50",
+          countdown && "bg-white/15 hover:bg-white/25",
           className,
         )}
         {...props}
       >
-        <span
-          aria-hidden="true"
-          className={cn("bg-red-500 transition-all duration-200", recording ? "size-7 rounded-md" : "size-[3.75rem] rounded-full")}
-        />
+        {countdown ? (
+          <span aria-hidden="true" className="relative size-7">
+            <span className="absolute top-1/2 left-0 h-[3px] w-full -translate-y-1/2 rotate-45 rounded-full bg-white" />
+            <span className="absolute top-1/2 left-0 h-[3px] w-full -translate-y-1/2 -rotate-45 rounded-full bg-white" />
+          </span>
+        ) : (
+          <span
+            aria-hidden="true"
+            className={cn("bg-red-500 transition-all duration-200", recording ? "size-7 rounded-md" : "size-[3.75rem] rounded-full")}
+          />
+        )}
       </button>
       <span aria-hidden="true" className="text-[11px] leading-tight font-medium text-white/85">
         {label}

@@ -58,7 +58,9 @@ export function CallOutcome({
   }, []);
   // The row appears once, complete: no button pops in beside the others a moment later.
   const controlsReady = !offer.isPending || waitedLongEnough;
-  const offered = offer.data?.kind ?? null;
+  // One message per call: once one went out the button is not offered again (the API would refuse it).
+  const [messageSent, setMessageSent] = useState(false);
+  const offered = messageSent ? null : (offer.data?.kind ?? null);
 
   const api = useMessageApi(call.id);
   const [recorder, setRecorder] = useState<VideoMessageRecorder | null>(null);
@@ -73,6 +75,19 @@ export function CallOutcome({
     },
     [],
   );
+
+  // Sent (by either recorder): no second take, and the offer is asked again for anyone reading it.
+  useEffect(() => {
+    const session = recorder ?? voicemail;
+    if (!session) return;
+    const check = () => {
+      if (session.getSnapshot().phase !== "sent") return;
+      setMessageSent(true);
+      void queryClient.invalidateQueries({ queryKey: trpc.messages.offer.queryKey({ callId: call.id }) });
+    };
+    check();
+    return session.subscribe(check);
+  }, [recorder, voicemail, queryClient, trpc, call.id]);
 
   const startVideoMessage = () => {
     const next = new VideoMessageRecorder({ api });
@@ -139,7 +154,7 @@ export function CallOutcome({
               <ControlButton label="Record Video" icon={CircleDot} size="lg" className={MESSAGE_BUTTON} onClick={startVideoMessage} />
             ) : null}
             {offered === "voicemail" ? (
-              <ControlButton label="Leave Voicemail" icon={Voicemail} size="lg" className={MESSAGE_BUTTON} onClick={startVoicemail} />
+              <ControlButton label="Leave Voicemail" caption="Voicemail" icon={Voicemail} size="lg" className={MESSAGE_BUTTON} onClick={startVoicemail} />
             ) : null}
             <ControlButton
               label="Call Again"

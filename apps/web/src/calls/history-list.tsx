@@ -8,6 +8,7 @@ import { Button } from "@ringback/ui/button";
 import { HistoryRow } from "@ringback/ui/history-row";
 import { formatCallTime, formatDuration, kindLabel, otherPeople, outcomeLabel, type CallView } from "./types";
 import { useStartCall } from "./use-start-call";
+import { sentNote } from "~/messages/labels";
 import { MessageLink } from "~/messages/message-link";
 
 /** Calls as recents rows: each person links to their own history, with call-back buttons. */
@@ -35,7 +36,8 @@ export function HistoryList({ calls, myId }: { calls: ReadonlyArray<CallView>; m
             time={formatCallTime(new Date(call.createdAt))}
             dateTime={new Date(call.createdAt).toISOString()}
             avatar={first ? <Avatar id={first.userId} name={first.displayName} /> : null}
-            message={call.message ? <MessageLink message={call.message} unseen={call.direction === "incoming" && !call.message.seen} /> : null}
+            message={call.message ? <MessageLink message={call.message} unseen={call.direction === "incoming" && !call.message.seen} sent={call.direction === "outgoing"} /> : null}
+            messageNote={call.message && call.direction === "outgoing" ? sentNote(call.message.kind, call.message.seen) : undefined}
             people={people.map((p, i) => (
               <Fragment key={p.userId}>
                 {i > 0 ? ", " : null}

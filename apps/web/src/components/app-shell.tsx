@@ -30,7 +30,11 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const name = me.data?.displayName ?? user.name;
   const handle = me.data?.handle ?? user.handle;
 
-  const isActive = (href: string) => pathname === href || pathname.startsWith(`${href}/`);
+  // a message page belongs to Calls (it is reached from the call history)
+  const isActive = (href: string) =>
+    pathname === href || pathname.startsWith(`${href}/`) || (href === "/calls" && pathname.startsWith("/messages/"));
+  // a message page gets room for its video
+  const wide = pathname.startsWith("/messages/");
 
   return (
     <div className="min-h-dvh md:grid md:grid-cols-[15rem_1fr]">
@@ -71,7 +75,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
       </aside>
 
       <div className="flex min-h-dvh min-w-0 flex-col">
-        <div className="mx-auto w-full max-w-2xl flex-1 px-4 pt-[max(1.25rem,env(safe-area-inset-top))] pb-28 md:px-8 md:pt-10 md:pb-12">
+        <div className={cn("mx-auto w-full flex-1 px-4", wide ? "max-w-4xl" : "max-w-2xl", "pt-[max(1.25rem,env(safe-area-inset-top))] pb-28 md:px-8 md:pt-10 md:pb-12")}>
           {children}
         </div>
       </div>

@@ -83,7 +83,6 @@ function LiveVoicemailCard({ voicemail, atTop, onClose }: { voicemail: LiveVoice
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const titleId = useId();
   const descriptionId = useId();
   const live = voicemail.phase === "live";
   const elapsed = useElapsed(voicemail.startedAt, live);
@@ -114,18 +113,19 @@ function LiveVoicemailCard({ voicemail, atTop, onClose }: { voicemail: LiveVoice
     >
       <div className="flex items-center gap-3">
         <Avatar id={voicemail.from.id} name={name} size="md" />
-        <div className="min-w-0 flex-1">
-          <p id={titleId} className="flex items-center gap-1.5 text-[11px] font-semibold tracking-wide text-white/60 uppercase">
-            {live ? <span className="size-1.5 rounded-full bg-red-500 motion-safe:animate-pulse" aria-hidden="true" /> : <Voicemail className="size-3.5" aria-hidden="true" />}
-            {live ? "Live Voicemail" : "Voicemail ended"}
-          </p>
-          <p id={descriptionId} className="truncate text-[15px] font-semibold">
-            {live ? `${name} is leaving a voicemail` : voicemail.endedReason === "sent" ? `${name} left you a voicemail` : `${name} hung up`}
-          </p>
-        </div>
-        {live && elapsed ? <span className="text-sm text-white/60 tabular-nums">{elapsed}</span> : null}
+        {/* the name on its own line (cut if it must be), what is happening under it: read together as
+            "<Name> is leaving a voicemail" */}
+        <p id={descriptionId} className="min-w-0 flex-1 leading-tight">
+          <span className="block truncate text-[15px] font-semibold">{name}</span>
+          <span className="sr-only"> </span>
+          <span className="mt-0.5 flex items-center gap-1.5 text-[13px] font-medium text-white/65">
+            {live ? <span className="size-1.5 shrink-0 rounded-full bg-red-500 motion-safe:animate-pulse" aria-hidden="true" /> : <Voicemail className="size-3.5 shrink-0" aria-hidden="true" />}
+            {live ? "is leaving a voicemail" : voicemail.endedReason === "sent" ? "left you a voicemail" : "hung up"}
+          </span>
+        </p>
+        {live && elapsed ? <span className="shrink-0 text-sm text-white/60 tabular-nums">{elapsed}</span> : null}
         {!live ? (
-          <button type="button" onClick={onClose} aria-label="Close" className="rounded-full p-1.5 text-white/70 outline-none hover:bg-white/10 hover:text-white focus-visible:ring-2 focus-visible:ring-white/60">
+          <button type="button" onClick={onClose} aria-label="Close" className="shrink-0 rounded-full p-1.5 text-white/70 outline-none hover:bg-white/10 hover:text-white focus-visible:ring-2 focus-visible:ring-white/60">
             <X className="size-4" aria-hidden="true" />
           </button>
         ) : null}
@@ -145,9 +145,12 @@ function LiveVoicemailCard({ voicemail, atTop, onClose }: { voicemail: LiveVoice
             Pick Up
           </Button>
         </div>
-      ) : voicemail.endedReason === "sent" ? (
-        <p className="text-sm text-white/70">You’ll find it in your calls in a moment.</p>
-      ) : null}
+      ) : (
+        <p className="text-sm text-white/70">
+          <span className="font-medium text-white">Voicemail ended.</span>{" "}
+          {voicemail.endedReason === "sent" ? "You’ll find it in your calls in a moment." : "Nothing was left."}
+        </p>
+      )}
     </section>
   );
 }

@@ -11,6 +11,8 @@ export type MessageLinkProps = {
   message: { id: string; kind: MessageKind; durationMs: number | null; posterUrl: string | null; waveform: number[] | null };
   /** received and not watched yet */
   unseen: boolean;
+  /** one I left myself: named "Your video message, 0:05" */
+  sent?: boolean;
   size?: "row" | "tile";
   className?: string;
 };
@@ -19,15 +21,15 @@ export type MessageLinkProps = {
  * A message's thumbnail as a link to its page, named "Video message, 0:05" / "Voicemail, 0:12"
  * (the unwatched dot is told as its description, so the name stays the same either way).
  */
-export function MessageLink({ message, unseen, size = "row", className }: MessageLinkProps) {
+export function MessageLink({ message, unseen, sent = false, size = "row", className }: MessageLinkProps) {
   const noteId = useId();
   return (
     <Link
       href={`/messages/${message.id}`}
-      aria-label={messageLinkLabel(message.kind, message.durationMs)}
+      aria-label={messageLinkLabel(message.kind, message.durationMs, sent)}
       aria-describedby={unseen ? noteId : undefined}
       className={cn(
-        "group inline-flex rounded-xl outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50 [&>span]:transition-transform hover:[&>span]:scale-[1.02]",
+        "group inline-flex rounded-xl outline-none focus-visible:ring-[3px] focus-visible:ring-ring focus-visible:ring-offset-2 focus-visible:ring-offset-background [&>span]:transition-transform hover:[&>span]:scale-[1.02]",
         size === "tile" && "w-full",
         className,
       )}

@@ -1,7 +1,7 @@
 "use client";
 
 import { Pause, Play } from "lucide-react";
-import type { KeyboardEvent, PointerEvent, RefObject } from "react";
+import { useState, type KeyboardEvent, type PointerEvent, type RefObject, type SyntheticEvent } from "react";
 import { formatMessageDuration, type MessageView } from "@ringback/core/messages";
 import { Waveform } from "@ringback/ui/waveform";
 import { seekAndPlay, type Playback } from "./playback-clock";
@@ -13,22 +13,52 @@ import { seekAndPlay, type Playback } from "./playback-clock";
  */
 export function MessagePlayer({ message, mediaRef, playback }: { message: MessageView; mediaRef: RefObject<HTMLVideoElement | HTMLAudioElement | null>; playback: Playback }) {
   if (message.kind === "video") {
-    return (
-      <div className="overflow-hidden rounded-2xl bg-black shadow-sm ring-1 ring-black/5">
-        <video
-          ref={mediaRef as RefObject<HTMLVideoElement>}
-          aria-label="Video message"
-          src={message.mediaUrl}
-          poster={message.posterUrl ?? undefined}
-          controls
-          playsInline
-          preload="metadata"
-          className="aspect-[4/3] w-full bg-black object-contain"
-        />
-      </div>
-    );
+    return <VideoPlayer message={message} mediaRef={mediaRef as RefObject<HTMLVideoElement | null>} playback={playback} />;
   }
   return <VoicemailPlayer message={message} mediaRef={mediaRef as RefObject<HTMLAudioElement>} playback={playback} />;
+}
+
+/**
+ * The video at its own shape (learned from the file; 16:9 until then), as wide as the column and at
+ * most 70% of the screen's height, with a large play button over the poster while it is paused.
+ */
+function VideoPlayer({ message, mediaRef, playback }: { message: MessageView; mediaRef: RefObject<HTMLVideoElement | null>; playback: Playback }) {
+  const [ratio, setRatio] = useState(16 / 9);
+  const learnShape = (event: SyntheticEvent<HTMLVideoElement>) => {
+    const { videoWidth, videoHeight } = event.currentTarget;
+    if (videoWidth > 0 && videoHeight > 0) setRatio(videoWidth / videoHeight);
+  };
+  const play = () => void mediaRef.current?.play().catch(() => {});
+  return (
+    <div
+      className="relative mx-auto overflow-hidden rounded-2xl bg-black shadow-sm ring-1 ring-black/5"
+      style={{ aspectRatio: String(ratio), width: `min(100%, calc(70vh * ${ratio.toFixed(4)}))` }}
+    >
+      <video
+        ref={mediaRef}
+        aria-label="Video message"
+        src={message.mediaUrl}
+        poster={message.posterUrl ?? undefined}
+        controls
+        playsInline
+        preload="metadata"
+        onLoadedMetadata={learnShape}
+        className="block size-full bg-black object-contain"
+      />
+      {!playback.playing ? (
+        <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
+          <button
+            type="button"
+            onClick={play}
+            aria-label="Play video message"
+            className="pointer-events-auto inline-flex size-16 items-center justify-center rounded-full bg-primary text-primary-foreground shadow-lg ring-4 ring-black/20 transition-transform outline-none hover:scale-105 focus-visible:ring-[3px] focus-visible:ring-white sm:size-20"
+          >
+            <Play className="ml-1 size-7 fill-current sm:size-8" aria-hidden="true" />
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
 }
 
 function VoicemailPlayer({ message, mediaRef, playback }: { message: MessageView; mediaRef: RefObject<HTMLAudioElement>; playback: Playback }) {

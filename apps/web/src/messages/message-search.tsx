@@ -14,7 +14,7 @@ import { errorMessage } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
 import { kindName } from "./labels";
 import { MessageLink } from "./message-link";
-import { snippetParts } from "./snippet";
+import { snippetParts, withEllipses } from "./snippet";
 
 const MIN_CHARS = 2;
 
@@ -85,17 +85,23 @@ export function MessageSearchResults({ text }: { text: string }) {
                 <Avatar id={message.other.id} name={message.other.displayName} />
                 <div className="min-w-0 flex-1">
                   <div className="flex items-baseline gap-2">
-                    <Link href={`/messages/${message.id}`} className="min-w-0 flex-1 truncate text-[15px] font-medium hover:underline">
+                    <Link href={`/messages/${message.id}`} className="min-w-0 flex-1 truncate rounded text-[15px] font-medium outline-none hover:underline focus-visible:ring-2 focus-visible:ring-ring/50">
                       {message.direction === "sent" ? `To ${message.other.displayName}` : message.other.displayName}
                     </Link>
                     <time dateTime={new Date(message.createdAt).toISOString()} className="shrink-0 text-[13px] text-muted-foreground">
                       {formatCallTime(new Date(message.createdAt))}
                     </time>
                   </div>
-                  <p className="text-[13px] text-muted-foreground">{kindName(message.kind)}</p>
-                  <p className="mt-1 line-clamp-3 text-sm leading-5">{highlight(snippet)}</p>
+                  <p className="text-[13px] text-muted-foreground">{message.direction === "sent" ? `Your ${kindName(message.kind).toLowerCase()}` : kindName(message.kind)}</p>
+                  <p className="mt-1 line-clamp-3 text-sm leading-5">{highlight(withEllipses(snippet))}</p>
+                  {/* on a phone the thumbnail sits under the words, as in the history rows */}
+                  <div className="mt-2 flex sm:hidden">
+                    <MessageLink message={message} unseen={message.direction === "received" && !message.seen} sent={message.direction === "sent"} />
+                  </div>
                 </div>
-                <MessageLink message={message} unseen={message.direction === "received" && !message.seen} />
+                <div className="hidden sm:flex">
+                  <MessageLink message={message} unseen={message.direction === "received" && !message.seen} sent={message.direction === "sent"} />
+                </div>
               </li>
             ))}
           </ul>

@@ -48,7 +48,7 @@ export function MessageView({ messageId }: { messageId: string }) {
   });
 
   if (deletedElsewhere) return <MessageGone title="This message was deleted" />;
-  if (message.isError && isMissing(message.error)) return <MessageGone title="This message doesn’t exist" />;
+  if (message.isError && isMissing(message.error)) return <MessageGone title="This message isn’t available" detail="It may have been deleted." />;
   return (
     <QueryState query={message} loadingLabel="Loading the message…" errorText={(e) => errorMessage(e, "The message couldn’t be loaded.")} retry>
       {/* keyed by status: the player (and the playback hook reading it) mount once it is ready */}
@@ -68,6 +68,8 @@ function LoadedMessage({ message }: { message: Message }) {
   const received = message.direction === "received";
   const what = kindName(message.kind);
   const other = message.other;
+  // a voicemail is listened to, a video watched
+  const watched = message.kind === "voicemail" ? "listened" : "watched";
 
   const refreshAfterChange = () =>
     refreshQueries(queryClient, [trpc.calls.missedCount.pathKey(), trpc.calls.history.pathKey(), trpc.messages.list.pathKey()]);
@@ -78,7 +80,7 @@ function LoadedMessage({ message }: { message: Message }) {
         queryClient.setQueryData(trpc.messages.get.queryKey({ messageId: message.id }), (prev: Message | undefined) => (prev ? { ...prev, seen: true } : prev));
         void refreshAfterChange();
       },
-      onError: (error) => toast.error(errorMessage(error, "Couldn’t mark it as watched.")),
+      onError: (error) => toast.error(errorMessage(error, `Couldn’t mark it as ${watched}.`)),
     }),
   );
   const unseen = received && !message.seen && !markSeen.isSuccess;
@@ -113,7 +115,9 @@ function LoadedMessage({ message }: { message: Message }) {
   );
 
   const created = new Date(message.createdAt);
-  const length = formatMessageDuration(message.durationMs);
+  // the player's own length once it knows it, so the header and the player never disagree
+  // (whole seconds, as the player's own clock shows them)
+  const length = formatMessageDuration(playback.durationMs !== null ? Math.floor(playback.durationMs / 1000) * 1000 : message.durationMs);
   const subtitle = [received ? what : `${what} you left`, formatCallTime(created), length].filter(Boolean).join(" · ");
 
   return (
@@ -137,48 +141,50 @@ function LoadedMessage({ message }: { message: Message }) {
             {!received ? (
               <>
                 {" · "}
-                <span>{message.seen ? "Watched" : "Not watched yet"}</span>
+                <span>{message.seen ? (message.kind === "voicemail" ? "Listened" : "Watched") : message.kind === "voicemail" ? "Not listened to yet" : "Not watched yet"}</span>
               </>
             ) : null}
           </p>
         </div>
       </header>
 
-      {/* a video and its transcript side by side on a wide screen; a voicemail's waveform reads best full width */}
+      {/* the player takes the full column; the transcript reads underneath */}
       {message.status !== "ready" ? (
         <NotReady status={message.status} what={what} />
       ) : (
-        <div className={message.kind === "video" ? "grid gap-4 lg:grid-cols-[minmax(0,1.15fr)_minmax(0,1fr)] lg:items-stretch" : "grid gap-4"}>
+        <div className="grid gap-4">
           <MessagePlayer message={message} mediaRef={mediaRef} playback={playback} />
-          <MessageTranscript
-            messageId={message.id}
-            positionMs={playback.positionMs}
-            onSeek={(ms) => seekAndPlay(mediaRef.current, ms)}
-            className={message.kind === "video" ? "max-h-96 lg:max-h-none lg:h-0 lg:min-h-full" : "max-h-96"}
-          />
+          <MessageTranscript messageId={message.id} positionMs={playback.positionMs} onSeek={(ms) => seekAndPlay(mediaRef.current, ms)} className="max-h-80" />
         </div>
       )}
 
-      <div className="mt-5 flex flex-wrap items-center gap-2">
-        <span className="mr-1 text-sm font-medium text-muted-foreground">Call back</span>
-        <Button variant="secondary" aria-label="Call back with audio" disabled={callBack.isPending} onClick={() => callBack.start([other.id], "audio")}>
-          <Phone aria-hidden="true" />
-          Audio
-        </Button>
-        <Button variant="secondary" aria-label="Call back with video" disabled={callBack.isPending} onClick={() => callBack.start([other.id], "video")}>
-          <Video aria-hidden="true" />
-          Video
-        </Button>
-        {unseen ? (
-          <Button variant="ghost" disabled={markSeen.isPending} onClick={seeIt}>
-            <Check aria-hidden="true" />
-            Mark as watched
+      {/* on a phone: calling on the first row, marking and deleting on the second */}
+      <div className="mt-5 flex flex-col gap-3 sm:flex-row sm:items-center sm:gap-2">
+        <div className="flex flex-wrap items-center gap-2">
+          <span className="mr-1 text-sm font-medium text-muted-foreground">{received ? "Call back" : "Call again"}</span>
+          <Button variant="secondary" aria-label={received ? "Call back with audio" : "Call again with audio"} disabled={callBack.isPending} onClick={() => callBack.start([other.id], "audio")}>
+            <Phone aria-hidden="true" />
+            Audio
           </Button>
-        ) : null}
-        <Button variant="ghost" className="ml-auto text-destructive hover:text-destructive" onClick={() => setConfirmDelete(true)}>
-          <Trash2 aria-hidden="true" />
-          Delete
-        </Button>
+          <Button variant="secondary" aria-label={received ? "Call back with video" : "Call again with video"} disabled={callBack.isPending} onClick={() => callBack.start([other.id], "video")}>
+            <Video aria-hidden="true" />
+            Video
+          </Button>
+        </div>
+        <div className="flex items-center justify-between gap-2 sm:flex-1">
+          {unseen ? (
+            <Button variant="ghost" disabled={markSeen.isPending} onClick={seeIt}>
+              <Check aria-hidden="true" />
+              Mark as {watched}
+            </Button>
+          ) : (
+            <span />
+          )}
+          <Button variant="ghost" className="text-destructive hover:text-destructive" onClick={() => setConfirmDelete(true)}>
+            <Trash2 aria-hidden="true" />
+            Delete
+          </Button>
+        </div>
       </div>
 
       <ConfirmDialog

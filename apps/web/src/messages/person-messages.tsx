@@ -32,10 +32,10 @@ function MessageGrid({ userId, kind, title }: { userId: string; kind: MessageKin
       <h2 id={headingId} className="mb-2 px-1 text-sm font-semibold text-muted-foreground">
         {title}
       </h2>
-      <ul className="grid grid-cols-3 gap-3 sm:grid-cols-4">
+      <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         {messages.map((m) => (
           <li key={m.id} className="flex min-w-0 flex-col gap-1">
-            <MessageLink message={m} unseen={m.direction === "received" && !m.seen} size="tile" />
+            <MessageLink message={m} unseen={m.direction === "received" && !m.seen} sent={m.direction === "sent"} size="tile" />
             <p className="truncate px-0.5 text-xs text-muted-foreground">
               <time dateTime={new Date(m.createdAt).toISOString()}>{formatCallTime(new Date(m.createdAt))}</time>
               {m.direction === "sent" ? " · Sent" : null}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { snippetParts } from "./snippet";
+import { snippetParts, withEllipses } from "./snippet";
 
 describe("snippetParts", () => {
   it("splits the marked words out of the snippet", () => {
@@ -18,5 +18,17 @@ describe("snippetParts", () => {
       { text: "seven", match: true },
     ]);
     expect(snippetParts("stray» mark")).toEqual([{ text: "stray mark", match: false }]);
+  });
+});
+
+describe("withEllipses", () => {
+  it("marks a snippet cut out of the middle of the transcript", () => {
+    expect(withEllipses("are we still on for «dinner» tonight")).toBe("…are we still on for «dinner» tonight…");
+    expect(withEllipses("«dinner» at eight.")).toBe("…«dinner» at eight.");
+  });
+
+  it("leaves the transcript's own start and end alone", () => {
+    expect(withEllipses("Hey, are we still on for «dinner» tonight?")).toBe("Hey, are we still on for «dinner» tonight?");
+    expect(withEllipses("«Dinner» is at eight")).toBe("«Dinner» is at eight…");
   });
 });

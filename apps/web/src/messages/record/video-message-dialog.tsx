@@ -44,7 +44,8 @@ export function VideoMessageDialog({
                 type="button"
                 aria-label="Close"
                 title="Close"
-                onClick={onClose}
+                // once sent there is nothing to go back to: ✕ leaves like Done
+                onClick={snap.phase === "sent" ? onDone : onClose}
                 className="inline-flex size-11 shrink-0 items-center justify-center rounded-full bg-white/12 text-white transition-colors outline-none hover:bg-white/20 focus-visible:ring-[3px] focus-visible:ring-white/70"
               >
                 <X className="size-5" aria-hidden="true" />
@@ -106,9 +107,12 @@ function Controls({
   const upload = snap.upload;
   switch (snap.phase) {
     case "opening":
-    case "countdown":
-      // the red disc turns into the stop square when recording starts
       return <RecordButton recording={false} label="Record" disabled />;
+    case "countdown":
+      // during the 3-2-1 the big button takes it back: nothing is recorded, the camera stays on
+      return <RecordButton recording={false} countdown label="Cancel" onClick={() => recorder.cancelCountdown()} />;
+    case "ready":
+      return <RecordButton recording={false} label="Record" onClick={() => recorder.record()} autoFocus />;
     case "recording":
       return <RecordButton recording label="Stop" onClick={() => recorder.stop()} />;
     case "preview":
@@ -195,6 +199,9 @@ function StatusNote({ snap }: { snap: RecorderSnapshot }) {
         Message sent
       </RecorderNote>
     );
+  }
+  if (snap.phase === "ready") {
+    return <RecorderNote role="status">Press Record when you’re ready</RecorderNote>;
   }
   if (snap.phase === "preview" && snap.hitLimit) {
     return <RecorderNote role="status">Messages can be up to {LIMIT_TEXT} long</RecorderNote>;

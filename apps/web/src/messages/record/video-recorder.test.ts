@@ -147,6 +147,25 @@ describe("VideoMessageRecorder", () => {
     expect(uploads[1]?.options.messageId).toBe("m2");
   });
 
+  it("Cancel during the 3-2-1 records nothing and waits with the camera on; Record counts again", async () => {
+    const { recorder, api, track, uploads } = setup();
+    await recorder.open();
+    await vi.advanceTimersByTimeAsync(1000);
+    recorder.cancelCountdown();
+    expect(recorder.getSnapshot()).toMatchObject({ phase: "ready", count: 0, elapsedMs: 0 });
+    await vi.advanceTimersByTimeAsync(5000);
+    // nothing started: the begun message is cancelled, no upload, the camera still on
+    expect(recorder.getSnapshot().phase).toBe("ready");
+    expect(api.cancelled).toEqual(["m1"]);
+    expect(uploads).toHaveLength(0);
+    expect(track.stop).not.toHaveBeenCalled();
+    recorder.record();
+    expect(recorder.getSnapshot()).toMatchObject({ phase: "countdown", count: 3 });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(recorder.getSnapshot().phase).toBe("recording");
+    expect(uploads[0]?.options.messageId).toBe("m2");
+  });
+
   it("Send completes the upload, says sent and turns the camera off", async () => {
     const { recorder, uploads, api, track } = setup();
     await recorder.open();

@@ -16,6 +16,8 @@ export type RecorderPhase =
   | "opening"
   /** the 3-2-1 before recording */
   | "countdown"
+  /** the countdown was cancelled: the camera is on, waiting for Record */
+  | "ready"
   | "recording"
   /** stopped: the take plays back, waiting for Retake / Save / Send */
   | "preview"
@@ -129,6 +131,19 @@ export class VideoMessageRecorder {
     this.stopTicker();
     this.stoppedAt ??= Date.now();
     if (this.recorder.state !== "inactive") this.recorder.stop();
+  }
+
+  /** Cancel during the 3-2-1: nothing is recorded; the camera stays on until Record. */
+  cancelCountdown(): void {
+    if (this.closed || this.snapshot.phase !== "countdown") return;
+    this.discardTake();
+    this.update({ phase: "ready", count: 0, elapsedMs: 0, upload: null });
+  }
+
+  /** Record from "ready": the 3-2-1 again, then the take. */
+  record(): void {
+    if (this.closed || this.snapshot.phase !== "ready" || !this.snapshot.stream) return;
+    this.startTake();
   }
 
   /** Throws the take away (and its upload) and records a new one. */

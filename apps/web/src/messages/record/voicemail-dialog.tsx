@@ -1,7 +1,7 @@
 "use client";
 
 import { Check, Loader2, PhoneCall, RotateCw, Send, X } from "lucide-react";
-import { useSyncExternalStore } from "react";
+import { useEffect, useRef, useSyncExternalStore } from "react";
 import { MESSAGE_LIMITS } from "@ringback/core/messages";
 import { Avatar } from "@ringback/ui/avatar";
 import { CallControls, ControlButton } from "@ringback/ui/call-controls";
@@ -38,16 +38,26 @@ export function VoicemailDialog({
         layout="fullscreen"
         // Escape must not drop a voicemail being left: Cancel does
         dismissible={false}
-        className="flex flex-col items-center justify-between bg-gradient-to-b from-neutral-800 via-neutral-900 to-black px-6 pt-[max(3rem,env(safe-area-inset-top))] pb-[max(2.5rem,env(safe-area-inset-bottom))] text-white"
+        className="flex flex-col bg-gradient-to-b from-neutral-800 via-neutral-900 to-black pt-[max(0.75rem,env(safe-area-inset-top))] pb-[max(2.5rem,env(safe-area-inset-bottom))] text-white"
       >
-        <div className="flex flex-col items-center gap-6 text-center">
-          <DialogTitle className="rounded-full bg-white/10 px-3 py-1 text-xs font-semibold tracking-wide text-white/75 uppercase">Voicemail</DialogTitle>
+        {/* the same top bar as the video recorder: what it is and for whom, the clock on the right */}
+        <div className="flex min-h-12 items-center gap-3 px-4 sm:px-6">
+          <div className="flex min-w-0 flex-1 items-center gap-2.5">
+            <Avatar id={recipient.id} name={recipient.displayName} size="sm" className="hidden sm:inline-flex" />
+            <div className="min-w-0 leading-tight">
+              <DialogTitle className="text-base font-semibold">Voicemail</DialogTitle>
+              <p className="truncate text-sm text-white/65">To {recipient.displayName}</p>
+            </div>
+          </div>
+          <RecorderTimer
+            text={formatRecordingTime(snap.elapsedMs)}
+            limitText={snap.phase === "recording" || snap.phase === "connecting" ? LIMIT_TEXT : undefined}
+            running={live}
+          />
+        </div>
+        <div className="flex min-h-0 flex-1 flex-col items-center justify-center gap-6 px-6 text-center">
           <div className="relative">
-            {/* a calm breathing ring while the microphone is live */}
-            <span
-              aria-hidden="true"
-              className={cn("absolute -inset-3 rounded-full bg-green-500/25 transition-opacity duration-500", live ? "opacity-100 motion-safe:animate-pulse" : "opacity-0")}
-            />
+            <MicLevelRing session={session} live={live} />
             <Avatar id={recipient.id} name={recipient.displayName} size="xl" className="relative size-28 text-4xl shadow-2xl ring-4 ring-black/40 sm:size-32" />
           </div>
           <div className="flex flex-col items-center gap-3">
@@ -56,20 +66,55 @@ export function VoicemailDialog({
             </h2>
             <DialogDescription className="max-w-sm text-balance text-white/65">{describe(snap.phase, recipient.displayName)}</DialogDescription>
           </div>
-          <div className="flex min-h-16 flex-col items-center gap-3">
-            <RecorderTimer
-              text={formatRecordingTime(snap.elapsedMs)}
-              limitText={snap.phase === "recording" || snap.phase === "connecting" ? LIMIT_TEXT : undefined}
-              running={live}
-            />
+          <div className="flex min-h-10 flex-col items-center">
             <Status snap={snap} name={recipient.displayName} />
           </div>
         </div>
-        <CallControls label="Voicemail controls" className="bg-transparent shadow-none ring-0 backdrop-blur-none">
-          <Buttons snap={snap} session={session} onClose={onClose} onDone={onDone} />
-        </CallControls>
+        <div className="flex justify-center px-4">
+          <CallControls label="Voicemail controls" className="bg-transparent shadow-none ring-0 backdrop-blur-none">
+            <Buttons snap={snap} session={session} onClose={onClose} onDone={onDone} />
+          </CallControls>
+        </div>
       </DialogContent>
     </Dialog>
+  );
+}
+
+/**
+ * A green ring around the avatar that swells with the caller's voice, so they can see they are
+ * heard. Driven per frame straight on the element (no React render per frame); with reduced
+ * motion it only brightens.
+ */
+function MicLevelRing({ session, live }: { session: VoicemailSession; live: boolean }) {
+  const ref = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    const ring = ref.current;
+    if (!ring || !live) return;
+    const still = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
+    let frame = 0;
+    let shown = 0;
+    const draw = () => {
+      const level = session.micLevel();
+      // rises at once, falls gently, like a level meter
+      shown = level > shown ? level : shown * 0.9 + level * 0.1;
+      ring.style.opacity = String(0.35 + shown * 0.65);
+      if (!still) ring.style.transform = `scale(${1 + shown * 0.18})`;
+      frame = requestAnimationFrame(draw);
+    };
+    frame = requestAnimationFrame(draw);
+    return () => {
+      cancelAnimationFrame(frame);
+      ring.style.opacity = "";
+      ring.style.transform = "";
+    };
+  }, [session, live]);
+  return (
+    <span
+      ref={ref}
+      aria-hidden="true"
+      data-testid="mic-level"
+      className={cn("absolute -inset-3 rounded-full bg-green-500/35 ring-2 ring-green-400/60 transition-opacity duration-300 will-change-transform", live ? "opacity-60" : "opacity-0")}
+    />
   );
 }
 

@@ -40,6 +40,7 @@ export class VoicemailSession {
   private ticker: ReturnType<typeof setInterval> | null = null;
   private recorderStopped: Promise<void> = Promise.resolve();
   private over = false;
+  private meter: { context: AudioContext; analyser: AnalyserNode; data: Uint8Array<ArrayBuffer> } | null = null;
 
   constructor(private readonly api: MessageApi) {}
 
@@ -96,6 +97,37 @@ export class VoicemailSession {
     }
     if (this.over) return;
     this.startRecording(message);
+  }
+
+  /**
+   * How loud the microphone is right now, 0 (silence) to 1, for the caller's "you are heard" ring.
+   * Read it per animation frame; it costs nothing when no one asks.
+   */
+  micLevel(): number {
+    const track = this.track;
+    if (!track || this.over) return 0;
+    if (!this.meter) {
+      try {
+        const context = new AudioContext();
+        const analyser = context.createAnalyser();
+        analyser.fftSize = 512;
+        analyser.smoothingTimeConstant = 0.6;
+        context.createMediaStreamSource(new MediaStream([track.mediaStreamTrack])).connect(analyser);
+        this.meter = { context, analyser, data: new Uint8Array(new ArrayBuffer(analyser.fftSize)) };
+      } catch {
+        return 0;
+      }
+    }
+    const { analyser, data } = this.meter;
+    analyser.getByteTimeDomainData(data);
+    let sum = 0;
+    for (const v of data) {
+      const x = (v - 128) / 128;
+      sum += x * x;
+    }
+    const rms = Math.sqrt(sum / data.length);
+    // speech sits around 0.02–0.2 RMS: a gentle curve so talking fills the ring and a room's hum barely moves it
+    return Math.min(1, Math.sqrt(rms * 4));
   }
 
   /** Ends the voicemail and sends it: the upload completes first, then the room is left. */
@@ -217,6 +249,9 @@ export class VoicemailSession {
   private releaseMic(): void {
     this.track?.stop();
     this.track = null;
+    const meter = this.meter;
+    this.meter = null;
+    if (meter) void meter.context.close().catch(() => {});
   }
 
   private fail(error: string): void {
