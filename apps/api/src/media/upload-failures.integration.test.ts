@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -177,6 +177,37 @@ describe("queueing the jobs fails at the end of an upload", () => {
     }
     await api.waitForMessage(messageId, "ready");
     expect(await jobsOf(api, messageId)).toEqual(["completed"]);
+  });
+});
+
+describe("the API stopped after the last bytes arrived, before it finished the upload", () => {
+  /** An upload whose bytes are all on disk but was never finished (the process went down then). */
+  async function unfinished(file: Buffer) {
+    const { a, b, messageId } = await begun();
+    const location = await created(a, messageId, file.length);
+    expect((await patch(a, location, 0, file.subarray(0, 20_000))).status).toBe(204);
+    await appendFile(uploadFiles(api.media.uploadDir, location.split("/").pop() ?? "").data, file.subarray(20_000));
+    return { a, b, messageId, location };
+  }
+
+  it("the resuming client's HEAD (complete) finishes it: the message is delivered", async () => {
+    const file = await readFile(fx.video);
+    const { a, b, messageId, location } = await unfinished(file);
+    expect((await getMessage(api.db, messageId))?.status).toBe("recording");
+    const head = await api.tus(a, "HEAD", location);
+    expect(head.status).toBe(200);
+    expect(head.headers.get("upload-offset")).toBe(String(file.length));
+    await api.waitForMessage(messageId, "ready");
+    expect((await api.as(b).messages.list.query({})).map((m) => m.id)).toEqual([messageId]);
+  });
+
+  it("a recording refused then: the HEAD gets the refusal's status and nothing is left", async () => {
+    const file = Buffer.concat([await readFile(fx.text), Buffer.alloc(30_000, 0x20)]);
+    const { a, messageId, location } = await unfinished(file);
+    expect((await api.tus(a, "HEAD", location)).status).toBe(415);
+    expect(await getMessage(api.db, messageId)).toBeNull();
+    const uploadId = location.split("/").pop() ?? "";
+    expect((await readdir(api.media.uploadDir)).filter((n) => n.startsWith(uploadId))).toEqual([]);
   });
 });
 

@@ -85,9 +85,10 @@ export function createUploadHandler(
     return found;
   };
 
+  const store = new UploadStore({ directory: uploadDir });
   const tus = new Server({
     path: UPLOADS_PATH,
-    datastore: new UploadStore({ directory: uploadDir }),
+    datastore: store,
     // the web origin proxies this path: a relative Location works through it and directly
     relativeLocation: true,
     respectForwardedHeaders: false,
@@ -107,10 +108,11 @@ export function createUploadHandler(
         // the sender gave up on it: the message goes with its files (tus then finds nothing left)
         if (!(await discardUploadIfCurrent(services, message.id, uploadId))) throw await staleRefusal(message);
       }
-      if (req.method === "HEAD" && message.status === "processing") {
+      if (req.method === "HEAD" && (message.status === "recording" || message.status === "processing")) {
         // a client resuming after its last PATCH failed finds the upload complete and stops there
-        // (tus-js-client does): if queueing the jobs was what failed, this queues them
-        await services.jobs.enqueueMessage(message.id);
+        // (tus-js-client does): what that PATCH did not get to (the check, the queueing) happens now
+        const upload = await store.getUpload(uploadId).catch(() => null);
+        if (upload && upload.size !== undefined && upload.offset === upload.size) await finishUpload(message, upload);
       }
     },
 
@@ -137,27 +139,7 @@ export function createUploadHandler(
     async onUploadFinish(req: HookRequest, upload: Upload) {
       const message = stateOf(req).message;
       if (!message) throw refusal(404, UPLOAD_NOT_FOUND);
-      // read again: while the body arrived the sender may have cancelled or retaken the message, the
-      // recipient picked the voicemail up, or a newer upload been bound to it
-      const before = await uploadStanding(services, message.id, upload.id);
-      if (before.kind === "stale") throw await staleRefusal(message);
-      if (before.kind === "sent") {
-        // the last PATCH again (its answer, or the queueing of the jobs, was lost)
-        if (before.row.status === "processing") await services.jobs.enqueueMessage(message.id);
-        return {};
-      }
-      const { data } = uploadFiles(uploadDir, upload.id);
-      const check = checkRecording(await probeRecording(data), message.kind);
-      if (!check.ok) {
-        // refused only while it is still the message's upload; otherwise it was gone already
-        if (await discardUploadIfCurrent(services, message.id, upload.id)) throw refusal(check.status, check.message);
-        throw await staleRefusal(message);
-      }
-      const info = { contentType: check.contentType, sizeBytes: upload.offset, durationMs: check.durationMs };
-      const finished = await finishUploadIfCurrent(services, message.id, upload.id, info);
-      if (finished.kind === "stale") throw await staleRefusal(message);
-      // a failure here leaves the message processing: the retried last PATCH (or a resume's HEAD) queues it
-      if (finished.kind === "current" || finished.row.status === "processing") await services.jobs.enqueueMessage(message.id);
+      await finishUpload(message, upload);
       return {};
     },
 
@@ -179,6 +161,34 @@ export function createUploadHandler(
       return undefined;
     },
   });
+
+  /**
+   * A complete upload: checked by content and sent on to the jobs, or refused with everything of it
+   * removed. Decided on the message as it is now, not as it was when the request began.
+   */
+  async function finishUpload(message: StoredMessage, upload: Upload): Promise<void> {
+    // read again: while the body arrived the sender may have cancelled or retaken the message, the
+    // recipient picked the voicemail up, or a newer upload been bound to it
+    const before = await uploadStanding(services, message.id, upload.id);
+    if (before.kind === "stale") throw await staleRefusal(message);
+    if (before.kind === "sent") {
+      // the last PATCH again (its answer, or the queueing of the jobs, was lost)
+      if (before.row.status === "processing") await services.jobs.enqueueMessage(message.id);
+      return;
+    }
+    const { data } = uploadFiles(uploadDir, upload.id);
+    const check = checkRecording(await probeRecording(data), message.kind);
+    if (!check.ok) {
+      // refused only while it is still the message's upload; otherwise it was gone already
+      if (await discardUploadIfCurrent(services, message.id, upload.id)) throw refusal(check.status, check.message);
+      throw await staleRefusal(message);
+    }
+    const info = { contentType: check.contentType, sizeBytes: upload.offset, durationMs: check.durationMs };
+    const finished = await finishUploadIfCurrent(services, message.id, upload.id, info);
+    if (finished.kind === "stale") throw await staleRefusal(message);
+    // a failure here leaves the message processing: the retried last PATCH (or a resume's HEAD) queues it
+    if (finished.kind === "current" || finished.row.status === "processing") await services.jobs.enqueueMessage(message.id);
+  }
 
   /**
    * An upload over the limit leaves nothing. Mid-upload the message is known (and its sender's);
