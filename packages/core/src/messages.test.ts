@@ -321,7 +321,17 @@ describe("inputs", () => {
   it("defaults the list limit and refuses one out of range", () => {
     expect(messageListInput.parse({})).toEqual({ limit: 50 });
     expect(messageListInput.safeParse({ limit: 0 }).success).toBe(false);
-    expect(messageListInput.safeParse({ before: "10000-01-01T00:00:00Z" }).success).toBe(false);
+  });
+
+  it("takes a cursor of the last message seen (createdAt and id) and refuses anything else with 'Not a valid cursor'", () => {
+    const id = "0b3c2a8e-4a5f-4f3e-9c1d-2e7f6a5b4c3d";
+    const before = { createdAt: "2026-11-26T14:00:00.123Z", id: id.toUpperCase() };
+    expect(messageListInput.parse({ before })).toEqual({ limit: 50, before: { createdAt: before.createdAt, id } });
+    const refused = (b: unknown) => messageListInput.safeParse({ before: b }).error?.issues.map((i) => i.message);
+    expect(refused("2026-11-26T14:00:00.123Z")).toEqual(["Not a valid cursor"]);
+    expect(refused({ createdAt: "10000-01-01T00:00:00Z", id })).toEqual(["Not a valid cursor"]);
+    expect(refused({ createdAt: before.createdAt, id: "nope" })).toEqual(["Not a valid cursor"]);
+    expect(refused({ createdAt: before.createdAt })).toEqual(["Not a valid cursor"]);
   });
 
   it("reads the transcriber's callback and refuses one with too many segments", () => {

@@ -272,12 +272,23 @@ export const messageIdSchema = z.uuid({ error: "Not a valid message id" }).toLow
 export const messageCallInput = z.object({ callId: z.uuid({ error: "Not a valid call id" }).toLowerCase() });
 /** Every procedure about one message. */
 export const messageRefInput = z.object({ messageId: messageIdSchema });
-/** messages.list: newest first, optionally with one person or of one kind; `before` is the last createdAt seen. */
+/**
+ * Where the next page of messages.list starts: the last message seen (its createdAt and id). The
+ * list is ordered by both, so messages made in the same millisecond are neither skipped nor repeated.
+ */
+export const messageCursorSchema = z.object(
+  {
+    createdAt: instantSchema("Not a valid cursor"),
+    id: z.uuid({ error: "Not a valid cursor" }).toLowerCase(),
+  },
+  { error: "Not a valid cursor" },
+);
+/** messages.list: newest first, optionally with one person or of one kind; `before` is the last message seen. */
 export const messageListInput = z.object({
   withUserId: z.uuid({ error: "Not a valid user id" }).toLowerCase().optional(),
   kind: z.enum(["video", "voicemail"], { error: "Kind must be video or voicemail" }).optional(),
   limit: z.number({ error: LIMIT_TEXT }).int({ error: LIMIT_TEXT }).min(1, { error: LIMIT_TEXT }).max(100, { error: LIMIT_TEXT }).default(50),
-  before: instantSchema("Not a valid cursor").optional(),
+  before: messageCursorSchema.optional(),
 });
 /** messages.search: words to find in the transcripts of my messages. */
 export const messageSearchInput = z.object({

@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MESSAGE_REFUSED_TEXT, MESSAGE_TOO_FAST_TEXT } from "@ringback/core/messages";
+import { updateMessage } from "@ringback/db/queries/messages";
 import { throttleHits } from "@ringback/db/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { takeBeginSlot } from "../messages/begin-throttle";
@@ -509,5 +510,38 @@ describe("a delivered message", () => {
     expect((await bEvents.next("message-received")).payload.message).toMatchObject({ id: next.messageId });
     expect((await api.as(b).messages.list.query({})).map((m) => m.id)).toEqual([next.messageId]);
     bEvents.stop();
+  });
+
+  it("pages through messages made in the same millisecond without skipping or repeating one", async () => {
+    const { a, b } = await knownPair(api);
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const { messageId } = await api.as(a).messages.begin.mutate({ callId: await unansweredCall(api, a, b) });
+      await deliver(services, messageId);
+      ids.push(messageId);
+    }
+    // five at the very same instant, one just before, one just after
+    const same = new Date("2026-11-26T12:00:00.123Z");
+    for (const id of ids.slice(0, 5)) await updateMessage(api.db, id, { createdAt: same });
+    await updateMessage(api.db, ids[5] ?? "", { createdAt: new Date(same.getTime() - 1) });
+    await updateMessage(api.db, ids[6] ?? "", { createdAt: new Date(same.getTime() + 1) });
+    const expected = [ids[6], ...ids.slice(0, 5).sort().reverse(), ids[5]];
+
+    for (const who of [a, b]) {
+      const seen: string[] = [];
+      let before: { createdAt: string; id: string } | undefined;
+      for (let page = 0; page < 10; page++) {
+        const rows = await api.as(who).messages.list.query({ limit: 2, before });
+        if (rows.length === 0) break;
+        seen.push(...rows.map((m) => m.id));
+        const last = rows.at(-1);
+        if (!last) break;
+        before = { createdAt: new Date(last.createdAt).toISOString(), id: last.id };
+      }
+      expect(seen).toEqual(expected);
+    }
+    expect(await failure(api.as(b).messages.list.query({ before: { createdAt: same.toISOString(), id: "nope" } }))).toEqual({ status: 400, message: "Not a valid cursor" });
+    // the old cursor (a bare timestamp) is refused, not read as "from the start"
+    expect((await failure(api.as(b).messages.list.query({ before: same.toISOString() as never }))).status).toBe(400);
   });
 });

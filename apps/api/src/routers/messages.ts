@@ -68,7 +68,7 @@ export const messagesRouter = router({
       withUserId: input.withUserId,
       kind: input.kind,
       limit: input.limit,
-      before: input.before ? new Date(input.before) : undefined,
+      before: input.before ? { createdAt: new Date(input.before.createdAt), id: input.before.id } : undefined,
     });
     return rows.map((r) => toMessageView(r, ctx.user.id));
   }),

@@ -91,11 +91,18 @@ function visibleTo(viewerId: string) {
   );
 }
 
-/** A person's messages, newest first: received ready ones and the ones they sent. */
+// Pages are ordered by createdAt as views carry it (milliseconds; the column keeps microseconds),
+// then id: a cursor taken from a view then lands exactly between two rows, even in one millisecond.
+const listTime = sql`date_trunc('milliseconds', ${messages.createdAt})`;
+
+/**
+ * A person's messages, newest first (by createdAt, then id): received ready ones and the ones they
+ * sent. `before` is the last message of the previous page.
+ */
 export async function listMessagesFor(
   db: Database,
   viewerId: string,
-  opts: { withUserId?: string; kind?: "video" | "voicemail"; limit: number; before?: Date },
+  opts: { withUserId?: string; kind?: "video" | "voicemail"; limit: number; before?: { createdAt: Date; id: string } },
 ): Promise<MessageWithPeople[]> {
   const rows = await db
     .select()
@@ -105,10 +112,10 @@ export async function listMessagesFor(
         visibleTo(viewerId),
         opts.withUserId ? or(eq(messages.senderId, opts.withUserId), eq(messages.recipientId, opts.withUserId)) : undefined,
         opts.kind ? eq(messages.kind, opts.kind) : undefined,
-        opts.before ? lt(messages.createdAt, opts.before) : undefined,
+        opts.before ? sql`(${listTime}, ${messages.id}) < (${opts.before.createdAt.toISOString()}::timestamptz, ${opts.before.id}::uuid)` : undefined,
       ),
     )
-    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .orderBy(desc(listTime), desc(messages.id))
     .limit(opts.limit);
   return withPeople(db, rows);
 }
