@@ -22,13 +22,14 @@ describe("snippetParts", () => {
 });
 
 describe("withEllipses", () => {
-  it("marks a snippet cut out of the middle of the transcript", () => {
-    expect(withEllipses("are we still on for «dinner» tonight")).toBe("…are we still on for «dinner» tonight…");
-    expect(withEllipses("«dinner» at eight.")).toBe("…«dinner» at eight.");
+  it("marks a snippet that starts inside the transcript", () => {
+    expect(withEllipses("are we still on for «dinner» tonight")).toBe("…are we still on for «dinner» tonight");
+    expect(withEllipses("«dinner» at eight")).toBe("…«dinner» at eight");
   });
 
-  it("leaves the transcript's own start and end alone", () => {
-    expect(withEllipses("Hey, are we still on for «dinner» tonight?")).toBe("Hey, are we still on for «dinner» tonight?");
-    expect(withEllipses("«Dinner» is at eight")).toBe("«Dinner» is at eight…");
+  it("leaves a snippet that starts a sentence alone", () => {
+    expect(withEllipses("Hey, are we still on for «dinner» tonight")).toBe("Hey, are we still on for «dinner» tonight");
+    expect(withEllipses("«Dinner» is at 8")).toBe("«Dinner» is at 8");
+    expect(withEllipses("8 o'clock «dinner»")).toBe("8 o'clock «dinner»");
   });
 });

@@ -26,17 +26,15 @@ export function snippetParts(snippet: string): Array<{ text: string; match: bool
 }
 
 /**
- * Adds "…" where the snippet is cut out of a longer transcript. The API does not say where its
- * fragment starts, so the transcript's own shape tells: a transcript opens with a capital (or a
- * digit), so a snippet starting in lower case starts mid-sentence; one ending without . ! or ?
- * stops mid-sentence.
+ * Adds a leading "…" when the snippet starts inside the transcript rather than at its start. The
+ * API does not say where its fragment starts, so the transcript's own shape tells: a transcript (and
+ * each sentence) opens with a capital or a digit, so a snippet starting in lower case starts
+ * mid-sentence. (The end is left alone: ts_headline drops a final full stop, so it cannot tell.)
  */
 export function withEllipses(snippet: string): string {
   const text = snippet.trim();
-  if (!text) return text;
   const plain = text.replace(/[«»]/g, "");
   const first = plain.match(/[\p{L}\p{N}]/u)?.[0] ?? "";
   const cutBefore = first !== "" && first === first.toLowerCase() && first !== first.toUpperCase();
-  const cutAfter = !/[.!?…]["”’)]?$/.test(plain);
-  return `${cutBefore ? "…" : ""}${text}${cutAfter ? "…" : ""}`;
+  return cutBefore ? `…${text}` : text;
 }
