@@ -148,8 +148,9 @@ export async function markReady(
 ): Promise<void> {
   await services.db.transaction(async (tx) => {
     const row = await lockMessage(tx, messageId);
-    // deleted or cancelled meanwhile, or already done (a retried job)
-    if (!row || row.status === "ready") return;
+    // deleted or cancelled meanwhile, already done (a retried job), or given up on (failed): only a
+    // message still processing becomes ready
+    if (!row || row.status !== "processing") return;
     const transcript = result.transcriptStatus === "ready" ? result.transcript : null;
     const updated = await updateMessage(tx, row.id, {
       status: "ready",

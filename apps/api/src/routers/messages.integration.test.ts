@@ -460,6 +460,7 @@ describe("a delivered message", () => {
     ["blocked until it was ready", "video", "ready"],
     ["blocked only while its upload finished", "video", "upload"],
     ["blocked only while its live words arrived", "audio", "live"],
+    ["blocked and unblocked at once, before anything else happened", "video", "immediately"],
   ] as const)("stays invisible to a recipient who blocked the sender while it was made (%s), even after unblocking", async (_what, callKind, unblockAfter) => {
     const { a, b } = await knownPair(api);
     await api.as(b).calls.markSeen.mutate();
@@ -471,7 +472,10 @@ describe("a delivered message", () => {
 
     const standIn = join(await mkdtemp(join(tmpdir(), "ringback-msg-")), "message.webm");
     await writeFile(standIn, "not really a video");
-    if (unblockAfter === "live") {
+    if (unblockAfter === "immediately") {
+      await api.as(b).blocked.remove.mutate({ userId: a.id });
+      await deliver(services, messageId, { transcript: "the code is four four two", file: standIn });
+    } else if (unblockAfter === "live") {
       await receiveLiveSegments(services, { messageId, segments: [{ id: 0, text: "the code is four four two", final: true, startMs: 0, endMs: 900 }] });
       await api.as(b).blocked.remove.mutate({ userId: a.id });
       await deliver(services, messageId, { transcript: "the code is four four two", file: standIn });

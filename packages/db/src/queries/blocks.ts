@@ -1,6 +1,6 @@
-import { and, desc, eq, or } from "drizzle-orm";
+import { and, desc, eq, inArray, or } from "drizzle-orm";
 import type { Database } from "../client";
-import { blocks, users } from "../schema";
+import { blocks, messages, users } from "../schema";
 
 export type BlockedRow = { userId: string; handle: string; displayName: string; blockedAt: Date };
 
@@ -13,8 +13,19 @@ export async function listBlocked(db: Database, blockerId: string): Promise<Bloc
     .orderBy(desc(blocks.createdAt));
 }
 
+/**
+ * Blocks someone. A message they are making for the blocker right now (recording or processing)
+ * is hidden from the blocker for good in the same transaction, so unblocking a moment later cannot
+ * let it through; the sender's own copy is untouched, so they notice nothing.
+ */
 export async function addBlock(db: Database, blockerId: string, blockedId: string) {
-  await db.insert(blocks).values({ blockerId, blockedId }).onConflictDoNothing();
+  await db.transaction(async (tx) => {
+    await tx.insert(blocks).values({ blockerId, blockedId }).onConflictDoNothing();
+    await tx
+      .update(messages)
+      .set({ hiddenFromRecipient: true })
+      .where(and(eq(messages.senderId, blockedId), eq(messages.recipientId, blockerId), inArray(messages.status, ["recording", "processing"])));
+  });
 }
 
 export async function removeBlock(db: Database, blockerId: string, blockedId: string): Promise<boolean> {
