@@ -5,6 +5,7 @@ import {
   abandonCutoffs,
   badgeCount,
   canSeeMessage,
+  formatMessageDuration,
   liveAccess,
   liveCallbackSchema,
   mergeLiveSegments,
@@ -339,5 +340,20 @@ describe("inputs", () => {
     expect(liveCallbackSchema.parse({ messageId: id.toUpperCase(), segments: [], ended: true })).toEqual({ messageId: id, segments: [], ended: true });
     const many = Array.from({ length: 501 }, (_, i) => ({ id: i, text: "x", final: true, startMs: 0, endMs: 1 }));
     expect(liveCallbackSchema.safeParse({ messageId: id, segments: many }).success).toBe(false);
+  });
+});
+
+describe("formatMessageDuration", () => {
+  it.each<[number | null, string]>([
+    [null, ""],
+    [-1, ""],
+    [0, "0:00"],
+    [4_960, "0:04"],
+    [5_000, "0:05"],
+    [59_999, "0:59"],
+    [60_000, "1:00"],
+    [180_000, "3:00"],
+  ])("%s ms reads %s (rounded down, like the player)", (ms, text) => {
+    expect(formatMessageDuration(ms)).toBe(text);
   });
 });

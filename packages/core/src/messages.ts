@@ -230,10 +230,13 @@ export function badgeCount(input: { unseenMissedCalls: number; unwatchedMessages
   return Math.max(0, input.unseenMissedCalls) + Math.max(0, input.unwatchedMessages);
 }
 
-/** "0:05", "2:59": a message's length as people read it. */
+/**
+ * "0:05", "2:59": a message's length as people read it. Whole seconds rounded down, as browsers'
+ * players show it, so a thumbnail and the player never disagree (4.9 s is "0:04" in both).
+ */
 export function formatMessageDuration(durationMs: number | null): string {
   if (durationMs === null || !Number.isFinite(durationMs) || durationMs < 0) return "";
-  const total = Math.round(durationMs / 1000);
+  const total = Math.floor(durationMs / 1000);
   const minutes = Math.floor(total / 60);
   const seconds = total % 60;
   return `${minutes}:${seconds.toString().padStart(2, "0")}`;

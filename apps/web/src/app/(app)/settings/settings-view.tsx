@@ -109,7 +109,7 @@ export function SettingsView() {
           />
           <SwitchRow
             label="Silence unknown callers"
-            description="People who aren’t in your contacts and haven’t called with you won’t ring. They can still leave a message."
+            description="People who aren’t in your contacts and haven’t called with you won’t ring. It looks to them as if you didn’t answer."
             {...toggle("silenceUnknownCallers", "Silence unknown callers")}
           />
           <SwitchRow
