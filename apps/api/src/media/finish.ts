@@ -5,8 +5,8 @@ import { voicemailEndedEvent } from "@ringback/core/events";
 import { getCallByRoom } from "@ringback/db/queries/calls";
 import { publishEvents } from "@ringback/db/queries/events";
 import { lockMessageOfUpload, releaseUpload } from "@ringback/db/queries/message-uploads";
-import { deleteMessageRow, getMessage, updateMessage, type MessageRow } from "@ringback/db/queries/messages";
-import { baseContentType, endLive, type StoredMessage } from "../messages/service";
+import { deleteMessageRow, getMessage, type MessageRow } from "@ringback/db/queries/messages";
+import { endLive, markProcessing, type StoredMessage } from "../messages/service";
 import type { Services } from "../trpc";
 import { removeMessageFiles, removeUploadFiles } from "./cleanup";
 
@@ -41,16 +41,7 @@ export async function finishUploadIfCurrent(
   const standing = await services.db.transaction(async (tx) => {
     const found = standingOf(await lockMessageOfUpload(tx, messageId, uploadId), uploadId);
     if (found.kind !== "current") return found;
-    const { row } = found;
-    await updateMessage(tx, row.id, {
-      status: "processing",
-      contentType: baseContentType(info.contentType),
-      sizeBytes: info.sizeBytes,
-      durationMs: Math.round(info.durationMs),
-      // the room is closed below; a webhook for it must not find a voicemail being left
-      liveRoom: null,
-    });
-    if (row.kind === "voicemail") await publishEvents(tx, [{ userId: row.recipientId, event: voicemailEndedEvent(row.id, "sent") }]);
+    await markProcessing(tx, found.row, info);
     // the row as it was: its live room is the one to close
     return found;
   });

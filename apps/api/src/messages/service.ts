@@ -1,6 +1,7 @@
 // The message side of the upload pipeline: what the media helper's uploads, jobs and media route call.
 import { voicemailEndedEvent, messageReceivedEvent } from "@ringback/core/events";
 import { abandonCutoffs, canSeeMessage, MESSAGE_CONTENT_TYPES } from "@ringback/core/messages";
+import type { Tx } from "@ringback/db/queries/calls";
 import { publishEvents } from "@ringback/db/queries/events";
 import {
   getMessage,
@@ -97,20 +98,33 @@ export async function uploadFinished(
   const finished = await services.db.transaction(async (tx) => {
     const row = await lockMessage(tx, messageId);
     if (!row || row.status !== "recording") return null;
-    // blocked while it was being recorded: it never reaches the recipient, even after an unblock
-    await hideFromRecipientIfBlocked(tx, row);
-    await updateMessage(tx, row.id, {
-      status: "processing",
-      contentType: baseContentType(info.contentType),
-      sizeBytes: info.sizeBytes,
-      durationMs: Math.round(info.durationMs),
-      // the room is closed below; a webhook for it must not find a voicemail being left
-      liveRoom: null,
-    });
-    if (row.kind === "voicemail") await publishEvents(tx, [{ userId: row.recipientId, event: voicemailEndedEvent(row.id, "sent") }]);
+    await markProcessing(tx, row, info);
     return row;
   });
   if (finished) await endLive(services, finished);
+}
+
+/**
+ * Moves a recording message, locked by the caller, to processing with what the content check found,
+ * and tells the recipient a live voicemail is over ("sent"). The caller closes its live room after
+ * the commit (endLive) and queues the jobs.
+ */
+export async function markProcessing(
+  tx: Tx,
+  row: MessageRow,
+  info: { contentType: string; sizeBytes: number; durationMs: number },
+): Promise<void> {
+  // blocked while it was being recorded: it never reaches the recipient, even after an unblock
+  await hideFromRecipientIfBlocked(tx, row);
+  await updateMessage(tx, row.id, {
+    status: "processing",
+    contentType: baseContentType(info.contentType),
+    sizeBytes: info.sizeBytes,
+    durationMs: Math.round(info.durationMs),
+    // the room is closed after the commit; a webhook for it must not find a voicemail being left
+    liveRoom: null,
+  });
+  if (row.kind === "voicemail") await publishEvents(tx, [{ userId: row.recipientId, event: voicemailEndedEvent(row.id, "sent") }]);
 }
 
 /** The upload was refused after it arrived (wrong type, too long, damaged): the message and its files go. */
