@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getCallByRoom } from "@ringback/db/queries/calls";
 import { receiveWebhook, WebhookAuthError } from "../livekit/webhooks";
+import { drainLimit, readLimitedBody } from "../http/read-body";
 import type { Services } from "../trpc";
 import { applyCallEvent } from "./service";
 
@@ -10,34 +11,6 @@ const MAX_BODY_BYTES = 256 * 1024;
 // identity joined again (a second tab, a reload) or the session moved to another node
 const DUPLICATE_IDENTITY = 2;
 const MIGRATION = 8;
-
-// Past this much the sender is not LiveKit: stop listening rather than read on for ever.
-const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES;
-
-/**
- * The raw body, or null when it is larger than MAX_BODY_BYTES. An oversized body is still read to
- * its end (and thrown away) before we answer: closing a socket with unread data makes the kernel
- * reset the connection, and the sender would see that instead of our 413.
- */
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_DRAIN_BYTES) {
-        req.destroy();
-        resolve(null);
-      } else if (size > MAX_BODY_BYTES) {
-        chunks.length = 0;
-      } else {
-        chunks.push(chunk);
-      }
-    });
-    req.on("end", () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 function reply(res: ServerResponse, status: number, message: string) {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error: message }));
@@ -52,11 +25,11 @@ export function createWebhookHandler(services: Pick<Services, "db" | "livekit">)
     if (req.method !== "POST") return reply(res, 405, "Use POST");
     // a declared length over the limit is refused before reading a byte of it
     const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > MAX_DRAIN_BYTES) {
+    if (declared > drainLimit(MAX_BODY_BYTES)) {
       res.setHeader("connection", "close");
       return reply(res, 413, "Webhook body too large");
     }
-    const body = await readBody(req);
+    const body = await readLimitedBody(req, MAX_BODY_BYTES);
     if (body === null) return reply(res, 413, "Webhook body too large");
     let event;
     try {

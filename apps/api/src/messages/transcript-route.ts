@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { liveCallbackSchema } from "@ringback/core/messages";
+import { readLimitedBody } from "../http/read-body";
 import type { Services } from "../trpc";
 import { receiveLiveSegments } from "./live";
 import { verifyLiveToken } from "./live-token";
@@ -9,25 +10,6 @@ export const MAX_CALLBACK_BYTES = 64 * 1024;
 
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>) {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-}
-
-/** The body, or null once it is over the limit (the rest is read and dropped, so the 413 arrives). */
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 16 * MAX_CALLBACK_BYTES) {
-        req.destroy();
-        resolve(null);
-      } else if (size <= MAX_CALLBACK_BYTES) {
-        chunks.push(chunk);
-      }
-    });
-    req.on("end", () => resolve(size > MAX_CALLBACK_BYTES ? null : Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 function bearer(header: string | undefined): string | null {
@@ -51,7 +33,7 @@ export async function handleTranscriptCallback(services: Services, req: Incoming
     res.setHeader("connection", "close");
     return reply(res, 413, { error: "Transcript callback too large" });
   }
-  const body = await readBody(req);
+  const body = await readLimitedBody(req, MAX_CALLBACK_BYTES);
   if (body === null) return reply(res, 413, { error: "Transcript callback too large" });
   let json: unknown;
   try {
