@@ -16,6 +16,8 @@ const schema = z.object({
   API_URL: z.string().url().optional(),
   // the largest message upload, in bytes (a 3-minute 1080p recording is about 180 MB)
   MESSAGE_MAX_BYTES: z.coerce.number().int().min(1024).default(250 * 1024 * 1024),
+  // what one person's Library (Live Photos, recordings, saved messages) may hold, in bytes
+  LIBRARY_QUOTA_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024 * 1024),
   // the speech-to-text worker that joins live voicemails; empty turns live transcripts off
   TRANSCRIBER_URL: z.union([z.literal(""), z.string().url()]).default("http://127.0.0.1:3002"),
   // any OpenAI-compatible transcription API for final transcripts (default: the worker above)

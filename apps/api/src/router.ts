@@ -1,8 +1,11 @@
 import { authRouter } from "./routers/auth";
 import { callsRouter } from "./routers/calls";
 import { eventsRouter } from "./routers/events";
+import { libraryRouter } from "./routers/library";
+import { livePhotosRouter } from "./routers/live-photos";
 import { messagesRouter } from "./routers/messages";
 import { blockedRouter, contactsRouter, meRouter, usersRouter } from "./routers/people";
+import { recordingsRouter } from "./routers/recordings";
 import { settingsRouter } from "./routers/settings";
 import { router } from "./trpc";
 
@@ -16,6 +19,9 @@ export const appRouter = router({
   events: eventsRouter,
   calls: callsRouter,
   messages: messagesRouter,
+  library: libraryRouter,
+  livePhotos: livePhotosRouter,
+  recordings: recordingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

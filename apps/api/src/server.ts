@@ -5,6 +5,9 @@ import { clientAddressOf, INTERNAL_HEADER, isInternalRequest } from "./auth/inte
 import { type SessionUser, userFromCookie } from "./auth/session";
 import { genericMessage, isUnexpected, newRequestId, referenceFor } from "./error-reference";
 import type { Logger } from "./logger";
+import { createLibraryMediaRoute, LIBRARY_MEDIA_PATH } from "./library/media-route";
+import { createLivePhotoUploadHandler, LIBRARY_PHOTOS_PATH } from "./library/photo-upload";
+import { createRecordingUploadHandler, LIBRARY_UPLOADS_PATH } from "./library/recording-uploads";
 import { createMediaRoute, MEDIA_PATH } from "./media/media-route";
 import { createUploadHandler, UPLOADS_PATH } from "./media/uploads";
 import { handleTranscriptCallback } from "./messages/transcript-route";
@@ -77,6 +80,10 @@ export function createApiServer(deps: ApiDeps): Server {
   // resumable uploads of recordings, and the files made from them (both behind the session cookie)
   const uploads = createUploadHandler(services, { userOf, log });
   const media = createMediaRoute(services, { userOf, log });
+  // Live Photos (one multipart POST each), call recordings (tus) and the Library's files
+  const photoUploads = createLivePhotoUploadHandler(services, { userOf, log });
+  const recordingUploads = createRecordingUploadHandler(services, { userOf, log });
+  const libraryMedia = createLibraryMediaRoute(services, { userOf, log });
   /** Runs a plain HTTP handler of ours; an unexpected failure is logged and answered with a reference. */
   const run = (req: IncomingMessage, res: ServerResponse, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, what: string) => {
     handler(req, res).catch((err: unknown) => {
@@ -108,6 +115,18 @@ export function createApiServer(deps: ApiDeps): Server {
     }
     if (path === UPLOADS_PATH || path.startsWith(`${UPLOADS_PATH}/`)) {
       run(req, res, uploads, "upload");
+      return;
+    }
+    if (path === LIBRARY_UPLOADS_PATH || path.startsWith(`${LIBRARY_UPLOADS_PATH}/`)) {
+      run(req, res, recordingUploads, "recording upload");
+      return;
+    }
+    if (path.startsWith(`${LIBRARY_PHOTOS_PATH}/`)) {
+      run(req, res, photoUploads, "live photo upload");
+      return;
+    }
+    if (path.startsWith(`${LIBRARY_MEDIA_PATH}/`)) {
+      run(req, res, libraryMedia, "library media");
       return;
     }
     if (path.startsWith(MEDIA_PATH)) {

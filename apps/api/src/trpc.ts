@@ -28,6 +28,8 @@ export type Services = {
     uploadDir: string;
     /** the largest message upload accepted, in bytes */
     maxUploadBytes: number;
+    /** what one person's Library may hold, in bytes (uploads past it are refused with 413) */
+    libraryQuotaBytes: number;
   };
   jobs: MessageJobs;
   transcriber: Transcriber;

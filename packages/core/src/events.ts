@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { callViewSchema, type CallView } from "./call-views";
 import { isoDate } from "./iso-date";
+import { recordingStopReasonSchema, type RecordingStopReason } from "./library";
 import { liveSegmentSchema, messageViewSchema, type LiveSegment, type MessageView } from "./messages";
 
 /*
@@ -11,6 +12,9 @@ import { liveSegmentSchema, messageViewSchema, type LiveSegment, type MessageVie
  */
 
 const callPayload = z.object({ call: callViewSchema });
+const personRef = z.object({ id: z.string(), displayName: z.string(), handle: z.string() });
+/** someone in a call, as an event names them */
+export type PersonRef = z.infer<typeof personRef>;
 
 export const realtimeEventSchema = z.discriminatedUnion("type", [
   /** a call started ringing for the recipient (never sent for silent rings) */
@@ -50,6 +54,38 @@ export const realtimeEventSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("voicemail-picked-up"),
     payload: z.object({ messageId: z.string(), call: callViewSchema }),
+  }),
+  /** to the subject: someone in the call took a Live Photo of them (sent the moment the shutter is pressed) */
+  z.object({
+    type: z.literal("live-photo-taken"),
+    payload: z.object({ callId: z.string(), by: personRef, takenAt: isoDate }),
+  }),
+  /** to everyone in the call (the recorder too): the call is being recorded from now on */
+  z.object({
+    type: z.literal("recording-started"),
+    payload: z.object({ callId: z.string(), recordingId: z.string(), by: personRef, startedAt: isoDate }),
+  }),
+  /** to everyone in the call: the recording stopped; `who` is the person who caused it (a joiner without consent) */
+  z.object({
+    type: z.literal("recording-stopped"),
+    payload: z.object({
+      callId: z.string(),
+      recordingId: z.string(),
+      by: personRef,
+      reason: recordingStopReasonSchema,
+      who: z.string().nullable(),
+      stoppedAt: isoDate,
+    }),
+  }),
+  /** to the others in a live call: someone changed whether they allow Live Photos or recording */
+  z.object({
+    type: z.literal("capture-consent-changed"),
+    payload: z.object({ callId: z.string(), userId: z.string(), allowLivePhotos: z.boolean(), allowRecording: z.boolean() }),
+  }),
+  /** to the owner: a Library item was added, became ready, failed or was deleted (in this tab or another) */
+  z.object({
+    type: z.literal("library-changed"),
+    payload: z.object({ itemId: z.string(), change: z.enum(["added", "ready", "failed", "deleted"]) }),
   }),
 ]);
 
@@ -117,4 +153,36 @@ export function voicemailEndedEvent(messageId: string, reason: "sent" | "picked-
 /** To the caller: the voicemail they are leaving was picked up and is now `call`. */
 export function voicemailPickedUpEvent(messageId: string, call: CallView): RealtimeEvent {
   return { type: "voicemail-picked-up", payload: { messageId, call } };
+}
+
+/** To the subject: `by` took a Live Photo of them in `callId`. */
+export function livePhotoTakenEvent(payload: { callId: string; by: PersonRef; takenAt: Date }): RealtimeEvent {
+  return { type: "live-photo-taken", payload };
+}
+
+/** To everyone in the call: it is being recorded. */
+export function recordingStartedEvent(payload: { callId: string; recordingId: string; by: PersonRef; startedAt: Date }): RealtimeEvent {
+  return { type: "recording-started", payload };
+}
+
+/** To everyone in the call: the recording stopped. */
+export function recordingStoppedEvent(payload: {
+  callId: string;
+  recordingId: string;
+  by: PersonRef;
+  reason: RecordingStopReason;
+  who: string | null;
+  stoppedAt: Date;
+}): RealtimeEvent {
+  return { type: "recording-stopped", payload };
+}
+
+/** To the others in a live call: someone's capture consent changed. */
+export function captureConsentChangedEvent(payload: { callId: string; userId: string; allowLivePhotos: boolean; allowRecording: boolean }): RealtimeEvent {
+  return { type: "capture-consent-changed", payload };
+}
+
+/** To the owner: a Library item changed. */
+export function libraryChangedEvent(itemId: string, change: "added" | "ready" | "failed" | "deleted"): RealtimeEvent {
+  return { type: "library-changed", payload: { itemId, change } };
 }

@@ -249,6 +249,73 @@ export const messages = pgTable(
   ],
 );
 
+export const libraryKind = pgEnum("library_kind", ["live-photo", "recording", "saved-message"]);
+/**
+ * capturing: a Live Photo was taken and its files are on the way; recording: a call recording whose
+ * chunks are arriving; processing: made playable by a job; ready: in the Library; failed: kept only
+ * so the owner sees it failed.
+ */
+export const libraryStatus = pgEnum("library_status", ["capturing", "recording", "processing", "ready", "failed"]);
+
+/**
+ * What a person keeps: Live Photos they took, calls they recorded and messages they saved. Every
+ * item has its own files (a saved message is a copy), so deleting the source never touches it.
+ * `size_bytes` is what the item's files take (for a recording in progress, what has arrived), and
+ * the sum over an owner's items is what their quota counts.
+ */
+export const libraryItems = pgTable(
+  "library_items",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: libraryKind("kind").notNull(),
+    status: libraryStatus("status").notNull(),
+    callId: uuid("call_id").references(() => calls.id, { onDelete: "set null" }),
+    // the other people in it: a photo's subject, a recording's participants, a saved message's sender
+    people: uuid("people").array().notNull().default(sql`'{}'::uuid[]`),
+    // a saved message: where it came from (the message itself may be gone) and what it was
+    sourceMessageId: uuid("source_message_id"),
+    messageKind: messageKind("message_kind"),
+    // the recording's resumable upload (tus id) while it arrives
+    uploadId: text("upload_id"),
+    // storage keys: the playable file (recording, saved message), a Live Photo's clip, and the still or poster
+    mediaKey: text("media_key"),
+    contentType: text("content_type"),
+    clipKey: text("clip_key"),
+    posterKey: text("poster_key"),
+    posterType: text("poster_type"),
+    width: integer("width"),
+    height: integer("height"),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull().default(0),
+    durationMs: integer("duration_ms"),
+    waveform: jsonb("waveform").$type<number[]>(),
+    transcript: text("transcript"),
+    transcriptSegments: jsonb("transcript_segments").$type<unknown[]>(),
+    // when the moment happened: the shutter press, the recording's start, the message's sending
+    capturedAt: timestamp("captured_at", { withTimezone: true }).notNull().defaultNow(),
+    // a recording: when it was stopped (what arrives after is cut off) and why
+    stoppedAt: timestamp("stopped_at", { withTimezone: true }),
+    stopReason: text("stop_reason"),
+    // a recording: the last chunk that arrived (a recorder whose tab died goes quiet)
+    lastActivityAt: timestamp("last_activity_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    readyAt: timestamp("ready_at", { withTimezone: true }),
+  },
+  (t) => [
+    // the Library: a person's items, newest first
+    index("library_items_owner_time_idx").on(t.ownerId, t.capturedAt.desc()),
+    uniqueIndex("library_items_upload_key").on(t.uploadId),
+    // one recording at a time per call
+    uniqueIndex("library_items_one_recording_per_call").on(t.callId).where(sql`${t.status} = 'recording'`),
+    // a message is saved once per person
+    uniqueIndex("library_items_saved_message_key").on(t.ownerId, t.sourceMessageId),
+    // unfinished items, for the sweeper
+    index("library_items_unfinished_idx").on(t.createdAt).where(sql`${t.status} in ('capturing', 'recording', 'processing')`),
+  ],
+);
+
 /**
  * Realtime events: stored so any API process can deliver them and clients can resume from an id.
  * Clients see only `seq`, a per-person sequence, so the ids a person sees say nothing about anyone

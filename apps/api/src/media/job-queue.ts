@@ -68,6 +68,10 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
       for (const id of workerIds) boss.notifyWorker(id);
     },
 
+    async enqueueRecording(_itemId) {
+      // recordings get their own queue (see library/recording-jobs.ts)
+    },
+
     startWorkers: () => startWorkers(),
 
     async start(services, startOpts = {}) {

@@ -5,4 +5,9 @@ export interface MessageJobs {
    * message whose job is still waiting or running is not queued a second time.
    */
   enqueueMessage(messageId: string): Promise<void>;
+  /**
+   * Queues the making of a stopped call recording into a playable Library item (remux, cut at its
+   * stop, poster, duration). Safe to ask again, like enqueueMessage.
+   */
+  enqueueRecording(itemId: string): Promise<void>;
 }

@@ -14,6 +14,7 @@ export function mediaServicesFromEnv(env: ApiEnv): Pick<Services, "media" | "tra
       storage: new LocalStorage(join(env.MEDIA_DIR, "store")),
       uploadDir: join(env.MEDIA_DIR, "uploads"),
       maxUploadBytes: env.MESSAGE_MAX_BYTES,
+      libraryQuotaBytes: env.LIBRARY_QUOTA_BYTES,
     },
     transcriber: createHttpTranscriber({
       liveUrl,

@@ -15,7 +15,7 @@ export function servicesOf(api: TestApi): Services {
     apiUrl: api.baseUrl,
     internalSecret: TEST_AUTH_SECRET,
     media: api.media,
-    jobs: { enqueueMessage: async () => {} },
+    jobs: { enqueueMessage: async () => {}, enqueueRecording: async () => {} },
     transcriber: createHttpTranscriber({ liveUrl: null, fileUrl: null, fileApiKey: null, fileModel: "base", timeoutMs: 5_000 }),
   };
 }

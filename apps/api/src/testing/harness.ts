@@ -41,6 +41,8 @@ export async function startTestApi(
     transcriberUrl?: string | null;
     /** the largest upload (default 50 MB) */
     maxUploadBytes?: number;
+    /** what one person's Library may hold (default 1 GB) */
+    libraryQuotaBytes?: number;
     /** leave the job workers stopped until the test calls startJobs() (jobs queue up meanwhile) */
     jobsPaused?: boolean;
   } = {},
@@ -71,6 +73,7 @@ export async function startTestApi(
       storage: new LocalStorage(join(mediaDir, "store")),
       uploadDir: join(mediaDir, "uploads"),
       maxUploadBytes: opts.maxUploadBytes ?? 50 * 1024 * 1024,
+      libraryQuotaBytes: opts.libraryQuotaBytes ?? 1024 * 1024 * 1024,
     },
     transcriber: createHttpTranscriber({ liveUrl: transcriberUrl, fileUrl: transcriberUrl, fileApiKey: null, fileModel: "base", timeoutMs: 60_000 }),
     jobs,

@@ -9,6 +9,7 @@ import { noRings, ringsReducer } from "./rings-reducer";
 import { myRingDeadline, newerCall, type CallView } from "./types";
 import { refreshQueries } from "~/lib/refresh-queries";
 import { emitRealtimeEvent } from "./realtime-listeners";
+import { CaptureNotices } from "~/live-photos/capture-notices";
 import { LiveVoicemailLayer } from "~/messages/live-voicemail";
 import { MessageArrivals } from "~/messages/message-events";
 
@@ -114,6 +115,15 @@ export function CallEventsProvider({ children }: { children: ReactNode }) {
             case "voicemail-ended":
             case "voicemail-picked-up":
               return;
+            // in-call notices (the call screen) and the subject's toast (CaptureNotices) use useRealtimeEvent
+            case "live-photo-taken":
+            case "recording-started":
+            case "recording-stopped":
+            case "capture-consent-changed":
+              return;
+            case "library-changed":
+              void refreshQueries(queryClient, [trpc.library.list.pathKey(), trpc.library.get.pathKey()]);
+              return;
             default: {
               const _exhaustive: never = event;
               return _exhaustive;
@@ -135,6 +145,7 @@ export function CallEventsProvider({ children }: { children: ReactNode }) {
       {/* everything a recipient is told about messages, on every signed-in page */}
       <MessageArrivals />
       <LiveVoicemailLayer />
+      <CaptureNotices />
     </CallEventsContext.Provider>
   );
 }

@@ -1,0 +1,12 @@
+import { streamToApi } from "~/server/stream-to-api";
+
+// Resumable uploads of call recordings (tus), streamed to the API (see server/stream-to-api.ts).
+export const dynamic = "force-dynamic";
+
+const forward = streamToApi(/^\/api\/library\/uploads(?:\/[A-Za-z0-9_-]{1,128})?\/?$/);
+
+export const POST = forward;
+export const PATCH = forward;
+export const HEAD = forward;
+export const DELETE = forward;
+export const OPTIONS = forward;
