@@ -8,6 +8,9 @@ import { Avatar } from "@ringback/ui/avatar";
 import { cn } from "@ringback/ui/cn";
 import { VideoTile } from "@ringback/ui/video-tile";
 import type { CallSession, SessionSnapshot } from "./call-session";
+import { LivePhotoShutter } from "~/live-photos/shutter";
+import { RecordButton } from "~/recordings/record-button";
+import { RecordingIndicator } from "~/recordings/recording-indicator";
 import { CallToolbar } from "./call-toolbar";
 import { ParticipantTile } from "./participant-tile";
 import { useToastClearance } from "./toast-clearance";
@@ -60,6 +63,9 @@ export function CallStage({
   const dropped = others.filter((p) => p.role === "callee" && (p.outcome === "declined" || p.outcome === "no-answer" || p.outcome === "unavailable"));
   const focused = focusedKey ? remote.find((t) => tileKey(t) === focusedKey) : undefined;
   const group = remote.length + pending.length > 1;
+  // whom a Live Photo would capture: the only other person, or the focused tile in a group call
+  const subject = (group ? focused : remote[0]) ?? null;
+  const live = call.status === "active" && remote.length > 0;
 
   let stage: ReactNode;
   if (remote.length === 0) {
@@ -127,6 +133,7 @@ export function CallStage({
       <div className="absolute inset-0">{stage}</div>
 
       <CallHeader call={call} others={others} dropped={dropped} ringing={outgoingRinging} joined={remote.length > 0} />
+      <RecordingIndicator call={call} myId={myId} session={session} />
 
       {snapshot.phase === "reconnecting" || (snapshot.phase === "connecting" && !outgoingRinging) ? (
         <div
@@ -156,6 +163,14 @@ export function CallStage({
           endLabel={outgoingRinging ? "Cancel call" : "End call"}
           onEnd={onHangUp}
           ending={hangingUp}
+          captureControls={
+            live ? (
+              <>
+                <LivePhotoShutter call={call} myId={myId} subject={subject} />
+                <RecordButton call={call} myId={myId} session={session} />
+              </>
+            ) : null
+          }
         />
       </div>
     </div>

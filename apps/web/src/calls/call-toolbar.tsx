@@ -2,7 +2,7 @@
 
 import { useMediaDevices } from "@livekit/components-react";
 import { Mic, MicOff, MonitorUp, PhoneOff, Settings2, SwitchCamera, Video, VideoOff } from "lucide-react";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useState, type ReactNode } from "react";
 import { CallControls, ControlButton } from "@ringback/ui/call-controls";
 import type { CallSession, SessionSnapshot } from "./call-session";
 import { DevicePanel } from "./device-panel";
@@ -13,12 +13,15 @@ export function CallToolbar({
   endLabel,
   onEnd,
   ending,
+  captureControls,
 }: {
   session: CallSession;
   snapshot: SessionSnapshot;
   endLabel: string;
   onEnd: () => void;
   ending: boolean;
+  /** the Live Photo shutter and the record button, when the call has someone to capture */
+  captureControls?: ReactNode;
 }) {
   const [devicesOpen, setDevicesOpen] = useState(false);
   // Until media is published the toggles would read as "muted"/"camera off"; they wait instead.
@@ -61,6 +64,7 @@ export function CallToolbar({
             onClick={() => void session.setScreenShare(!snapshot.screenSharing)}
           />
         ) : null}
+        {captureControls}
         <ControlButton
           label="Devices"
           icon={Settings2}
