@@ -278,6 +278,8 @@ export const libraryItems = pgTable(
     // a saved message: where it came from (the message itself may be gone) and what it was
     sourceMessageId: uuid("source_message_id"),
     messageKind: messageKind("message_kind"),
+    // a saved message: whether its owner sent it or received it (people[0] is the other person)
+    messageDirection: text("message_direction").$type<"sent" | "received">(),
     // the recording's resumable upload (tus id) while it arrives
     uploadId: text("upload_id"),
     // storage keys: the playable file (recording, saved message), a Live Photo's clip, and the still or poster
