@@ -2,6 +2,7 @@ import { z } from "zod";
 import { sameId } from "./ids";
 import { isoDate } from "./iso-date";
 import type { Call, CalleeRing, Participant } from "./call-state";
+import { captureSummarySchema } from "./library";
 import { messageSummarySchema } from "./messages";
 
 /** The earliest deadline among rings still ringing, for the sweeper; null when nothing rings. */
@@ -118,6 +119,8 @@ export const callViewSchema = z.object({
   ),
   /** the message left on this call that the viewer sent or received (calls.history and calls.get only) */
   message: messageSummarySchema.nullable().optional(),
+  /** Live Photos and recordings made in this call that the viewer took or was in (calls.history and calls.get only) */
+  captures: z.array(captureSummarySchema).optional(),
 });
 
 export type CallView = z.output<typeof callViewSchema>;

@@ -181,6 +181,8 @@ export const libraryItemViewSchema = z.object({
   status: z.enum(["capturing", "recording", "processing", "ready", "failed"]),
   /** a saved message's kind */
   messageKind: z.enum(["video", "voicemail"]).nullable(),
+  /** a saved message: did its owner send it or receive it (`people[0]` is the other person) */
+  messageDirection: z.enum(["sent", "received"]).nullable(),
   callId: z.string().nullable(),
   people: z.array(person),
   capturedAt: isoDate,
@@ -240,3 +242,62 @@ export const recordingStartInput = z.object({ callId: callIdInput });
 
 /** recordings.stop */
 export const recordingStopInput = z.object({ recordingId: libraryItemIdSchema });
+
+// ---- the Library's words (titles, file names, history notes) ----
+
+/** What an item is, as a link or heading reads it: "Live Photo of Ana", "Recording with Ana and Bo", "Voicemail from Ana". */
+export function libraryItemTitle(item: Pick<LibraryItemView, "kind" | "messageKind" | "messageDirection" | "people">): string {
+  const names = item.people.map((p) => p.displayName);
+  switch (item.kind) {
+    case "live-photo":
+      return `Live Photo of ${listNames(names) || "someone"}`;
+    case "recording":
+      return names.length > 0 ? `Recording with ${listNames(names)}` : "Recording";
+    case "saved-message": {
+      const what = item.messageKind === "voicemail" ? "Voicemail" : "Video message";
+      const other = names[0] ?? "someone";
+      return item.messageDirection === "sent" ? `${what} to ${other}` : `${what} from ${other}`;
+    }
+  }
+}
+
+/**
+ * A download's file name: the title and the local time it was captured, safe on every file system
+ * ("Live Photo of Ana 2026-11-26 15-41.jpg"). `timeZone` is an IANA name; an unknown one means UTC.
+ */
+export function libraryFileName(title: string, capturedAt: Date, extension: string, timeZone?: string): string {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat("en-CA", { timeZone: timeZone ?? "UTC", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(capturedAt);
+  } catch {
+    parts = new Intl.DateTimeFormat("en-CA", { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(capturedAt);
+  }
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "00";
+  // characters no file system likes, and control characters, become spaces
+  const safe = title.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim().slice(0, 120) || "Library item";
+  const ext = extension.replace(/[^a-z0-9]/gi, "").toLowerCase() || "bin";
+  return `${safe} ${part("year")}-${part("month")}-${part("day")} ${part("hour")}-${part("minute")}.${ext}`;
+}
+
+/**
+ * What was captured in a call, for one row of the call history: Live Photos or a recording, by one
+ * person. `itemId` is set only for the viewer's own captures (they can open them in their Library).
+ */
+export const captureSummarySchema = z.object({
+  kind: z.enum(["live-photo", "recording"]),
+  by: z.object({ id: z.string(), displayName: z.string() }),
+  mine: z.boolean(),
+  count: z.number().int().positive(),
+  itemId: z.string().nullable(),
+});
+export type CaptureSummary = z.output<typeof captureSummarySchema>;
+
+/** "Live Photo by Ana", "2 Live Photos by Ana", "You took a Live Photo", "Recorded by Ana", "You recorded". */
+export function captureSummaryText(summary: CaptureSummary): string {
+  if (summary.kind === "recording") {
+    const times = summary.count > 1 ? ` (${summary.count} times)` : "";
+    return summary.mine ? `You recorded${times}` : `Recorded by ${summary.by.displayName}${times}`;
+  }
+  if (summary.mine) return summary.count > 1 ? `You took ${summary.count} Live Photos` : "You took a Live Photo";
+  return summary.count > 1 ? `${summary.count} Live Photos by ${summary.by.displayName}` : `Live Photo by ${summary.by.displayName}`;
+}

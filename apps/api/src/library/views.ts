@@ -11,6 +11,7 @@ export function toLibraryItemView(row: LibraryItemRow, names: PersonNames): Libr
     kind: row.kind,
     status: row.status,
     messageKind: row.messageKind ?? null,
+    messageDirection: row.kind === "saved-message" ? (row.messageDirection ?? "received") : null,
     callId: row.callId,
     people: row.people.map((id) => {
       const name = names.get(id);
