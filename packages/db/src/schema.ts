@@ -313,6 +313,8 @@ export const libraryItems = pgTable(
     uniqueIndex("library_items_one_recording_per_call").on(t.callId).where(sql`${t.status} = 'recording'`),
     // a message is saved once per person
     uniqueIndex("library_items_saved_message_key").on(t.ownerId, t.sourceMessageId),
+    // what was captured in a call, for the call history
+    index("library_items_call_idx").on(t.callId),
     // unfinished items, for the sweeper
     index("library_items_unfinished_idx").on(t.createdAt).where(sql`${t.status} in ('capturing', 'recording', 'processing')`),
   ],

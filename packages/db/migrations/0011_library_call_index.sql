@@ -1,0 +1,1 @@
+CREATE INDEX "library_items_call_idx" ON "library_items" USING btree ("call_id");
