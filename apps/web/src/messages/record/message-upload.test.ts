@@ -17,6 +17,9 @@ describe("upload errors as the person reads them", () => {
     expect(describeUploadError(httpError(415, JSON.stringify({ message: "That file is not a playable recording" })))).toBe(
       "That file is not a playable recording",
     );
+    expect(describeUploadError(httpError(413, JSON.stringify({ error: "Your Library is full (1 GB of 1 GB used). Delete something to make room." })))).toBe(
+      "Your Library is full (1 GB of 1 GB used). Delete something to make room.",
+    );
   });
 
   it("never shows markup, stack traces or an empty body", () => {

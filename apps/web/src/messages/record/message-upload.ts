@@ -25,6 +25,8 @@ export type MessageUploadOptions = {
   endpoint: string;
   messageId: string;
   filetype: string;
+  /** tus metadata to send instead of `{ messageId, filetype }` (a call recording names its recordingId) */
+  metadata?: Record<string, string>;
   /** most bytes per PATCH */
   chunkSize?: number;
   /** a PATCH goes out with what is recorded at the latest this long after the previous one */
@@ -61,7 +63,7 @@ export class MessageUpload {
       endpoint: options.endpoint,
       uploadLengthDeferred: true,
       chunkSize: options.chunkSize ?? DEFAULT_CHUNK,
-      metadata: { messageId: options.messageId, filetype: options.filetype },
+      metadata: options.metadata ?? { messageId: options.messageId, filetype: options.filetype },
       retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
       // A recording exists only in this tab: there is nothing to resume after a reload, so the
       // upload URL is not kept in localStorage (every stream would share one fingerprint there).
@@ -171,8 +173,10 @@ export function readableBody(body: string | null | undefined): string | null {
   let text = body.trim();
   if (text.startsWith("{")) {
     try {
-      const parsed = JSON.parse(text) as { message?: unknown; error?: { message?: unknown } };
-      const message = typeof parsed.message === "string" ? parsed.message : typeof parsed.error?.message === "string" ? parsed.error.message : null;
+      const parsed = JSON.parse(text) as { message?: unknown; error?: unknown };
+      const error = parsed.error as { message?: unknown } | string | undefined;
+      const message =
+        typeof parsed.message === "string" ? parsed.message : typeof error === "string" ? error : typeof error?.message === "string" ? error.message : null;
       text = message?.trim() ?? "";
     } catch {
       return null;
