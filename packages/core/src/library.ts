@@ -100,7 +100,7 @@ export function decideRecording(input: { present: CaptureConsent[]; recorderId: 
 
 /** The words for a refused recording. */
 export function recordingRefusalText(decision: Exclude<RecordingDecision, { ok: true }>): string {
-  if (decision.reason === "already-recording") return `${decision.by} is already recording this call`;
+  if (decision.reason === "already-recording") return decision.by === "You" ? "You're already recording this call" : `${decision.by} is already recording this call`;
   const [first] = decision.who;
   if (decision.who.length === 1 && first === "You") return "Turn on call recording in Settings to record";
   return `${listNames(decision.who)} ${decision.who.length === 1 ? "hasn't" : "haven't"} allowed recording`;
@@ -136,6 +136,52 @@ export function recordingStoppedText(reason: RecordingStopReason, recorderName: 
  */
 export function recordingMustStop(present: Pick<CaptureConsent, "allowRecording">[]): boolean {
   return present.some((p) => !p.allowRecording);
+}
+
+/** A recording as the rules about its chunks need it. */
+export type RecordingProgress = {
+  status: LibraryStatus;
+  capturedAt: Date;
+  stoppedAt: Date | null;
+  /** when its last chunk arrived (null: none yet) */
+  lastActivityAt: Date | null;
+};
+
+/**
+ * May a chunk of this recording still be taken at `now`? While it records, yes; once stopped, for
+ * LIBRARY_LIMITS.recordingStopGraceMs (the browser sends what it made before the stop); never once
+ * it is being made into the Library item, is ready, or failed.
+ */
+export function recordingTakesChunks(r: Pick<RecordingProgress, "status" | "stoppedAt">, now: Date): boolean {
+  if (r.status === "recording") return true;
+  if (r.status !== "processing" || r.stoppedAt === null) return false;
+  return now.getTime() < r.stoppedAt.getTime() + LIBRARY_LIMITS.recordingStopGraceMs;
+}
+
+/**
+ * Has a recording's recorder gone quiet (no chunk for LIBRARY_LIMITS.recordingIdleMs: a closed or
+ * crashed tab)? Such a recording is stopped as of its last chunk and finished with what arrived.
+ */
+export function recordingIsIdle(r: RecordingProgress, now: Date): boolean {
+  if (r.status !== "recording") return false;
+  return now.getTime() - lastSignOf(r).getTime() >= LIBRARY_LIMITS.recordingIdleMs;
+}
+
+/** When an idle recording is taken to have stopped: its last chunk (or its start, with none). */
+export function lastSignOf(r: Pick<RecordingProgress, "capturedAt" | "lastActivityAt">): Date {
+  return r.lastActivityAt ?? r.capturedAt;
+}
+
+/**
+ * Where the kept file ends, in ms from its start: at the stop. The browser starts recording just after
+ * the start was stored, so the file's first moment is a little after `capturedAt` and the cut keeps
+ * that delay (a fraction of a second) past the stop. Nothing of a joiner without consent can be in it:
+ * their token is minted only after the stop, and their picture takes longer than that to reach the
+ * recorder's page.
+ */
+export function recordingCutMs(r: Pick<RecordingProgress, "capturedAt" | "stoppedAt">): number | null {
+  if (r.stoppedAt === null) return null;
+  return Math.max(0, r.stoppedAt.getTime() - r.capturedAt.getTime());
 }
 
 export type QuotaDecision = { ok: true } | { ok: false; message: string };
