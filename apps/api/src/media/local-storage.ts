@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { copyFile, mkdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, sep } from "node:path";
@@ -27,6 +28,22 @@ export class LocalStorage implements MediaStorage {
       if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
       await copyFile(fromPath, to);
       await unlink(fromPath);
+    }
+    return { size: (await stat(to)).size };
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<{ size: number }> {
+    const from = this.pathOf(fromKey);
+    const to = this.pathOf(toKey);
+    await mkdir(dirname(to), { recursive: true });
+    // beside the target, then renamed: a reader never sees half a copy
+    const partial = `${to}.${randomUUID()}.partial`;
+    try {
+      await copyFile(from, partial);
+      await rename(partial, to);
+    } catch (err) {
+      await rm(partial, { force: true });
+      throw err;
     }
     return { size: (await stat(to)).size };
   }

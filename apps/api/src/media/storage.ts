@@ -11,6 +11,11 @@ export interface MediaStorage {
   read(key: string, range?: { start: number; end: number }): Readable;
   /** Size of a stored file, or null when there is none. */
   stat(key: string): Promise<{ size: number } | null>;
+  /**
+   * Copies a stored file to another key (a saved message gets its own copy, so deleting the message
+   * keeps it), returning the copy's size. The copy appears whole or not at all.
+   */
+  copy(fromKey: string, toKey: string): Promise<{ size: number }>;
   /** Removes a file; removing one that is not there is not an error. */
   delete(key: string): Promise<void>;
   /** Removes every file under a prefix (a message's folder). */

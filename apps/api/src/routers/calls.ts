@@ -14,6 +14,7 @@ import { createRoom, deleteRoom } from "../livekit/rooms";
 import { mintJoinToken } from "../livekit/tokens";
 import { toCoreCall } from "../calls/mapping";
 import { applyOrThrow, namesFor, storeNewCall, viewFor, viewsFor } from "../calls/service";
+import { withCaptureSummaries } from "../library/history-captures";
 import { withMessageSummaries } from "../messages/summaries";
 import { protectedProcedure, router } from "../trpc";
 
@@ -90,7 +91,7 @@ export const callsRouter = router({
     // a silent ring is invisible to its callee: the call does not exist for them
     if (!row || !me || (me.role === "callee" && me.ringSilent)) throw new TRPCError({ code: "NOT_FOUND", message: "No such call" });
     const view = await viewFor(ctx.db, toCoreCall(row), ctx.user.id);
-    const [withMessage] = await withMessageSummaries(ctx.db, ctx.user.id, [view]);
+    const [withMessage] = await withCaptureSummaries(ctx.db, ctx.user.id, await withMessageSummaries(ctx.db, ctx.user.id, [view]));
     return withMessage ?? view;
   }),
 
@@ -107,7 +108,8 @@ export const callsRouter = router({
       limit: input.limit,
       before: input.cursor ? new Date(input.cursor) : undefined,
     });
-    const items = await withMessageSummaries(ctx.db, ctx.user.id, await viewsFor(ctx.db, rows.map(toCoreCall), ctx.user.id));
+    const views = await viewsFor(ctx.db, rows.map(toCoreCall), ctx.user.id);
+    const items = await withCaptureSummaries(ctx.db, ctx.user.id, await withMessageSummaries(ctx.db, ctx.user.id, views));
     const last = items.at(-1);
     return { items, nextCursor: items.length === input.limit && last ? last.createdAt.toISOString() : null };
   }),

@@ -1,0 +1,151 @@
+import { randomUUID } from "node:crypto";
+import { extname } from "node:path";
+import { TRPCError } from "@trpc/server";
+import { libraryChangedEvent } from "@ringback/core/events";
+import { canSeeMessage, transcriptSegmentSchema, type TranscriptSegment } from "@ringback/core/messages";
+import type { LibraryItemView } from "@ringback/core/library";
+import { publishEvents } from "@ringback/db/queries/events";
+import { deleteLibraryItemRow, getOwnLibraryItem, insertLibraryItem, lockLibraryItem, type LibraryItemRow } from "@ringback/db/queries/library";
+import { lockLibraryQuota, peopleNames, savedItemOf } from "@ringback/db/queries/library-list";
+import { hasBlocked, lockMessage } from "@ringback/db/queries/messages";
+import { z } from "zod";
+import type { Logger } from "../logger";
+import type { Services } from "../trpc";
+import { assertQuota } from "./quota";
+import { libraryPrefix, toLibraryItemView } from "./views";
+
+export const NO_SUCH_ITEM = "No such item";
+const NO_SUCH_MESSAGE = "No such message";
+
+/** Rows as their owner sees them, with the names of the people in them. */
+export async function libraryViews(db: Services["db"], rows: LibraryItemRow[]): Promise<LibraryItemView[]> {
+  const names = await peopleNames(db, rows.flatMap((r) => r.people));
+  return rows.map((r) => toLibraryItemView(r, names));
+}
+
+/** An item of `ownerId`'s, or NOT_FOUND "No such item" (the same for anyone else's and a missing id). */
+export async function ownItemOrThrow(db: Services["db"], itemId: string, ownerId: string): Promise<LibraryItemRow> {
+  const row = await getOwnLibraryItem(db, itemId, ownerId);
+  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_ITEM });
+  return row;
+}
+
+const storedSegments = z.array(transcriptSegmentSchema);
+
+/** A saved message's timed transcript ([] when there is none). */
+export function itemTranscriptSegments(row: Pick<LibraryItemRow, "transcriptSegments">): TranscriptSegment[] {
+  const parsed = storedSegments.safeParse(row.transcriptSegments ?? []);
+  return parsed.success ? parsed.data : [];
+}
+
+/**
+ * Deletes an item: its row goes first (with `library-changed deleted`, in one transaction, under the
+ * row's lock), then its files. So nobody can ever reach a row whose files are gone; files whose row
+ * is gone cannot be reached either (the media route needs the row), and removing them is retried.
+ * A recording still being made cannot be deleted: it is stopped first (everyone in the call is told).
+ */
+export async function deleteLibraryItem(services: Services, itemId: string, ownerId: string, log: Logger): Promise<void> {
+  await services.db.transaction(async (tx) => {
+    const row = await lockLibraryItem(tx, itemId);
+    if (!row || row.ownerId !== ownerId) throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_ITEM });
+    if (row.status === "recording") throw new TRPCError({ code: "CONFLICT", message: "Stop the recording before deleting it" });
+    await deleteLibraryItemRow(tx, row.id);
+    await publishEvents(tx, [{ userId: ownerId, event: libraryChangedEvent(row.id, "deleted") }]);
+  });
+  await removeItemFiles(services, itemId, log);
+}
+
+/** Removes an item's folder, trying again a couple of times; a last failure is logged (the files are unreachable). */
+async function removeItemFiles(services: Services, itemId: string, log: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await services.media.storage.deletePrefix(libraryPrefix(itemId));
+      return;
+    } catch (err) {
+      if (attempt >= 3) {
+        log.error({ err, itemId }, "removing a deleted Library item's files failed");
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+/**
+ * Keeps a message in `ownerId`'s Library: a message they can see (sender, or recipient per core
+ * canSeeMessage) that is ready. Its file, poster, waveform and transcript are copied into the item,
+ * so deleting the message later keeps the item whole. Saving it again answers the same item.
+ *
+ * One transaction holds the message's row lock (a delete of the message waits, so its files cannot
+ * vanish mid-copy) and the owner's quota lock; the item's row is inserted only once its files are
+ * all copied, and any refusal or failure removes the copies: nothing is left half-written.
+ */
+export async function saveMessageToLibrary(services: Services, ownerId: string, messageId: string, log: Logger): Promise<LibraryItemRow> {
+  const already = await savedItemOf(services.db, ownerId, messageId);
+  if (already) return already;
+  const itemId = randomUUID();
+  const prefix = libraryPrefix(itemId);
+  let copied = false;
+  try {
+    const result = await services.db.transaction(async (tx) => {
+      const message = await lockMessage(tx, messageId);
+      const blocked = message && message.recipientId === ownerId ? await hasBlocked(tx, message.recipientId, message.senderId) : false;
+      if (!message || !canSeeMessage({ ...message, recipientBlockedSender: blocked }, ownerId)) {
+        throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_MESSAGE });
+      }
+      // saved meanwhile (another tab): the message's lock made us wait for it
+      const saved = await savedItemOf(tx, ownerId, messageId);
+      if (saved) return saved;
+      if (message.status !== "ready" || !message.mediaKey) {
+        throw new TRPCError({ code: "CONFLICT", message: "This message isn't ready to save yet" });
+      }
+      const storage = services.media.storage;
+      const media = await storage.stat(message.mediaKey);
+      if (!media) throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_MESSAGE });
+      const poster = message.posterKey ? await storage.stat(message.posterKey) : null;
+
+      await lockLibraryQuota(tx, ownerId);
+      await assertQuota(tx, ownerId, media.size + (poster?.size ?? 0), services.media.libraryQuotaBytes);
+
+      copied = true;
+      const mediaKey = `${prefix}media${extname(message.mediaKey) || ".webm"}`;
+      const { size: mediaSize } = await storage.copy(message.mediaKey, mediaKey);
+      const posterKey = message.posterKey && poster ? `${prefix}poster.jpg` : null;
+      const posterSize = message.posterKey && posterKey ? (await storage.copy(message.posterKey, posterKey)).size : 0;
+
+      const sent = message.senderId === ownerId;
+      const row = await insertLibraryItem(tx, {
+        id: itemId,
+        ownerId,
+        kind: "saved-message",
+        status: "ready",
+        callId: message.callId,
+        people: [sent ? message.recipientId : message.senderId],
+        sourceMessageId: message.id,
+        messageKind: message.kind,
+        messageDirection: sent ? "sent" : "received",
+        mediaKey,
+        contentType: message.contentType,
+        posterKey,
+        posterType: posterKey ? "image/jpeg" : null,
+        sizeBytes: mediaSize + posterSize,
+        durationMs: message.durationMs,
+        waveform: message.waveform,
+        transcript: message.transcriptStatus === "ready" ? message.transcript : null,
+        transcriptSegments: message.transcriptStatus === "ready" ? message.transcriptSegments : null,
+        capturedAt: message.createdAt,
+        readyAt: new Date(),
+      });
+      await publishEvents(tx, [{ userId: ownerId, event: libraryChangedEvent(row.id, "added") }]);
+      return row;
+    });
+    return result;
+  } catch (err) {
+    if (copied) {
+      await services.media.storage
+        .deletePrefix(prefix)
+        .catch((cleanup: unknown) => log.error({ err: cleanup, itemId }, "removing a refused save's copies failed"));
+    }
+    throw err;
+  }
+}
