@@ -17,12 +17,14 @@ export type HistoryRowProps = {
   message?: ReactNode;
   /** A line beside the message, e.g. "You left a video message · Watched". */
   messageNote?: string;
+  /** What was captured in the call ("Live Photo by Ana", "You recorded"): small notes under the detail. */
+  captures?: ReactNode;
   actions?: ReactNode;
   className?: string;
 };
 
 /** One call in a recents list; missed calls read in red, like a phone. */
-export function HistoryRow({ direction, missed, people, detail, time, dateTime, avatar, message, messageNote, actions, className }: HistoryRowProps) {
+export function HistoryRow({ direction, missed, people, detail, time, dateTime, avatar, message, messageNote, captures, actions, className }: HistoryRowProps) {
   const DirectionIcon = missed ? PhoneMissed : direction === "outgoing" ? PhoneOutgoing : PhoneIncoming;
   const directionText = missed ? "Missed call" : direction === "outgoing" ? "Outgoing call" : "Incoming call";
   return (
@@ -41,6 +43,7 @@ export function HistoryRow({ direction, missed, people, detail, time, dateTime, 
           <DirectionIcon role="img" aria-label={directionText} className={cn("mt-0.5 size-3.5 shrink-0", missed && "text-destructive")} />
           <span className="min-w-0">{detail}</span>
         </p>
+        {captures ? <div className="mt-1">{captures}</div> : null}
         {message ? (
           <div className="mt-2 flex items-center gap-3">
             {message}

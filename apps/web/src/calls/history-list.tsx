@@ -8,6 +8,7 @@ import { Button } from "@ringback/ui/button";
 import { HistoryRow } from "@ringback/ui/history-row";
 import { formatCallTime, formatDuration, kindLabel, otherPeople, outcomeLabel, type CallView } from "./types";
 import { useStartCall } from "./use-start-call";
+import { CaptureNotes } from "~/library/capture-notes";
 import { sentNote } from "~/messages/labels";
 import { MessageLink } from "~/messages/message-link";
 
@@ -38,6 +39,7 @@ export function HistoryList({ calls, myId }: { calls: ReadonlyArray<CallView>; m
             avatar={first ? <Avatar id={first.userId} name={first.displayName} /> : null}
             message={call.message ? <MessageLink message={call.message} unseen={call.direction === "incoming" && !call.message.seen} sent={call.direction === "outgoing"} /> : null}
             messageNote={call.message && call.direction === "outgoing" ? sentNote(call.message.kind, call.message.seen) : undefined}
+            captures={call.captures && call.captures.length > 0 ? <CaptureNotes captures={call.captures} /> : null}
             people={people.map((p, i) => (
               <Fragment key={p.userId}>
                 {i > 0 ? ", " : null}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Phone, Settings, Users, type LucideIcon } from "lucide-react";
+import { Images, Phone, Settings, Users, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
@@ -17,6 +17,7 @@ type NavItem = { href: string; label: string; icon: LucideIcon };
 const NAV: ReadonlyArray<NavItem> = [
   { href: "/calls", label: "Calls", icon: Phone },
   { href: "/contacts", label: "Contacts", icon: Users },
+  { href: "/library", label: "Library", icon: Images },
   { href: "/settings", label: "Settings", icon: Settings },
 ];
 
@@ -33,8 +34,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   // a message page belongs to Calls (it is reached from the call history)
   const isActive = (href: string) =>
     pathname === href || pathname.startsWith(`${href}/`) || (href === "/calls" && pathname.startsWith("/messages/"));
-  // a message page gets room for its video
-  const wide = pathname.startsWith("/messages/");
+  // a message page gets room for its video, the Library for its grid and photos
+  const wide = pathname.startsWith("/messages/") || pathname === "/library" || pathname.startsWith("/library/");
 
   return (
     <div className="min-h-dvh md:grid md:grid-cols-[15rem_1fr]">
@@ -84,7 +85,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         aria-label="Main"
         className="fixed inset-x-0 bottom-0 z-40 border-t border-border bg-card/85 pb-[env(safe-area-inset-bottom)] backdrop-blur-lg md:hidden"
       >
-        <ul className="mx-auto grid max-w-md grid-cols-3">
+        <ul className="mx-auto grid max-w-md grid-cols-4">
           {NAV.map((item) => {
             const active = isActive(item.href);
             return (

@@ -6,12 +6,15 @@ import { formatMessageDuration, type MessageView } from "@ringback/core/messages
 import { Waveform } from "@ringback/ui/waveform";
 import { seekAndPlay, type Playback } from "./playback-clock";
 
+/** What the player needs of a message (a saved copy in the Library plays the same way). */
+export type PlayableMessage = Pick<MessageView, "kind" | "mediaUrl" | "posterUrl" | "durationMs" | "waveform">;
+
 /**
  * The message itself, large: a video with its poster and the browser's own controls, or a voicemail
  * as a play button and a waveform to scrub. Either way the element streams from the media route,
  * which answers range requests, so seeking does not download the whole file.
  */
-export function MessagePlayer({ message, mediaRef, playback }: { message: MessageView; mediaRef: RefObject<HTMLVideoElement | HTMLAudioElement | null>; playback: Playback }) {
+export function MessagePlayer({ message, mediaRef, playback }: { message: PlayableMessage; mediaRef: RefObject<HTMLVideoElement | HTMLAudioElement | null>; playback: Playback }) {
   if (message.kind === "video") {
     return <VideoPlayer message={message} mediaRef={mediaRef as RefObject<HTMLVideoElement | null>} playback={playback} />;
   }
@@ -22,7 +25,7 @@ export function MessagePlayer({ message, mediaRef, playback }: { message: Messag
  * The video at its own shape (learned from the file; 16:9 until then), as wide as the column and at
  * most 70% of the screen's height, with a large play button over the poster while it is paused.
  */
-function VideoPlayer({ message, mediaRef, playback }: { message: MessageView; mediaRef: RefObject<HTMLVideoElement | null>; playback: Playback }) {
+function VideoPlayer({ message, mediaRef, playback }: { message: PlayableMessage; mediaRef: RefObject<HTMLVideoElement | null>; playback: Playback }) {
   const [ratio, setRatio] = useState(16 / 9);
   const learnShape = (event: SyntheticEvent<HTMLVideoElement>) => {
     const { videoWidth, videoHeight } = event.currentTarget;
@@ -61,7 +64,7 @@ function VideoPlayer({ message, mediaRef, playback }: { message: MessageView; me
   );
 }
 
-function VoicemailPlayer({ message, mediaRef, playback }: { message: MessageView; mediaRef: RefObject<HTMLAudioElement>; playback: Playback }) {
+function VoicemailPlayer({ message, mediaRef, playback }: { message: PlayableMessage; mediaRef: RefObject<HTMLAudioElement>; playback: Playback }) {
   const totalMs = playback.durationMs ?? message.durationMs ?? 0;
   const positionMs = playback.positionMs ?? 0;
   const progress = totalMs > 0 ? Math.min(1, positionMs / totalMs) : 0;

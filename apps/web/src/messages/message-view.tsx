@@ -17,6 +17,7 @@ import { useStartCall } from "~/calls/use-start-call";
 import { refreshQueries } from "~/lib/refresh-queries";
 import { errorCode, errorMessage } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
+import { SaveToLibrary } from "~/library/save-to-library";
 import { kindName } from "./labels";
 import { MessageGone } from "./message-gone";
 import { MessagePlayer } from "./message-player";
@@ -180,10 +181,13 @@ function LoadedMessage({ message }: { message: Message }) {
           ) : (
             <span />
           )}
-          <Button variant="ghost" className="text-destructive hover:text-destructive" onClick={() => setConfirmDelete(true)}>
-            <Trash2 aria-hidden="true" />
-            Delete
-          </Button>
+          <div className="flex items-center gap-1">
+            {message.status === "ready" ? <SaveToLibrary messageId={message.id} /> : null}
+            <Button variant="ghost" className="text-destructive hover:text-destructive" onClick={() => setConfirmDelete(true)}>
+              <Trash2 aria-hidden="true" />
+              Delete
+            </Button>
+          </div>
         </div>
       </div>
 

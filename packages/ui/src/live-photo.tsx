@@ -1,0 +1,126 @@
+"use client";
+
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { cn } from "./cn";
+
+export type LivePhotoProps = {
+  stillUrl: string;
+  /** the short clip around the moment; without one it is just a photo */
+  clipUrl: string | null;
+  /** what the photo shows, e.g. "Live Photo of Ana" */
+  alt: string;
+  /** the still's own size, so the box has its shape before anything loads */
+  width?: number | null;
+  height?: number | null;
+  className?: string;
+};
+
+/**
+ * A Live Photo as a phone shows one: the still, and on press or hover the clip around it plays with
+ * its sound, then the still comes back. The LIVE badge is a button, so it plays from the keyboard too
+ * (held Space or Enter plays it like a held press; a click plays it once).
+ */
+export function LivePhoto({ stillUrl, clipUrl, alt, width, height, className }: LivePhotoProps) {
+  const videoRef = useRef<HTMLVideoElement | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const ratio = width && height ? width / height : 4 / 3;
+
+  const play = () => {
+    const video = videoRef.current;
+    if (!video || !clipUrl) return;
+    video.currentTime = 0;
+    video.muted = false;
+    setPlaying(true);
+    video.play().catch(() => {
+      // a hover is not a gesture: browsers may refuse sound until the person has pressed something
+      video.muted = true;
+      video.play().catch(() => setPlaying(false));
+    });
+  };
+  const stop = () => {
+    const video = videoRef.current;
+    setPlaying(false);
+    if (video && !video.paused) video.pause();
+  };
+
+  useEffect(() => () => videoRef.current?.pause(), []);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
+    if ((event.key === " " || event.key === "Enter") && !event.repeat) {
+      event.preventDefault();
+      play();
+    }
+  };
+  const onKeyUp = (event: KeyboardEvent<HTMLButtonElement>) => {
+    if (event.key === " " || event.key === "Enter") {
+      event.preventDefault();
+      // a quick tap of the key plays the clip through; a held key stops when released
+      const video = videoRef.current;
+      if (video && video.currentTime > 0.6) stop();
+    }
+  };
+
+  return (
+    <figure
+      className={cn("group relative mx-auto overflow-hidden rounded-2xl bg-black shadow-sm ring-1 ring-black/5 select-none [-webkit-touch-callout:none]", className)}
+      style={{ aspectRatio: String(ratio), width: `min(100%, calc(70vh * ${ratio.toFixed(4)}))` }}
+      onPointerEnter={(e) => e.pointerType === "mouse" && play()}
+      onPointerLeave={(e) => e.pointerType === "mouse" && stop()}
+      onPointerDown={(e) => e.pointerType !== "mouse" && play()}
+      onPointerUp={(e) => e.pointerType !== "mouse" && stop()}
+      onPointerCancel={stop}
+    >
+      <img src={stillUrl} alt={alt} draggable={false} className={cn("absolute inset-0 size-full object-contain transition-opacity duration-300", playing && "opacity-0")} />
+      {clipUrl ? (
+        <video
+          ref={videoRef}
+          aria-label="Live Photo clip"
+          src={clipUrl}
+          playsInline
+          preload="auto"
+          onEnded={() => setPlaying(false)}
+          className={cn("absolute inset-0 size-full object-contain transition-opacity duration-300", playing ? "opacity-100" : "opacity-0")}
+        />
+      ) : null}
+      {clipUrl ? (
+        <button
+          type="button"
+          aria-label="Play Live Photo"
+          aria-pressed={playing}
+          onClick={(e) => {
+            // a pointer press already played it; a keyboard click (detail 0) is handled by the keys
+            if (e.detail !== 0 && !playing) play();
+          }}
+          onKeyDown={onKeyDown}
+          onKeyUp={onKeyUp}
+          onBlur={stop}
+          className="absolute top-3 left-3 inline-flex items-center gap-1.5 rounded-full bg-black/45 px-2.5 py-1 text-[11px] font-semibold tracking-[0.12em] text-white backdrop-blur-md outline-none focus-visible:ring-[3px] focus-visible:ring-white/80"
+        >
+          <LiveRings className={cn("size-3.5", playing && "animate-pulse")} />
+          LIVE
+        </button>
+      ) : null}
+    </figure>
+  );
+}
+
+/** The concentric-rings mark of a Live Photo. */
+export function LiveRings({ className }: { className?: string }) {
+  return (
+    <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true" className={className}>
+      <circle cx="12" cy="12" r="3" fill="currentColor" stroke="none" />
+      <circle cx="12" cy="12" r="6.5" />
+      <circle cx="12" cy="12" r="10" strokeDasharray="1.6 2.2" />
+    </svg>
+  );
+}
+
+/** The small "LIVE" mark on a Live Photo's thumbnail (purely visual). */
+export function LiveBadge({ className }: { className?: string }) {
+  return (
+    <span aria-hidden="true" className={cn("inline-flex items-center gap-1 rounded-full bg-black/45 px-1.5 py-0.5 text-[10px] font-semibold tracking-[0.1em] text-white backdrop-blur-sm", className)}>
+      <LiveRings className="size-3" />
+      LIVE
+    </span>
+  );
+}
