@@ -1,17 +1,98 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, rm, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { join } from "node:path";
 import type { SessionUser } from "../auth/session";
 import type { Logger } from "../logger";
+import { isUuid } from "../media/upload-files";
 import type { Services } from "../trpc";
+import { dropRefusedCapture, finishLivePhoto } from "./live-photo-finish";
+import { checkClip, checkStill, clipWindow, cutClip, probeClip } from "./live-photo-media";
+import { MAX_BODY_BYTES, MULTIPART_REFUSED, receiveLivePhotoParts } from "./live-photo-multipart";
+import { livePhotoStanding } from "./live-photo-rules";
+import { getOwnLibraryItem } from "@ringback/db/queries/library";
 
 export const LIBRARY_PHOTOS_PATH = "/api/library/photos";
+export const PHOTO_NOT_FOUND = "Not found";
 
-// STUB (foundation): filled in by its owner
+/**
+ * POST /api/library/photos/<itemId>: the still and clip of a Live Photo whose shutter was pressed
+ * (livePhotos.capture made the item). Only the taker, only while the item is `capturing`; anyone
+ * else, and any other id, gets 404. Presence and consent are decided again now (the subject may
+ * have left or turned Live Photos off since the press), the files are checked by content, the clip
+ * is cut around the press, and only then are the files stored and the item made ready, in one
+ * transaction with the taker's `library-changed ready`. A refusal leaves no file behind.
+ */
 export function createLivePhotoUploadHandler(
-  _services: Services,
-  _deps: { userOf: (req: IncomingMessage) => Promise<SessionUser | null>; log: Logger },
+  services: Services,
+  deps: { userOf: (req: IncomingMessage) => Promise<SessionUser | null>; log: Logger },
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const workRoot = join(services.media.uploadDir, "live-photos");
+
   return async (req, res) => {
-    req.resume();
-    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "Not found" }));
+    const send = (status: number, body: unknown) => {
+      if (!req.readableEnded) req.resume();
+      res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
+    };
+    const refuse = (status: number, message: string) => send(status, { error: message });
+
+    const path = (req.url ?? "").split("?", 1)[0] ?? "";
+    const itemId = path.slice(LIBRARY_PHOTOS_PATH.length + 1).toLowerCase();
+    if (req.method !== "POST") {
+      res.setHeader("allow", "POST");
+      return refuse(405, "Method not allowed");
+    }
+    const user = await deps.userOf(req);
+    if (!user) return refuse(401, "Please sign in");
+    if (!isUuid(itemId)) return refuse(404, PHOTO_NOT_FOUND);
+    const item = await getOwnLibraryItem(services.db, itemId, user.id);
+    const subjectId = item?.people[0];
+    if (!item || item.kind !== "live-photo" || item.status !== "capturing" || !item.callId || !subjectId) return refuse(404, PHOTO_NOT_FOUND);
+
+    // a cheap early answer before any byte is read (decided again once the files are in)
+    const early = await livePhotoStanding(services.db, { callId: item.callId, takerId: user.id, subjectId });
+    if (!early.ok) {
+      const refusal = await dropRefusedCapture(services, itemId, user.id);
+      return refusal ? refuse(refusal.status, refusal.message) : refuse(404, PHOTO_NOT_FOUND);
+    }
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return refuse(413, MULTIPART_REFUSED.bodyTooBig);
+
+    const work = join(workRoot, `${itemId}-${randomBytes(6).toString("hex")}`);
+    await mkdir(work, { recursive: true });
+    let answer: { status: number; body: unknown };
+    try {
+      answer = await receiveAndFinish(req, work, itemId, user.id);
+    } finally {
+      // before answering: whoever reads the answer finds nothing of the upload left
+      await rm(work, { recursive: true, force: true }).catch((err: unknown) => deps.log.warn({ err }, "removing a Live Photo's work folder failed"));
+    }
+    send(answer.status, answer.body);
   };
+
+  async function receiveAndFinish(req: IncomingMessage, work: string, itemId: string, takerId: string): Promise<{ status: number; body: unknown }> {
+    const refused = (status: number, message: string) => ({ status, body: { error: message } });
+    const received = await receiveLivePhotoParts(req, work);
+    if (!received.ok) return refused(received.status, received.message);
+    const { still, clip, pressOffsetMs } = received.parts;
+
+    const stillCheck = await checkStill(still);
+    if (!stillCheck.ok) return refused(stillCheck.status, stillCheck.message);
+    const clipCheck = checkClip(await probeClip(clip), pressOffsetMs);
+    if (!clipCheck.ok) return refused(clipCheck.status, clipCheck.message);
+
+    const cut = join(work, "clip-cut.webm");
+    await cutClip(clip, cut, clipWindow(pressOffsetMs, clipCheck.durationMs), clipCheck.hasAudio);
+    const cutProbe = await probeClip(cut);
+    if (!cutProbe.ok) throw new Error(`the cut clip of ${itemId} does not probe (${cutProbe.reason})`);
+
+    const result = await finishLivePhoto(services, {
+      itemId,
+      takerId,
+      still: { path: still, contentType: stillCheck.contentType, ext: stillCheck.ext, width: stillCheck.width, height: stillCheck.height, size: (await stat(still)).size },
+      clip: { path: cut, durationMs: cutProbe.durationMs, size: (await stat(cut)).size },
+      log: deps.log,
+    });
+    return result.ok ? { status: 201, body: { item: result.item } } : refused(result.status, result.message);
+  }
 }
