@@ -6,6 +6,7 @@ import { isUniqueViolation } from "@ringback/db/errors";
 import { insertCall, lockCall, saveCall, userNames, type Tx } from "@ringback/db/queries/calls";
 import { publishEvents, type EventInput } from "@ringback/db/queries/events";
 import type { Database } from "@ringback/db/client";
+import { recordingAfterCallEvent } from "../library/recording-service";
 import { deleteRoom } from "../livekit/rooms";
 import type { Services } from "../trpc";
 import { toCoreCall, toStored } from "./mapping";
@@ -67,6 +68,14 @@ export async function applyCallEvent(
     if (changed) {
       const stored = toStored(next.call);
       await saveCall(tx, stored.call, stored.participants);
+      // a recording stops when the call is over or its recorder leaves, and meets whoever joins; its
+      // row is locked after the call's and before anyone's event counter (the order every change keeps)
+      await recordingAfterCallEvent(tx, callId, {
+        type: event.type,
+        userId: "userId" in event ? event.userId : undefined,
+        now: event.now,
+        over: isCallOver(next.call.status),
+      });
       const { events, decoys } = viewEvents(next.call, await namesFor(tx, next.call));
       await publishEvents(tx, events, decoys);
     }

@@ -13,6 +13,7 @@ import { unwatchedCount } from "@ringback/db/queries/messages";
 import { createRoom, deleteRoom } from "../livekit/rooms";
 import { mintJoinToken } from "../livekit/tokens";
 import { toCoreCall } from "../calls/mapping";
+import { beforeJoinToken } from "../library/recording-service";
 import { applyOrThrow, namesFor, storeNewCall, viewFor, viewsFor } from "../calls/service";
 import { withCaptureSummaries } from "../library/history-captures";
 import { withMessageSummaries } from "../messages/summaries";
@@ -75,6 +76,8 @@ export const callsRouter = router({
     if (!row || !me || (me.ringSilent && me.role === "callee")) throw new TRPCError({ code: "NOT_FOUND", message: "No such call" });
     if (row.status !== "ringing" && row.status !== "active") throw new TRPCError({ code: "CONFLICT", message: "This call has ended" });
     if (me.role === "callee" && me.ringState !== "answered") throw new TRPCError({ code: "FORBIDDEN", message: "Answer the call to join it" });
+    // a recording in progress stops before someone who has not allowed recording can be in it
+    await beforeJoinToken(ctx, row.id, ctx.user.id);
     const names = await namesFor(ctx.db, toCoreCall(row));
     const token = await mintJoinToken(ctx.livekit, {
       identity: ctx.user.id,

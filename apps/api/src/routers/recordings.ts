@@ -1,17 +1,19 @@
 import { captureCallInput, recordingStartInput, recordingStopInput } from "@ringback/core/library";
-import { TRPCError } from "@trpc/server";
+import { activeRecording, startRecording, stopRecording } from "../library/recording-service";
 import { protectedProcedure, router } from "../trpc";
 
-// STUB (foundation): filled in by the call recording work
+/**
+ * Call recordings. The browser records the call and streams it over tus (/api/library/uploads); these
+ * say whether it may, start it (everyone present is told) and stop it.
+ */
 export const recordingsRouter = router({
-  active: protectedProcedure.input(captureCallInput).query(async () => ({
-    recording: null as null | { id: string; by: { id: string; displayName: string; handle: string }; startedAt: Date; mine: boolean },
-    canStart: { ok: false, reason: "Not available yet" } as { ok: true } | { ok: false; reason: string },
-  })),
-  start: protectedProcedure.input(recordingStartInput).mutation(async (): Promise<{ recordingId: string; uploadUrl: string; startedAt: Date }> => {
-    throw new TRPCError({ code: "NOT_FOUND", message: "No such call" });
-  }),
-  stop: protectedProcedure.input(recordingStopInput).mutation(async (): Promise<{ ok: true }> => {
-    throw new TRPCError({ code: "NOT_FOUND", message: "No such recording" });
+  /** The call's recording now (for the REC indicator), and whether I could start one, with the reason if not. */
+  active: protectedProcedure.input(captureCallInput).query(({ ctx, input }) => activeRecording(ctx, ctx.user.id, input.callId)),
+
+  start: protectedProcedure.input(recordingStartInput).mutation(({ ctx, input }) => startRecording(ctx, ctx.user.id, input.callId)),
+
+  stop: protectedProcedure.input(recordingStopInput).mutation(async ({ ctx, input }) => {
+    await stopRecording(ctx, ctx.user.id, input.recordingId);
+    return { ok: true as const };
   }),
 });
