@@ -165,6 +165,17 @@ function bandLevel(file: string, hz: number): number {
   return match?.[1] && match[1] !== "-inf" ? Number(match[1]) : -200;
 }
 
+/** Mean luma (0–255) of the left half of the frame at `seconds` (where the other person's camera is drawn). */
+function remoteLuma(file: string, seconds: number): number {
+  const run = spawnSync(
+    "ffmpeg",
+    ["-hide_banner", "-ss", String(seconds), "-i", file, "-frames:v", "1", "-vf", "crop=iw/2:ih/2:0:ih/4,signalstats,metadata=print:key=lavfi.signalstats.YAVG", "-f", "null", "-"],
+    { encoding: "utf8" },
+  );
+  const match = /lavfi\.signalstats\.YAVG=([\d.]+)/.exec(run.stderr);
+  return match?.[1] ? Number(match[1]) : 0;
+}
+
 async function shoot(pages: Array<{ page: Page; name: string }>, testInfo: TestInfo): Promise<void> {
   for (const { page, name } of pages) {
     const original = page.viewportSize();
@@ -236,6 +247,8 @@ test("A records 10 s: both see REC and the notices; the recording has both voice
   expect(seconds, "the stored file's length").toBeGreaterThan(9);
   expect(seconds).toBeLessThan(11);
   expect(videoSize(file).width, "the recording has the composed picture").toBeGreaterThan(0);
+  // Bea's camera (Chromium's fake one: a bright green picture) fills the frame, not black
+  expect(remoteLuma(file, 5), "the other person's camera is in the picture").toBeGreaterThan(40);
   const played = await mediaDurationSeconds(alex.page, item.mediaUrl ?? "");
   expect(played, "the length the browser plays").toBeGreaterThan(9);
   expect(played).toBeLessThan(11);
