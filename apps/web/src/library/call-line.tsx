@@ -28,7 +28,7 @@ export function CallLine({ callId }: { callId: string | null }) {
           </Link>
         ) : null}
         {" · "}
-        <time dateTime={started.toISOString()}>{started.toLocaleString(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })}</time>
+        <time dateTime={started.toISOString()}>{started.toLocaleString(undefined, { day: "numeric", month: "short", hour: "numeric", minute: "2-digit" })}</time>
       </span>
     </p>
   );

@@ -103,7 +103,7 @@ function LoadedItem({ item }: { item: LibraryItemView }) {
   const downloadUrl = ready ? (item.kind === "live-photo" ? item.stillUrl : item.mediaUrl) : null;
   const timeZone = typeof Intl !== "undefined" ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC";
   const length = item.kind === "live-photo" ? "" : formatLength(playback.durationMs !== null ? Math.floor(playback.durationMs / 1000) * 1000 : item.durationMs);
-  const when = captured.toLocaleString(undefined, { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
+  const when = captured.toLocaleString(undefined, { weekday: "long", day: "numeric", month: "long", hour: "numeric", minute: "2-digit" });
   const kindWord = item.kind === "live-photo" ? "Live Photo" : item.kind === "recording" ? "Recording" : item.messageKind === "voicemail" ? "Voicemail" : "Video message";
 
   return (

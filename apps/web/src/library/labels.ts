@@ -42,7 +42,7 @@ export function groupByDay<T extends Pick<LibraryItemView, "capturedAt">>(items:
 
 /** "15:41": the time of day an item was captured. */
 export function timeOfDay(date: Date): string {
-  return date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  return date.toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" });
 }
 
 /** A calm word for an item that is not ready, or null when it is. */

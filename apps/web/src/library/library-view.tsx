@@ -48,7 +48,7 @@ export function LibraryView() {
     <>
       <StorageMeter />
       <div className="mb-5 flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
-        <div role="tablist" aria-label="What to show" className="grid grid-cols-4 rounded-xl bg-muted p-1 text-[13px] font-medium sm:inline-grid sm:text-sm">
+        <div role="tablist" aria-label="What to show" className="flex rounded-xl bg-muted p-1 text-[13px] font-medium sm:inline-flex sm:text-sm">
           {LIBRARY_TABS.map((tab) => (
             <button
               key={tab.filter}
@@ -59,7 +59,7 @@ export function LibraryView() {
               aria-controls={`${tabsId}-panel`}
               onClick={() => setFilter(tab.filter)}
               className={cn(
-                "rounded-lg px-1.5 py-1.5 leading-tight whitespace-nowrap outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50 sm:px-3",
+                "flex-auto rounded-lg px-2 py-1.5 leading-tight whitespace-nowrap outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50 sm:px-3",
                 filter === tab.filter ? "bg-card text-foreground shadow-sm" : "text-muted-foreground hover:text-foreground",
               )}
             >
