@@ -6,7 +6,7 @@ import { canSeeMessage, transcriptSegmentSchema, type TranscriptSegment } from "
 import type { LibraryItemView } from "@ringback/core/library";
 import { publishEvents } from "@ringback/db/queries/events";
 import { deleteLibraryItemRow, getOwnLibraryItem, insertLibraryItem, lockLibraryItem, type LibraryItemRow } from "@ringback/db/queries/library";
-import { lockLibraryQuota, peopleNames, savedItemOf } from "@ringback/db/queries/library-list";
+import { peopleNames, savedItemOf } from "@ringback/db/queries/library-list";
 import { hasBlocked, lockMessage } from "@ringback/db/queries/messages";
 import { z } from "zod";
 import type { Logger } from "../logger";
@@ -104,7 +104,7 @@ export async function saveMessageToLibrary(services: Services, ownerId: string, 
       if (!media) throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_MESSAGE });
       const poster = message.posterKey ? await storage.stat(message.posterKey) : null;
 
-      await lockLibraryQuota(tx, ownerId);
+      // takes the owner's quota lock until the commit: no other addition slips in before the insert
       await assertQuota(tx, ownerId, media.size + (poster?.size ?? 0), services.media.libraryQuotaBytes);
 
       copied = true;

@@ -95,7 +95,7 @@ export async function savedItemOf(db: Db, ownerId: string, messageId: string): P
  * Serialises additions to one person's Library until the transaction ends: a quota check made after
  * it sees every addition that got in before, so two at once cannot both squeeze under the quota.
  */
-export async function lockLibraryQuota(tx: Tx, ownerId: string): Promise<void> {
+export async function lockLibraryQuota(tx: Db, ownerId: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`library-quota:${ownerId}`}, 0))`);
 }
 
