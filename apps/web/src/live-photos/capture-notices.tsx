@@ -1,6 +1,25 @@
 "use client";
 
-// STUB (foundation): the subject's "Ana took a Live Photo" toast and browser notification
+import { toast } from "sonner";
+import { notifyMessage } from "~/calls/notifications";
+import { useRealtimeEvent } from "~/calls/realtime-listeners";
+
+/** The words the subject of a Live Photo sees, in the page and in a notification. */
+export function livePhotoTakenText(takerName: string): string {
+  return `${takerName} took a Live Photo`;
+}
+
+/**
+ * Tells the subject of a Live Photo, the moment the shutter is pressed: a toast on whatever page
+ * they are on (the call screen included) and a browser notification when the tab is in the
+ * background. Nobody is photographed without knowing.
+ */
 export function CaptureNotices() {
+  useRealtimeEvent("live-photo-taken", ({ payload }) => {
+    const title = livePhotoTakenText(payload.by.displayName);
+    const tag = `live-photo-${payload.callId}-${payload.takenAt.getTime()}`;
+    toast(title, { id: tag, duration: 6_000 });
+    notifyMessage({ tag, title, body: "During your call." });
+  });
   return null;
 }

@@ -1,10 +1,176 @@
 "use client";
 
-import type { TrackReferenceOrPlaceholder } from "@livekit/components-react";
+import { useRemoteParticipants, useTracks, type TrackReferenceOrPlaceholder } from "@livekit/components-react";
+import { useQuery } from "@tanstack/react-query";
+import { RemoteTrackPublication, Track, VideoQuality } from "livekit-client";
+import { Aperture } from "lucide-react";
+import Link from "next/link";
+import { useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
+import { createPortal } from "react-dom";
+import { toast } from "sonner";
+import { ControlButton } from "@ringback/ui/call-controls";
+import { cn } from "@ringback/ui/cn";
+import { useRealtimeEvent } from "~/calls/realtime-listeners";
 import type { CallView } from "~/calls/types";
+import { errorMessage } from "~/lib/trpc-errors";
+import { useTRPC, useTRPCClient } from "~/trpc/react";
+import { livePhotoCamera } from "./live-photo-camera";
+import { uploadLivePhoto } from "./upload";
+import { shutterState } from "./shutter-state";
 
-// STUB (foundation): the Live Photo shutter. `subject` is the remote camera it would capture (the
-// only other person in a one-to-one call, the focused tile in a group call), or null.
-export function LivePhotoShutter(_props: { call: CallView; myId: string; subject: TrackReferenceOrPlaceholder | null }) {
-  return null;
+const MIC = [{ source: Track.Source.Microphone, withPlaceholder: false }];
+/** how long the reason stays up after pressing a disabled shutter */
+const REASON_SHOWN_MS = 4_000;
+
+/**
+ * The Live Photo shutter in the call toolbar. `subject` is the remote camera it would capture (the
+ * only other person in a one-to-one call, the focused tile in a group call), or null. It is enabled
+ * only when the API says both people allow it; otherwise it stays focusable, aria-disabled, with
+ * the reason as its description (shown on hover, focus and press). While it is enabled the tab
+ * buffers the subject's last seconds, so the clip can start before the press.
+ */
+export function LivePhotoShutter({ call, subject }: { call: CallView; myId: string; subject: TrackReferenceOrPlaceholder | null }) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const camera = livePhotoCamera();
+  const snapshot = useSyncExternalStore(camera.subscribe, camera.getSnapshot, () => ({ ready: false, busy: false }));
+  const reasonId = useId();
+  const [reasonShown, setReasonShown] = useState(false);
+  const flashRef = useRef<HTMLDivElement>(null);
+  const [portalReady, setPortalReady] = useState(false);
+  useEffect(() => setPortalReady(true), []);
+
+  const subjectId = subject?.participant.identity ?? null;
+  const subjectName = subject?.participant.name || call.participants.find((p) => p.userId === subjectId)?.displayName || "This person";
+  const availability = useQuery(
+    trpc.livePhotos.availability.queryOptions(
+      { callId: call.id },
+      {
+        // the server learns who is connected from LiveKit a moment after the browser does: ask again
+        // soon while the subject is not listed yet, and now and then anyway (settings change elsewhere)
+        refetchInterval: (query) => (subjectId && !query.state.data?.subjects.some((s) => s.userId === subjectId) ? 2_000 : 15_000),
+      },
+    ),
+  );
+  const { refetch } = availability;
+  useRealtimeEvent("capture-consent-changed", ({ payload }) => {
+    if (payload.callId === call.id) void refetch();
+  });
+  useRealtimeEvent("call-updated", ({ payload }) => {
+    if (payload.call.id === call.id) void refetch();
+  });
+  const remoteIds = useRemoteParticipants()
+    .map((p) => p.identity)
+    .sort()
+    .join(",");
+  useEffect(() => {
+    void refetch();
+  }, [remoteIds, refetch]);
+
+  const videoTrack = subject?.publication?.track?.mediaStreamTrack ?? null;
+  const mics = useTracks(MIC, { onlySubscribed: true });
+  const audioTrack = mics.find((m) => m.participant.identity === subjectId)?.publication?.track?.mediaStreamTrack ?? null;
+
+  const state = shutterState({
+    subjectId,
+    subjectName,
+    availability: availability.data ?? null,
+    loading: availability.isPending,
+    hasVideo: videoTrack !== null && !subject?.publication?.isMuted,
+  });
+
+  // Buffer only while a press would be allowed, and only the current subject.
+  const publication = subject?.publication;
+  useEffect(() => {
+    if (!state.allowed || !videoTrack) {
+      camera.aim(null);
+      return;
+    }
+    camera.aim({ video: videoTrack, audio: audioTrack });
+    // the best picture LiveKit has of them while a photo may be taken
+    if (publication instanceof RemoteTrackPublication) publication.setVideoQuality(VideoQuality.HIGH);
+  }, [state.allowed, videoTrack, audioTrack, publication, camera]);
+  useEffect(() => () => camera.aim(null), [camera]);
+
+  useEffect(() => {
+    if (!reasonShown) return;
+    const timer = window.setTimeout(() => setReasonShown(false), REASON_SHOWN_MS);
+    return () => window.clearTimeout(timer);
+  }, [reasonShown]);
+
+  async function press() {
+    if (!state.allowed || !subjectId) {
+      setReasonShown(true);
+      return;
+    }
+    if (snapshot.busy) return;
+    let taking: ReturnType<typeof camera.take>;
+    try {
+      taking = camera.take(null);
+    } catch (error) {
+      toast.error(errorMessage(error, "The Live Photo couldn’t be taken."));
+      return;
+    }
+    flash(flashRef.current);
+    try {
+      // the subject is told now, at the press
+      const [{ uploadUrl }, taken] = await Promise.all([client.livePhotos.capture.mutate({ callId: call.id, subjectId }), taking]);
+      const item = await uploadLivePhoto(uploadUrl, taken);
+      toast.success("Live Photo saved to your Library", {
+        id: `live-photo-${item.id}`,
+        duration: 8_000,
+        action: (
+          <Link
+            href={`/library/${item.id}`}
+            onClick={() => toast.dismiss(`live-photo-${item.id}`)}
+            className="ml-auto shrink-0 rounded-full bg-primary px-3 py-1 text-[13px] font-medium text-primary-foreground outline-none hover:bg-primary/90 focus-visible:ring-[3px] focus-visible:ring-ring/50"
+          >
+            View
+          </Link>
+        ),
+      });
+    } catch (error) {
+      // a refused press still finishes its clip in the background; it is simply dropped
+      taking.catch(() => {});
+      toast.error(errorMessage(error, "The Live Photo wasn’t saved."));
+      void refetch();
+    }
+  }
+
+  const disabled = !state.allowed;
+  return (
+    <span className="group relative">
+      <ControlButton
+        label="Take Live Photo"
+        caption="Photo"
+        icon={Aperture}
+        aria-disabled={disabled || undefined}
+        aria-describedby={state.reason ? reasonId : undefined}
+        aria-busy={snapshot.busy || undefined}
+        title={disabled ? undefined : "Take Live Photo"}
+        className={cn(disabled && "cursor-not-allowed opacity-50 hover:bg-white/15", snapshot.busy && "ring-2 ring-yellow-300")}
+        onClick={() => void press()}
+      />
+      {state.reason ? (
+        <span
+          id={reasonId}
+          role="tooltip"
+          className={cn(
+            "pointer-events-none absolute bottom-full left-1/2 z-40 mb-2 w-max max-w-56 -translate-x-1/2 rounded-xl bg-neutral-950/90 px-3 py-2 text-center text-xs font-medium text-white shadow-lg ring-1 ring-white/15",
+            reasonShown ? "block" : "hidden group-focus-within:block group-hover:block",
+          )}
+        >
+          {state.reason}
+        </span>
+      ) : null}
+      {/* the shutter's flash: a quick white veil over the call, no sound (on body: the toolbar's blur would confine it) */}
+      {portalReady ? createPortal(<div ref={flashRef} aria-hidden="true" className="pointer-events-none fixed inset-0 z-[70] bg-white opacity-0" />, document.body) : null}
+    </span>
+  );
+}
+
+function flash(element: HTMLDivElement | null) {
+  if (!element) return;
+  const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  element.animate(reduced ? [{ opacity: 0.25 }, { opacity: 0 }] : [{ opacity: 0.85 }, { opacity: 0 }], { duration: reduced ? 200 : 450, easing: "ease-out" });
 }
