@@ -1,31 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { FileStore } from "@tus/file-store";
 import { Metadata, Server, type Upload } from "@tus/server";
 import type { SessionUser } from "../auth/session";
-import { genericMessage, newRequestId } from "../error-reference";
+import { genericMessage } from "../error-reference";
 import type { Logger } from "../logger";
 import { attachUpload, discardMessage, messageForUpload, type StoredMessage } from "../messages/service";
 import type { Services } from "../trpc";
 import { discardUploadIfCurrent, finishUploadIfCurrent, releaseFailedUpload, staleUploadAnswer, uploadStanding } from "./finish";
 import { checkRecording, probeRecording } from "./probe";
+import { isRefusal, randomUploadId, referenceOf, refusal, UploadRefusal, UploadStore, type HookRequest, type TusRefusal } from "./tus-kit";
 import { isUploadId, isUuid, uploadFiles } from "./upload-files";
 
 /** Where resumable uploads live (tus 1.0: creation, creation-defer-length, termination). */
 export const UPLOADS_PATH = "/api/uploads";
-
-/** What a refused tus request answers: the sender's browser shows `body` as it is. */
-type TusRefusal = { status_code: number; body: string };
-
-/** A refusal of ours (tus's own errors are plain objects with its own, technical words). */
-class UploadRefusal implements TusRefusal {
-  constructor(
-    readonly status_code: number,
-    readonly body: string,
-  ) {}
-}
-
-/** The request id the API server gave this request (server.ts sets it on the response first). */
-const REQUEST_ID_HEADER = "x-request-id";
 
 export const UPLOAD_NOT_FOUND = "Not found";
 
@@ -34,37 +20,8 @@ export function tooBigText(maxBytes: number): string {
   return `Messages can be at most ${Math.floor(maxBytes / (1024 * 1024))} MB`;
 }
 
-/**
- * The file store, but removing an upload whose files are already gone is not an error: a
- * termination discards the message first, and that removes the upload's files with it.
- */
-class UploadStore extends FileStore {
-  override async remove(id: string): Promise<void> {
-    try {
-      await super.remove(id);
-    } catch {
-      // already gone
-    }
-  }
-}
-
 /** What the handler learnt about a request before tus ran its hooks. */
 type RequestState = { user: SessionUser; message?: StoredMessage };
-
-/** tus hands its hooks a web Request; on Node it carries the original request and response. */
-type HookRequest = Request & { runtime?: { node?: { req?: object; res?: { getHeader(name: string): unknown } } } };
-
-const refusal = (status_code: number, body: string): TusRefusal => new UploadRefusal(status_code, body);
-
-/** The reference a person quotes for a failure of this request: its request id. */
-function referenceOf(req: HookRequest): string {
-  const id = req.runtime?.node?.res?.getHeader(REQUEST_ID_HEADER);
-  return typeof id === "string" && id !== "" ? id : newRequestId();
-}
-
-function isRefusal(err: unknown): err is TusRefusal {
-  return typeof err === "object" && err !== null && typeof (err as TusRefusal).status_code === "number";
-}
 
 /**
  * The resumable upload endpoint. Every request needs a session; an upload belongs to the sender of
@@ -253,8 +210,4 @@ export function createUploadHandler(
     }
     await tus.handle(req, res);
   };
-}
-
-function randomUploadId(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("hex");
 }
