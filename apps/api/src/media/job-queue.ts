@@ -1,4 +1,7 @@
 import PgBoss from "pg-boss";
+import { failRecording } from "../library/recording-finish";
+import { processRecording } from "../library/recording-jobs";
+import { startRecordingWatchdog } from "../library/recording-watchdog";
 import type { Logger } from "../logger";
 import { markFailed } from "../messages/service";
 import type { Services } from "../trpc";
@@ -7,6 +10,7 @@ import { processMessage } from "./process-message";
 import { sweepMedia } from "./sweep";
 
 export const MESSAGE_QUEUE = "message-process";
+export const RECORDING_QUEUE = "recording-process";
 export const SWEEP_QUEUE = "media-sweep";
 /** pg-boss's tables (its default schema, named so the queue check below can read them) */
 const JOB_SCHEMA = "pgboss";
@@ -22,6 +26,11 @@ export type JobQueueOptions = {
   retryDelaySeconds?: number;
   /** run the once-a-minute media sweep (pg-boss's cron: one process runs each minute's) */
   sweep?: boolean;
+  /**
+   * how often this process looks for recordings whose recorder vanished (default 5 s; 0: never, for
+   * tests that drive it with their own clock)
+   */
+  recordingCheckMs?: number;
 };
 
 export type JobQueue = MessageJobs & {
@@ -36,6 +45,7 @@ export type JobQueue = MessageJobs & {
 };
 
 type MessageJob = { messageId: string };
+type RecordingJob = { itemId: string };
 
 /**
  * Message processing on Postgres (pg-boss): a job per uploaded message, retried twice, then the
@@ -52,24 +62,33 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
   });
   boss.on("error", (err) => log.error({ err }, "job queue error"));
   const workerIds: string[] = [];
+  const recordingWorkerIds: string[] = [];
   let started = false;
   let startWorkers = async () => {};
+  let watchdog: { stop(): void } | null = null;
+
+  /** Queues a job unless one for the same thing is still waiting, retrying or running. */
+  async function sendOnce(queue: string, key: string, value: string, data: object) {
+    // asked again when an earlier queueing may have failed (a retried last PATCH, a resume's HEAD, the
+    // recording watchdog): a job still waiting, retrying or running is enough (a rare second one that
+    // races past this finds its item no longer processing and does nothing)
+    const { rows } = await boss
+      .getDb()
+      .executeSql(`select 1 from ${JOB_SCHEMA}.job where name = $1 and data->>'${key}' = $2 and state < 'completed' limit 1`, [queue, value]);
+    if (rows.length === 0) await boss.send(queue, data);
+  }
 
   return {
     async enqueueMessage(messageId) {
-      // asked again when an earlier queueing may have failed (a retried last PATCH, a resume's HEAD):
-      // a job still waiting, retrying or running for the message is enough (a rare second one that
-      // races past this finds the message no longer processing and does nothing)
-      const { rows } = await boss
-        .getDb()
-        .executeSql(`select 1 from ${JOB_SCHEMA}.job where name = $1 and data->>'messageId' = $2 and state < 'completed' limit 1`, [MESSAGE_QUEUE, messageId]);
-      if (rows.length === 0) await boss.send(MESSAGE_QUEUE, { messageId } satisfies MessageJob);
+      await sendOnce(MESSAGE_QUEUE, "messageId", messageId, { messageId } satisfies MessageJob);
       // this process's idle worker starts now instead of at its next poll
       for (const id of workerIds) boss.notifyWorker(id);
     },
 
-    async enqueueRecording(_itemId) {
-      // recordings get their own queue (see library/recording-jobs.ts)
+    async enqueueRecording(itemId) {
+      // a queue of its own: an hour-long recording's remux must not hold up messages, nor they it
+      await sendOnce(RECORDING_QUEUE, "itemId", itemId, { itemId } satisfies RecordingJob);
+      for (const id of recordingWorkerIds) boss.notifyWorker(id);
     },
 
     startWorkers: () => startWorkers(),
@@ -84,6 +103,26 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
         // a 3-minute message transcribes in well under this; a stuck ffmpeg is killed before it
         expireInSeconds: 15 * 60,
       });
+      await boss.createQueue(RECORDING_QUEUE, {
+        name: RECORDING_QUEUE,
+        retryLimit: 2,
+        retryDelay: opts.retryDelaySeconds ?? 5,
+        // copying an hour of recording takes a minute or two; a stuck ffmpeg is killed before this
+        expireInSeconds: 30 * 60,
+      });
+      const recordingHandler = async ([job]: PgBoss.JobWithMetadata<RecordingJob>[]) => {
+        if (!job) return;
+        const { itemId } = job.data;
+        try {
+          const outcome = await processRecording(services, itemId, log);
+          log.info({ itemId, outcome, attempt: job.retryCount + 1 }, "recording processed");
+        } catch (err) {
+          const last = job.retryCount >= job.retryLimit;
+          log.warn({ err, itemId, attempt: job.retryCount + 1, last }, "recording processing failed");
+          if (last) await failRecording(services, itemId);
+          throw err;
+        }
+      };
       const handler = async ([job]: PgBoss.JobWithMetadata<MessageJob>[]) => {
         if (!job) return;
         const { messageId } = job.data;
@@ -99,6 +138,13 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
       };
       startWorkers = async () => {
         if (workerIds.length > 0) return;
+        recordingWorkerIds.push(
+          await boss.work<RecordingJob>(
+            RECORDING_QUEUE,
+            { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 0.5, batchSize: 1, includeMetadata: true },
+            recordingHandler,
+          ),
+        );
         for (let i = 0; i < (opts.concurrency ?? 2); i += 1) {
           workerIds.push(
             await boss.work<MessageJob>(
@@ -110,17 +156,22 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
         }
       };
       if (startOpts.workers ?? true) await startWorkers();
+      const checkMs = opts.recordingCheckMs ?? 5_000;
+      if (checkMs > 0) watchdog = startRecordingWatchdog(services, checkMs, log);
       if (opts.sweep ?? true) {
         await boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 5 * 60 });
         await boss.schedule(SWEEP_QUEUE, "* * * * *");
         await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
           const swept = await sweepMedia(services, new Date());
-          if (swept.messages + swept.uploads > 0) log.info(swept, "abandoned messages swept");
+          const library = swept.library.captures + swept.library.stuck + swept.library.recorders + swept.library.uploads;
+          if (swept.messages + swept.uploads + library > 0) log.info(swept, "abandoned messages and Library leftovers swept");
         });
       }
     },
 
     async stop() {
+      watchdog?.stop();
+      watchdog = null;
       if (!started) return;
       started = false;
       await boss.stop({ graceful: true, wait: true, timeout: 10_000, close: true });

@@ -1,6 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { MESSAGE_LIMITS } from "@ringback/core/messages";
 import { messageByUpload } from "@ringback/db/queries/messages";
+import { sweepLibrary, type LibrarySweep } from "../library/sweep";
 import { sweepAbandoned } from "../messages/service";
 import type { Services } from "../trpc";
 import { removeUploadFiles } from "./cleanup";
@@ -10,12 +11,13 @@ import { isUploadId, uploadFiles } from "./upload-files";
  * The media side of cleaning up, as if the clock read `now`: abandoned unfinished messages go with
  * their files (the message service decides which), then upload files that no unfinished message
  * owns any more (a crash between a refusal and its clean-up, a message deleted mid-upload) once they
- * are older than the abandon limit.
+ * are older than the abandon limit; then the Library's leftovers (see sweepLibrary).
  */
-export async function sweepMedia(services: Services, now: Date): Promise<{ messages: number; uploads: number }> {
+export async function sweepMedia(services: Services, now: Date): Promise<{ messages: number; uploads: number; library: LibrarySweep }> {
   const messages = await sweepAbandoned(services, now);
   const uploads = await removeOrphanUploads(services, now);
-  return { messages, uploads };
+  const library = await sweepLibrary(services, now);
+  return { messages, uploads, library };
 }
 
 export async function removeOrphanUploads(services: Services, now: Date): Promise<number> {

@@ -86,11 +86,16 @@ export async function reserveRecordingBytes(tx: Db, id: string, bytes: number, n
     .where(eq(libraryItems.id, id));
 }
 
-/** What actually arrived of an upload, as its item's size (only while the item is still unfinished). */
-export async function settleRecordingBytes(db: Db, id: string, uploadId: string, bytes: number): Promise<void> {
+/**
+ * A chunk's request ended: its reservation is replaced by what really arrived (`deltaBytes` = arrived
+ * minus reserved, so chunks reserved meanwhile keep theirs). Only while the item is unfinished: a
+ * finished item's size is that of its stored files.
+ */
+export async function settleRecordingBytes(db: Db, id: string, uploadId: string, deltaBytes: number): Promise<void> {
+  if (deltaBytes === 0) return;
   await db
     .update(libraryItems)
-    .set({ sizeBytes: bytes })
+    .set({ sizeBytes: sql`greatest(0, ${libraryItems.sizeBytes} + ${deltaBytes})` })
     .where(and(eq(libraryItems.id, id), eq(libraryItems.uploadId, uploadId), inArray(libraryItems.status, ["recording", "processing"])));
 }
 
