@@ -20,6 +20,7 @@ export const RECORDING_UPLOAD_TEXT = {
   hasUpload: "This recording is already being uploaded",
   lengthRequired: "Each part of a recording must say how long it is",
   alreadySaved: "This recording is already in your Library",
+  pastEnd: "This part goes past the end of the recording",
 } as const;
 
 export type Refused = { ok: false; status: number; message: string };

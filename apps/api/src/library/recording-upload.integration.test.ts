@@ -6,6 +6,8 @@ import { getLibraryItem, updateLibraryItem } from "@ringback/db/queries/library"
 import { failure, startTestApi, type TestApi, type TestUser } from "../testing/harness";
 import { containerDuration, record } from "../testing/media-fixtures";
 import type { LocalStorage } from "../media/local-storage";
+import { HOSTILE_STRINGS } from "../testing/hostile";
+import { unreadableReason } from "../testing/raw-call";
 import { tusRequest } from "../testing/tus-client";
 import { recordingUploadDir } from "./recording-files";
 import { allowRecording, createRecordingUpload, liveCall, sendChunk, servicesOf, streamRecording, waitForItem } from "./recording-test-kit";
@@ -285,6 +287,59 @@ describe("a recording's upload is the recorder's alone", () => {
     expect(await getLibraryItem(api.db, recordingId)).toBeNull();
     expect(await readdir(recordingUploadDir(api.media.uploadDir))).not.toContain(sent.location.split("/").at(-1));
     boHears.stop();
+  });
+});
+
+describe("hostile requests to the recording upload route", () => {
+  it("never answer 5xx, and every refusal is readable", async () => {
+    const { ann, recordingId } = await recording();
+    const created = await createRecordingUpload(api, ann, recordingId);
+    const location = created.headers.get("location") ?? "";
+    const b64 = (v: string) => Buffer.from(v).toString("base64");
+    const posts: Array<Record<string, string>> = [
+      {},
+      { "upload-defer-length": "1" },
+      { "upload-defer-length": "1", "upload-metadata": "recordingId" },
+      { "upload-defer-length": "1", "upload-metadata": "recordingId !!!notbase64" },
+      { "upload-defer-length": "1", "upload-metadata": `recordingId ${b64(recordingId)},recordingId ${b64(recordingId)}` },
+      { "upload-length": "-1", "upload-metadata": `recordingId ${b64(recordingId)}` },
+      { "upload-length": "abc", "upload-metadata": `recordingId ${b64(recordingId)}` },
+      { "upload-length": "99999999999999999999", "upload-metadata": `recordingId ${b64(recordingId)},filetype ${b64("video/webm")}` },
+      { "upload-length": "10", "upload-defer-length": "1", "upload-metadata": `recordingId ${b64(recordingId)}` },
+      ...HOSTILE_STRINGS.map((v) => ({ "upload-defer-length": "1", "upload-metadata": `recordingId ${b64(v)},filetype ${b64(v)}` })),
+    ];
+    const answers: Array<{ what: string; status: number; body: string }> = [];
+    for (const headers of posts) {
+      const a = await tusRequest(api.baseUrl, ann.cookie, "POST", "/api/library/uploads", { headers });
+      answers.push({ what: `POST ${JSON.stringify(headers).slice(0, 80)}`, status: a.status, body: a.body });
+    }
+    const patches: Array<{ headers: Record<string, string>; body?: Uint8Array }> = [
+      { headers: { "content-type": "application/offset+octet-stream", "upload-offset": "-1" }, body: new Uint8Array(5) },
+      { headers: { "content-type": "application/offset+octet-stream", "upload-offset": "abc" }, body: new Uint8Array(5) },
+      { headers: { "content-type": "application/offset+octet-stream", "upload-offset": "99999999999999999999" }, body: new Uint8Array(5) },
+      { headers: { "content-type": "text/plain", "upload-offset": "0" }, body: new Uint8Array(5) },
+      { headers: { "content-type": "application/offset+octet-stream" }, body: new Uint8Array(5) },
+      { headers: { "content-type": "application/offset+octet-stream", "upload-offset": "0", "upload-length": "-5" }, body: new Uint8Array(5) },
+      { headers: { "content-type": "application/offset+octet-stream", "upload-offset": "0", "upload-length": "99999999999999999999" }, body: new Uint8Array(5) },
+      { headers: { "content-type": "application/offset+octet-stream", "upload-offset": "0", "upload-length": "2" }, body: new Uint8Array(5) },
+    ];
+    for (const { headers, body } of patches) {
+      const a = await tusRequest(api.baseUrl, ann.cookie, "PATCH", location, { headers, body });
+      answers.push({ what: `PATCH ${JSON.stringify(headers).slice(0, 100)}`, status: a.status, body: a.body });
+    }
+    for (const path of ["/api/library/uploads/..%2F..%2Fetc", "/api/library/uploads/%00", `/api/library/uploads/${"f".repeat(32)}/x`, "/api/library/uploads//"]) {
+      for (const method of ["HEAD", "PATCH", "DELETE"] as const) {
+        const a = await tusRequest(api.baseUrl, ann.cookie, method, path, { headers: { "content-type": "application/offset+octet-stream", "upload-offset": "0" }, body: method === "PATCH" ? new Uint8Array(3) : undefined });
+        answers.push({ what: `${method} ${path}`, status: a.status, body: method === "HEAD" ? "(no body)" : a.body });
+      }
+    }
+    if (process.env.SHOW_ANSWERS) console.log(answers.map((a) => `${a.status} ${a.what} -> ${a.body}`).join("\n"));
+    const bad = answers.filter((a) => a.status >= 500 || (a.status >= 400 && unreadableReason(a.body) !== null));
+    expect(bad).toEqual([]);
+    // a part longer than the length it declares is not a full Library
+    expect(answers.find((a) => a.what.includes('"upload-length":"2"'))).toMatchObject({ status: 413, body: "This part goes past the end of the recording" });
+    // and the recording is as it was: nothing of all that arrived in it
+    expect((await getLibraryItem(api.db, recordingId))?.sizeBytes).toBe(0);
   });
 });
 

@@ -114,11 +114,13 @@ export function createRecordingUploadHandler(
     async onResponseError(req: HookRequest, err: Error | { status_code: number; body: string }) {
       const status = isRefusal(err) ? err.status_code : 500;
       if (status === 413 && !(err instanceof UploadRefusal)) {
-        // tus's own size limit: a recording larger than the whole Library
-        const st = stateOf(req);
-        const used = await libraryBytesUsed(services.db, st.user.id);
-        const decision = decideQuota({ usedBytes: used, addingBytes: libraryQuotaBytes, quotaBytes: libraryQuotaBytes });
-        return refusal(413, decision.ok ? "This recording is too large" : decision.message);
+        // tus's own size checks: a declared length larger than a whole Library, or a part that goes
+        // past the length the recording declared
+        const declared = Number(req.headers.get("upload-length") ?? 0);
+        if (declared <= libraryQuotaBytes) return refusal(413, RECORDING_UPLOAD_TEXT.pastEnd);
+        const used = await libraryBytesUsed(services.db, stateOf(req).user.id);
+        const decision = decideQuota({ usedBytes: used, addingBytes: declared, quotaBytes: libraryQuotaBytes });
+        return refusal(413, decision.ok ? RECORDING_UPLOAD_TEXT.pastEnd : decision.message);
       }
       if (status >= 500) {
         // nothing of the cause (a path, a system error) reaches the recorder: the reference finds it in the log
