@@ -118,6 +118,8 @@ describe("starting a recording", () => {
       const refused = await failure(small.as(ann).recordings.start.mutate({ callId: call.id }));
       expect(refused.status).toBe(413);
       expect(refused.message).toMatch(/^Your Library is full \(0 KB of 0 KB used\)/);
+      // the record button knows before it is pressed
+      expect((await small.as(ann).recordings.active.query({ callId: call.id })).canStart).toEqual({ ok: false, reason: refused.message });
     } finally {
       await small.close();
     }

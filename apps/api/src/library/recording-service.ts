@@ -12,7 +12,7 @@ import { captureConsentOf, getLibraryItem, insertLibraryItem, updateLibraryItem,
 import { activeRecordingOfCall, addRecordingPerson, liveCallsOf, lockActiveRecordingOfCall, lockOwnRecording } from "@ringback/db/queries/recordings";
 import type { Database } from "@ringback/db/client";
 import type { Services } from "../trpc";
-import { assertQuota } from "./quota";
+import { assertQuota, quotaRefusal } from "./quota";
 import { LIBRARY_UPLOADS_PATH } from "./recording-files";
 
 export const NO_SUCH_CALL = "No such call";
@@ -46,7 +46,7 @@ export type ActiveRecording = { id: string; by: PersonRef; startedAt: Date; mine
 
 /** recordings.active: the call's recording now, and whether `userId` could start one (with the reason if not). */
 export async function activeRecording(
-  services: Pick<Services, "db">,
+  services: Pick<Services, "db" | "media">,
   userId: string,
   callId: string,
 ): Promise<{ recording: ActiveRecording | null; canStart: { ok: true } | { ok: false; reason: string } }> {
@@ -63,7 +63,10 @@ export async function activeRecording(
     recorderId: userId,
     activeRecordingBy: recording ? (recording.mine ? "You" : recording.by.displayName) : null,
   });
-  return { recording, canStart: decision.ok ? { ok: true } : { ok: false, reason: recordingRefusalText(decision) } };
+  if (!decision.ok) return { recording, canStart: { ok: false, reason: recordingRefusalText(decision) } };
+  // a full Library is refused by start too: the button says so before it is pressed
+  const full = await quotaRefusal(db, userId, 1, services.media.libraryQuotaBytes);
+  return { recording, canStart: full ? { ok: false, reason: full } : { ok: true } };
 }
 
 /**
