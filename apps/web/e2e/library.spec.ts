@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { snap } from "./helpers";
-import { addContacts, callFromContacts, incomingFrom, newPerson, trpcMutation, trpcQuery, type Person } from "./helpers/calls";
+import { addContacts, callFromContacts, expectVideoPlaying, incomingFrom, newPerson, openHistory, remoteVideo, trpcMutation, trpcQuery, type Person } from "./helpers/calls";
 import { expectPlaying, expectSeeks, listMessages, recordTake, recorderDialog, testMediaDir } from "./helpers/media";
 
 const PHONE = { width: 390, height: 844 };
@@ -37,7 +37,7 @@ async function leaveVideoMessage(from: Person, to: Person, seconds: number): Pro
   return id;
 }
 
-type Item = { id: string; kind: string; stillUrl: string | null; clipUrl: string | null; mediaUrl: string | null };
+type Item = { id: string; kind: string; status: string; stillUrl: string | null; clipUrl: string | null; mediaUrl: string | null };
 
 async function libraryItems(page: Page): Promise<Item[]> {
   return (await trpcQuery<{ items: Item[] }>(page, "library.list", { filter: "all", limit: 100 })).items;
@@ -154,4 +154,123 @@ test("Library: a saved video message plays there, outlives the message, filters 
   }
   expect((await libraryItems(ben.page)).map((i) => i.id)).toEqual([cyItem]);
   expect(itemFilesExist(cyItem)).toBe(true);
+});
+
+/** Waits until `owner` has a ready item of `kind` and returns it. */
+async function readyItem(page: Page, kind: "live-photo" | "recording", timeout = 60_000): Promise<Item> {
+  let found: Item | undefined;
+  await expect
+    .poll(
+      async () => {
+        found = (await libraryItems(page)).find((i) => i.kind === kind && i.status === "ready");
+        return found !== undefined;
+      },
+      { timeout, message: `a ready ${kind} in the Library` },
+    )
+    .toBe(true);
+  if (!found) throw new Error("unreachable");
+  return found;
+}
+
+test("Library: a Live Photo and a recording made in a call play there, the history says what was captured, and nobody else can fetch any of their files", async ({ browser }, testInfo) => {
+  test.setTimeout(240_000);
+  const [alex, bea] = await Promise.all([newPerson(browser, "Alex"), newPerson(browser, "Bea")]);
+  people.push(alex, bea);
+  await Promise.all([addContacts(alex, bea), addContacts(bea, alex)]);
+  await Promise.all([trpcMutation(alex.page, "settings.update", { allowRecording: true }), trpcMutation(bea.page, "settings.update", { allowRecording: true })]);
+
+  // Alex video-calls Bea; she answers.
+  await callFromContacts(alex, bea, "video");
+  await incomingFrom(bea.page, alex).getByRole("button", { name: "Accept with video" }).click();
+  await expect(bea.page).toHaveURL(/\/call\//);
+  await Promise.all([expectVideoPlaying(remoteVideo(alex.page, bea)), expectVideoPlaying(remoteVideo(bea.page, alex))]);
+
+  // A Live Photo of Bea, then a few seconds of recording.
+  const shutter = alex.page.getByRole("button", { name: "Take Live Photo" });
+  await expect(shutter).not.toHaveAttribute("aria-disabled", "true", { timeout: 15_000 });
+  // the camera's rolling buffer needs a moment before there is a clip around the press
+  await alex.page.waitForTimeout(2_000);
+  await shutter.click();
+  const photo = await readyItem(alex.page, "live-photo");
+  await alex.page.getByRole("button", { name: "Record", exact: true }).click();
+  await expect(alex.page.getByRole("status").filter({ hasText: "REC" })).toBeVisible({ timeout: 15_000 });
+  await alex.page.waitForTimeout(4_000);
+  await alex.page.getByRole("button", { name: "Stop recording" }).click();
+  const recording = await readyItem(alex.page, "recording", 90_000);
+  await alex.page.getByRole("button", { name: "End call" }).click();
+
+  // Alex's Library: both, named for Bea; each plays.
+  await alex.page.goto("/library");
+  const photoLink = alex.page.getByRole("link", { name: new RegExp(`^Live Photo of ${bea.displayName}`) });
+  const recordingLink = alex.page.getByRole("link", { name: new RegExp(`^Recording with ${bea.displayName}`) });
+  await expect(photoLink).toBeVisible();
+  await expect(recordingLink).toBeVisible();
+  await expect.poll(() => photoLink.locator("img").evaluate((img: HTMLImageElement) => img.naturalWidth), { message: "the still loads" }).toBeGreaterThan(0);
+  await snap(alex.page, testInfo, "library-captures-1280");
+  await alex.page.setViewportSize(PHONE);
+  await snap(alex.page, testInfo, "library-captures-390");
+  await alex.page.setViewportSize(DESKTOP);
+  await alex.page.getByRole("tab", { name: "Live Photos" }).click();
+  await expect(photoLink).toBeVisible();
+  await expect(recordingLink).toHaveCount(0);
+  await alex.page.getByRole("tab", { name: "All" }).click();
+
+  // The Live Photo: the still, and the clip plays on hover and from the keyboard.
+  await photoLink.click();
+  const still = alex.page.getByRole("img", { name: `Live Photo of ${bea.displayName}` });
+  await expect(still).toBeVisible();
+  await expect.poll(() => still.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  const clip = alex.page.getByLabel("Live Photo clip", { exact: true });
+  await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => v.readyState), { message: "clip loads" }).toBeGreaterThanOrEqual(2);
+  await snap(alex.page, testInfo, "library-live-photo-1280");
+  await still.hover();
+  await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => v.currentTime), { message: "the clip plays on hover" }).toBeGreaterThan(0.2);
+  await alex.page.mouse.move(0, 0);
+  await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
+  const live = alex.page.getByRole("button", { name: "Play Live Photo" });
+  await live.focus();
+  await alex.page.keyboard.down("Space");
+  await expect(live).toHaveAttribute("aria-pressed", "true");
+  await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0.1), { message: "the clip plays from the keyboard" }).toBe(true);
+  await alex.page.keyboard.up("Space");
+  await alex.page.setViewportSize(PHONE);
+  await snap(alex.page, testInfo, "library-live-photo-390");
+  await alex.page.setViewportSize(DESKTOP);
+
+  // The recording: plays and seeks.
+  await alex.page.goto(`/library/${recording.id}`);
+  const video = alex.page.getByLabel("Recording", { exact: true });
+  await expectPlaying(video);
+  await expectSeeks(video, 2);
+  await snap(alex.page, testInfo, "library-recording-1280");
+  await alex.page.setViewportSize(PHONE);
+  await snap(alex.page, testInfo, "library-recording-390");
+  await alex.page.setViewportSize(DESKTOP);
+
+  // The call history says what was captured, to both of them.
+  const alexRows = await openHistory(alex.page);
+  await expect(alexRows.filter({ hasText: bea.displayName }).first().getByText("You took a Live Photo")).toBeVisible();
+  await expect(alexRows.filter({ hasText: bea.displayName }).first().getByRole("link", { name: "You recorded" })).toHaveAttribute("href", `/library/${recording.id}`);
+  await snap(alex.page, testInfo, "history-captures-1280");
+  const beaRows = await openHistory(bea.page);
+  await expect(beaRows.filter({ hasText: alex.displayName }).first().getByText(`Live Photo by ${alex.displayName}`)).toBeVisible();
+  await expect(beaRows.filter({ hasText: alex.displayName }).first().getByText(`Recorded by ${alex.displayName}`)).toBeVisible();
+
+  // Bea was in both, but they are Alex's: every one of their files is a 404 for her.
+  for (const item of [photo, recording]) {
+    for (const url of itemUrls(item.id)) expect((await bea.page.request.get(url)).status(), url).toBe(404);
+  }
+  for (const url of [photo.stillUrl, photo.clipUrl, recording.mediaUrl, recording.stillUrl]) {
+    expect(url).not.toBeNull();
+    expect((await alex.page.request.get(url ?? "")).status(), url ?? "").toBe(200);
+  }
+
+  // Deleting the Live Photo removes its still and clip from storage.
+  await alex.page.goto(`/library/${photo.id}`);
+  await alex.page.getByRole("button", { name: "Delete", exact: true }).click();
+  await alex.page.getByRole("dialog").getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(alex.page).toHaveURL(/\/library$/);
+  await expect.poll(() => itemFilesExist(photo.id), { message: "the Live Photo's files are removed" }).toBe(false);
+  for (const url of itemUrls(photo.id)) expect((await alex.page.request.get(url)).status(), url).toBe(404);
+  expect(itemFilesExist(recording.id)).toBe(true);
 });

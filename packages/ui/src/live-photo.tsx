@@ -79,7 +79,7 @@ export function LivePhoto({ stillUrl, clipUrl, alt, width, height, className }: 
           playsInline
           preload="auto"
           onEnded={() => setPlaying(false)}
-          className={cn("absolute inset-0 size-full object-contain transition-opacity duration-300", playing ? "opacity-100" : "opacity-0")}
+          className={cn("pointer-events-none absolute inset-0 size-full object-contain transition-opacity duration-300", playing ? "opacity-100" : "opacity-0")}
         />
       ) : null}
       {clipUrl ? (
