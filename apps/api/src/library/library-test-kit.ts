@@ -68,7 +68,7 @@ export async function putItem(
  * Ann leaves Bo a ready video message with a real file and poster in storage (and a transcript);
  * returns the people, the message id and the bytes of its files. `to` sends it to someone already made.
  */
-export async function readyMessage(api: TestApi, names: [string, string] = ["Ann", "Bo"], opts: { to?: TestUser } = {}) {
+export async function readyMessage(api: TestApi, names: [string, string] = ["Ann", "Bo"], opts: { to?: TestUser; kind?: "video" | "audio" } = {}) {
   const services = servicesOf(api);
   let a: TestUser;
   let b: TestUser;
@@ -79,11 +79,12 @@ export async function readyMessage(api: TestApi, names: [string, string] = ["Ann
   } else {
     ({ a, b } = await knownPair(api, names));
   }
-  const callId = await unansweredCall(api, a, b);
+  const callId = await unansweredCall(api, a, b, opts.kind ?? "video");
   const { messageId } = await api.as(a).messages.begin.mutate({ callId });
   const media = someBytes("message", 90_000);
   const poster = someBytes("message-poster", 8_000);
   await deliver(services, messageId, { transcript: "please call me back about dinner", file: await tempFile(media) });
-  await api.media.storage.putFile(`messages/${messageId}/poster.jpg`, await tempFile(poster));
+  // a voicemail has no poster
+  if (opts.kind !== "audio") await api.media.storage.putFile(`messages/${messageId}/poster.jpg`, await tempFile(poster));
   return { a, b, callId, messageId, media, poster };
 }

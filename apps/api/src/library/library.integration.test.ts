@@ -101,6 +101,28 @@ describe("saving a message to the Library", () => {
     expect(await filesOf(api, theirs.id)).toEqual(["media.webm", "poster.jpg"]);
   });
 
+  it("saves once when two tabs save at the same moment: one item, one copy of the files", async () => {
+    const { b, messageId } = await readyMessage(api);
+    const before = new Set(await allItemFolders(api));
+    const [first, second] = await Promise.all([
+      api.as(b).library.saveMessage.mutate({ messageId }),
+      api.as(b).library.saveMessage.mutate({ messageId }),
+    ]);
+    expect(second.id).toBe(first.id);
+    expect((await api.as(b).library.list.query({})).items.map((i) => i.id)).toEqual([first.id]);
+    // the save that waited made no copy of its own
+    expect((await allItemFolders(api)).filter((f) => !before.has(f))).toEqual([first.id]);
+    expect((await api.as(b).library.usage.query()).usedBytes).toBe(first.sizeBytes);
+  });
+
+  it("keeps a voicemail as a voicemail, with no poster", async () => {
+    const { a, b, messageId, media } = await readyMessage(api, ["Vi", "Wu"], { kind: "audio" });
+    const item = await api.as(b).library.saveMessage.mutate({ messageId });
+    expect(item).toMatchObject({ messageKind: "voicemail", people: [{ id: a.id }], sizeBytes: media.length });
+    expect(item.mediaUrl).not.toBeNull();
+    expect(await filesOf(api, item.id)).toEqual(["media.webm"]);
+  });
+
   it("refuses a message that is not mine, one that is not ready and one that does not exist, leaving nothing behind", async () => {
     const { messageId } = await readyMessage(api);
     const stranger = await api.signUp("Cy");
