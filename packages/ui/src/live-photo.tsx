@@ -17,8 +17,8 @@ export type LivePhotoProps = {
 
 /**
  * A Live Photo as a phone shows one: the still, and on press or hover the clip around it plays with
- * its sound, then the still comes back. The LIVE badge is a button, so it plays from the keyboard too
- * (held Space or Enter plays it like a held press; a click plays it once).
+ * its sound, then the still comes back. A held press plays while held, a tap plays it through. The
+ * LIVE badge is a button, so it plays from the keyboard the same way (Space or Enter).
  */
 export function LivePhoto({ stillUrl, clipUrl, alt, width, height, className }: LivePhotoProps) {
   const videoRef = useRef<HTMLVideoElement | null>(null);
@@ -43,6 +43,12 @@ export function LivePhoto({ stillUrl, clipUrl, alt, width, height, className }: 
     if (video && !video.paused) video.pause();
   };
 
+  /** A held press stops when let go; a quick tap plays the clip through. */
+  const stopIfHeld = () => {
+    const video = videoRef.current;
+    if (video && video.currentTime > 0.6) stop();
+  };
+
   useEffect(() => () => videoRef.current?.pause(), []);
 
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
@@ -54,9 +60,7 @@ export function LivePhoto({ stillUrl, clipUrl, alt, width, height, className }: 
   const onKeyUp = (event: KeyboardEvent<HTMLButtonElement>) => {
     if (event.key === " " || event.key === "Enter") {
       event.preventDefault();
-      // a quick tap of the key plays the clip through; a held key stops when released
-      const video = videoRef.current;
-      if (video && video.currentTime > 0.6) stop();
+      stopIfHeld();
     }
   };
 
@@ -67,7 +71,7 @@ export function LivePhoto({ stillUrl, clipUrl, alt, width, height, className }: 
       onPointerEnter={(e) => e.pointerType === "mouse" && play()}
       onPointerLeave={(e) => e.pointerType === "mouse" && stop()}
       onPointerDown={(e) => e.pointerType !== "mouse" && play()}
-      onPointerUp={(e) => e.pointerType !== "mouse" && stop()}
+      onPointerUp={(e) => e.pointerType !== "mouse" && stopIfHeld()}
       onPointerCancel={stop}
     >
       <img src={stillUrl} alt={alt} draggable={false} className={cn("absolute inset-0 size-full object-contain transition-opacity duration-300", playing && "opacity-0")} />
