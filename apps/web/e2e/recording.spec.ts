@@ -98,6 +98,13 @@ async function videoCall(a: Person, b: Person): Promise<void> {
   await Promise.all([expectAudioFlowing(a.page, b), expectAudioFlowing(b.page, a)]);
 }
 
+/** The call's id from the call page's address (/call/<id>?...). */
+function callIdOf(page: Page): string {
+  const id = /\/call\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+  expect(id, "on a call page").toBeTruthy();
+  return id ?? "";
+}
+
 function recIndicator(page: Page) {
   return page.getByRole("status").filter({ hasText: "REC" });
 }
@@ -212,9 +219,7 @@ test("A records 10 s: both see REC and the notices; the recording has both voice
   await expect(bea.page.getByText(`${alex.displayName} started recording this call`)).toBeVisible();
   const stop = alex.page.getByRole("button", { name: "Stop recording" });
   await expect(stop).toBeVisible();
-  const { recording } = await trpcQuery<{ recording: { id: string; mine: boolean } | null }>(alex.page, "recordings.active", {
-    callId: alex.page.url().split("/").at(-1),
-  });
+  const { recording } = await trpcQuery<{ recording: { id: string; mine: boolean } | null }>(alex.page, "recordings.active", { callId: callIdOf(alex.page) });
   expect(recording?.mine).toBe(true);
   const recordingId = recording?.id ?? "";
 
@@ -285,8 +290,10 @@ test("someone who hasn't allowed recording: the record button is refused with th
   const reason = `${bea.displayName} hasn't allowed recording`;
   await expect(record).toHaveAttribute("aria-disabled", "true");
   await expect(record).toHaveAccessibleDescription(reason);
-  await record.click();
-  await expect(alex.page.getByText(reason).first()).toBeVisible();
+  // a disabled-looking button still takes the press (Playwright's click would wait for it to be enabled)
+  await record.click({ force: true });
+  // the reason is shown as a notice (the button's own description is not on screen)
+  await expect(alex.page.getByRole("region", { name: /Notifications/ }).getByText(reason)).toBeVisible();
   await snap(alex.page, testInfo, "record-refused-1280");
   // nothing was recorded, nobody is told of a recording
   await expect(recIndicator(alex.page)).toHaveCount(0);
@@ -354,19 +361,18 @@ test("the recorder's tab is killed mid-recording: what was streamed is in the Li
   await videoCall(alex, bea);
   await alex.page.getByRole("button", { name: "Record", exact: true }).click();
   await expect(recIndicator(bea.page)).toContainText(`${alex.displayName} is recording`);
-  const callId = alex.page.url().split("/").at(-1);
-  const { recording } = await trpcQuery<{ recording: { id: string } | null }>(alex.page, "recordings.active", { callId });
+  const { recording } = await trpcQuery<{ recording: { id: string } | null }>(alex.page, "recordings.active", { callId: callIdOf(alex.page) });
   const recordingId = recording?.id ?? "";
   expect(recordingId).not.toBe("");
   await expect.poll(() => recClock(alex.page), { timeout: 20_000, intervals: [200] }).toBeGreaterThanOrEqual(8);
 
-  // the renderer dies: no pagehide, no last chunk, no stop
+  // the renderer dies: no pagehide, no last chunk, no stop (the command itself never answers)
   const cdp = await alex.context.newCDPSession(alex.page);
-  await cdp.send("Page.crash").catch(() => {});
+  void cdp.send("Page.crash").catch(() => {});
+  await expect.poll(() => alex.page.evaluate(() => 1).catch(() => "crashed"), { timeout: 10_000 }).toBe("crashed");
 
-  // Bea is told the recording ended when the server notices Alex is gone
-  await expect(bea.page.getByText(`Recording stopped: ${alex.displayName} left the call`)).toBeVisible({ timeout: 60_000 });
-  await expect(recIndicator(bea.page)).toHaveCount(0);
+  // Bea stops seeing REC once the server notices Alex is gone (here the call ends with him)
+  await expect(recIndicator(bea.page)).toHaveCount(0, { timeout: 60_000 });
   await snap(bea.page, testInfo, "recorder-gone-1280");
 
   // A new page of Alex's finds it in the Library, with what was streamed before the crash

@@ -64,7 +64,7 @@ function RecPill({ label, since }: { label: string; since: Date | null }) {
   return (
     <div
       role="status"
-      className="pointer-events-none absolute top-[max(4.75rem,calc(env(safe-area-inset-top)+4rem))] left-3 z-20 flex max-w-[calc(100%-8.5rem)] items-center gap-2 rounded-full bg-red-600/90 py-1.5 pr-3 pl-2.5 text-sm font-medium text-white shadow-lg ring-1 ring-white/20 backdrop-blur sm:top-5 sm:left-1/2 sm:max-w-none sm:-translate-x-1/2"
+      className="pointer-events-none absolute top-[max(4.75rem,calc(env(safe-area-inset-top)+4rem))] left-2.5 z-20 flex max-w-[calc(100%-8rem)] items-center gap-1.5 rounded-full bg-red-600/90 py-1.5 pr-2.5 pl-2 text-[13px] font-medium text-white shadow-lg ring-1 ring-white/20 backdrop-blur sm:top-5 sm:left-1/2 sm:max-w-none sm:-translate-x-1/2 sm:gap-2 sm:pr-3 sm:pl-2.5 sm:text-sm"
     >
       <span aria-hidden="true" className="relative flex size-2.5 shrink-0">
         <span className="absolute inset-0 animate-ping rounded-full bg-white/70 [animation-duration:2s]" />

@@ -10,7 +10,8 @@ import { currentRecorder, subscribeRecorder, type CallRecorderSnapshot, type Rec
 /** recordings.active for the call: who records it now, and whether I could start one (with the reason if not). */
 export function useActiveRecording(callId: string) {
   const trpc = useTRPC();
-  return useQuery({ ...trpc.recordings.active.queryOptions({ callId }), staleTime: 5_000 });
+  // events keep it fresh; the slow poll covers an event that never reached this tab
+  return useQuery({ ...trpc.recordings.active.queryOptions({ callId }), staleTime: 5_000, refetchInterval: 20_000 });
 }
 
 /** Refetches recordings.active when people come and go in the room (consent depends on who is present). */
@@ -24,8 +25,17 @@ export function useRefetchOnPresence(callId: string, session: CallSession): () =
   useEffect(() => {
     const room = session.room;
     room.on(RoomEvent.ParticipantConnected, refetch).on(RoomEvent.ParticipantDisconnected, refetch);
+    // my own join: the page asks before the server has me in the call, and joining may itself stop a
+    // recording (I have not allowed it) without this tab being told
+    let phase = session.getSnapshot().phase;
+    const unsubscribe = session.subscribe(() => {
+      const next = session.getSnapshot().phase;
+      if (next !== phase && (next === "connected" || next === "reconnecting")) refetch();
+      phase = next;
+    });
     return () => {
       room.off(RoomEvent.ParticipantConnected, refetch).off(RoomEvent.ParticipantDisconnected, refetch);
+      unsubscribe();
     };
   }, [session, refetch]);
   return refetch;
