@@ -20,12 +20,17 @@ export function LibraryTile({ item }: { item: LibraryItemView }) {
         className="group flex flex-col gap-1.5 rounded-xl outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
       >
         <span aria-hidden="true" className="relative block aspect-square w-full overflow-hidden rounded-xl bg-neutral-800 shadow-xs ring-1 ring-black/5">
-          <Picture item={item} />
+          {status ? (
+            // on its way or failed: only the picture, if there is one yet, under a calm word
+            item.stillUrl ? <img src={item.stillUrl} alt="" loading="lazy" decoding="async" className="absolute inset-0 size-full object-cover" /> : null
+          ) : (
+            <Picture item={item} />
+          )}
           {status ? (
             <span
               className={cn(
-                "absolute inset-0 flex flex-col items-center justify-center gap-1.5 p-2 text-center text-xs font-medium backdrop-blur-[2px]",
-                item.status === "failed" ? "bg-neutral-900/70 text-white" : "bg-neutral-900/45 text-white",
+                "absolute inset-0 flex flex-col items-center justify-center gap-1.5 p-2 text-center text-xs font-medium text-white",
+                item.stillUrl ? "bg-neutral-900/55 backdrop-blur-[2px]" : "bg-gradient-to-br from-neutral-700 to-neutral-900",
               )}
             >
               {item.status === "failed" ? <TriangleAlert className="size-5 text-amber-300" /> : <Loader2 className="size-5 animate-spin opacity-80" />}
