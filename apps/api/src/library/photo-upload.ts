@@ -72,27 +72,35 @@ export function createLivePhotoUploadHandler(
 
   async function receiveAndFinish(req: IncomingMessage, work: string, itemId: string, takerId: string): Promise<{ status: number; body: unknown }> {
     const refused = (status: number, message: string) => ({ status, body: { error: message } });
-    const received = await receiveLivePhotoParts(req, work);
+    // how long each step took, logged with the result: the press-to-Library time is mostly these
+    const started = performance.now();
+    const steps: Record<string, number> = {};
+    const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+      const at = performance.now();
+      try {
+        return await run();
+      } finally {
+        steps[name] = Math.round(performance.now() - at);
+      }
+    };
+    const received = await step("receive", () => receiveLivePhotoParts(req, work));
     if (!received.ok) return refused(received.status, received.message);
     const { still, clip, pressOffsetMs } = received.parts;
 
-    const stillCheck = await checkStill(still);
+    const stillCheck = await step("still", () => checkStill(still));
     if (!stillCheck.ok) return refused(stillCheck.status, stillCheck.message);
-    const clipCheck = checkClip(await probeClip(clip), pressOffsetMs);
+    const clipCheck = checkClip(await step("clip", () => probeClip(clip)), pressOffsetMs);
     if (!clipCheck.ok) return refused(clipCheck.status, clipCheck.message);
 
     const cut = join(work, "clip-cut.webm");
-    await cutClip(clip, cut, clipWindow(pressOffsetMs, clipCheck.durationMs), clipCheck.hasAudio);
-    const cutProbe = await probeClip(cut);
+    await step("cut", () => cutClip(clip, cut, clipWindow(pressOffsetMs, clipCheck.durationMs), clipCheck.hasAudio));
+    const cutProbe = await step("cutProbe", () => probeClip(cut));
     if (!cutProbe.ok) throw new Error(`the cut clip of ${itemId} does not probe (${cutProbe.reason})`);
 
-    const result = await finishLivePhoto(services, {
-      itemId,
-      takerId,
-      still: { path: still, contentType: stillCheck.contentType, ext: stillCheck.ext, width: stillCheck.width, height: stillCheck.height, size: (await stat(still)).size },
-      clip: { path: cut, durationMs: cutProbe.durationMs, size: (await stat(cut)).size },
-      log: deps.log,
-    });
+    const stillInfo = { path: still, contentType: stillCheck.contentType, ext: stillCheck.ext, width: stillCheck.width, height: stillCheck.height, size: (await stat(still)).size };
+    const clipInfo = { path: cut, durationMs: cutProbe.durationMs, size: (await stat(cut)).size };
+    const result = await step("store", () => finishLivePhoto(services, { itemId, takerId, still: stillInfo, clip: clipInfo, log: deps.log }));
+    deps.log.info({ itemId, status: result.ok ? 201 : result.status, ms: Math.round(performance.now() - started), steps }, "live photo upload");
     return result.ok ? { status: 201, body: { item: result.item } } : refused(result.status, result.message);
   }
 }
