@@ -87,18 +87,21 @@ export function createLivePhotoUploadHandler(
     if (!received.ok) return refused(received.status, received.message);
     const { still, clip, pressOffsetMs } = received.parts;
 
-    const stillCheck = await step("still", () => checkStill(still));
+    // the two files are checked side by side (separate ffmpeg processes: two cores)
+    const [stillCheck, clipProbe] = await Promise.all([step("still", () => checkStill(still)), step("clip", () => probeClip(clip))]);
     if (!stillCheck.ok) return refused(stillCheck.status, stillCheck.message);
-    const clipCheck = checkClip(await step("clip", () => probeClip(clip)), pressOffsetMs);
+    const clipCheck = checkClip(clipProbe, pressOffsetMs);
     if (!clipCheck.ok) return refused(clipCheck.status, clipCheck.message);
 
     const cut = join(work, "clip-cut.webm");
-    await step("cut", () => cutClip(clip, cut, clipWindow(pressOffsetMs, clipCheck.durationMs), clipCheck.hasAudio));
-    const cutProbe = await step("cutProbe", () => probeClip(cut));
-    if (!cutProbe.ok) throw new Error(`the cut clip of ${itemId} does not probe (${cutProbe.reason})`);
+    const window = clipWindow(pressOffsetMs, clipCheck.durationMs);
+    // ffmpeg made this file from a checked one and said it succeeded: its length is the window's
+    await step("cut", () => cutClip(clip, cut, window, clipCheck.hasAudio));
+    const cutSize = (await stat(cut)).size;
+    if (cutSize === 0) throw new Error(`the cut clip of ${itemId} is empty`);
 
     const stillInfo = { path: still, contentType: stillCheck.contentType, ext: stillCheck.ext, width: stillCheck.width, height: stillCheck.height, size: (await stat(still)).size };
-    const clipInfo = { path: cut, durationMs: cutProbe.durationMs, size: (await stat(cut)).size };
+    const clipInfo = { path: cut, durationMs: window.lengthMs, size: cutSize };
     const result = await step("store", () => finishLivePhoto(services, { itemId, takerId, still: stillInfo, clip: clipInfo, log: deps.log }));
     deps.log.info({ itemId, status: result.ok ? 201 : result.status, ms: Math.round(performance.now() - started), steps }, "live photo upload");
     return result.ok ? { status: 201, body: { item: result.item } } : refused(result.status, result.message);
