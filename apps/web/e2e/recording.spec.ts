@@ -224,15 +224,9 @@ test("A records 10 s: both see REC and the notices; the recording has both voice
   const recordingId = recording?.id ?? "";
 
   await expect.poll(() => recClock(alex.page), { timeout: 15_000, message: "the REC clock should run" }).toBeGreaterThanOrEqual(3);
-  await shoot(
-    [
-      { page: alex.page, name: "recording-recorder" },
-      { page: bea.page, name: "recording-other" },
-    ],
-    testInfo,
-  );
   // Bea still sees it a few seconds in, with the clock moving
   await expect(recIndicator(bea.page)).toContainText(`${alex.displayName} is recording`);
+  expect(await recClock(bea.page)).toBeGreaterThanOrEqual(2);
   await expect.poll(() => recClock(alex.page), { timeout: 15_000, intervals: [100] }).toBeGreaterThanOrEqual(10);
   await stop.click();
 
@@ -364,7 +358,17 @@ test("the recorder's tab is killed mid-recording: what was streamed is in the Li
   const { recording } = await trpcQuery<{ recording: { id: string } | null }>(alex.page, "recordings.active", { callId: callIdOf(alex.page) });
   const recordingId = recording?.id ?? "";
   expect(recordingId).not.toBe("");
-  await expect.poll(() => recClock(alex.page), { timeout: 20_000, intervals: [200] }).toBeGreaterThanOrEqual(8);
+  await expect.poll(() => recClock(alex.page), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+  // the call screen while recording, as the recorder and the other person see it (both sizes)
+  await shoot(
+    [
+      { page: alex.page, name: "recording-recorder" },
+      { page: bea.page, name: "recording-other" },
+    ],
+    testInfo,
+  );
+  await expect.poll(() => recClock(alex.page), { timeout: 20_000, intervals: [200] }).toBeGreaterThanOrEqual(10);
+  const recordedSeconds = await recClock(alex.page);
 
   // the renderer dies: no pagehide, no last chunk, no stop (the command itself never answers)
   const cdp = await alex.context.newCDPSession(alex.page);
@@ -379,9 +383,11 @@ test("the recorder's tab is killed mid-recording: what was streamed is in the Li
   const again = await alex.context.newPage();
   await again.goto("/calls");
   const item = await readyRecording(again, recordingId, 120_000);
-  expect(item.durationMs ?? 0, "at most the last few seconds are lost").toBeGreaterThan(5_000);
+  // at most the last few seconds are lost (a chunk a second, sent about a second after the last)
+  testInfo.annotations.push({ type: "kept of a crashed recording", description: `${item.durationMs ?? 0} ms of about ${recordedSeconds} s` });
+  expect(item.durationMs ?? 0, "at most the last few seconds are lost").toBeGreaterThan((recordedSeconds - 4) * 1000);
   const file = await download(again, item.mediaUrl ?? "", "crashed.webm");
-  expect(probeDuration(file)).toBeGreaterThan(5);
+  expect(probeDuration(file)).toBeGreaterThan(recordedSeconds - 4);
   expect(bandLevel(file, TONE_B) - bandLevel(file, CONTROL), "Bea's voice is in what was kept").toBeGreaterThan(6);
   await again.evaluate((src) => {
     const video = document.createElement("video");

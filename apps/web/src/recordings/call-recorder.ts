@@ -33,9 +33,12 @@ export type CallRecorderSnapshot = {
 };
 
 const TYPES = ["video/webm;codecs=vp8,opus", "video/webm;codecs=vp9,opus", "video/webm"];
-/** MediaRecorder's timeslice: a chunk a second, sent within ~1.5 s (LIBRARY_LIMITS.recordingChunkMs is the ceiling) */
+/**
+ * MediaRecorder cuts a chunk a second and a PATCH goes out about a second after the previous one, so a
+ * crashed tab loses about two seconds (LIBRARY_LIMITS.recordingChunkMs is the most the API expects).
+ */
 const TIMESLICE_MS = 1_000;
-const UPLOAD_WAIT_MS = 1_500;
+const UPLOAD_WAIT_MS = 1_000;
 const UPLOAD_CHUNK_BYTES = 512 * 1024;
 
 export class CallRecorder {
