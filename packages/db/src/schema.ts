@@ -155,6 +155,9 @@ export const callParticipants = pgTable(
     ringEndedAt: timestamp("ring_ended_at", { withTimezone: true }),
     joinedAt: timestamp("joined_at", { withTimezone: true }),
     leftAt: timestamp("left_at", { withTimezone: true }),
+    // the last LiveKit token calls.join gave them: until it expires (or they leave after it) they may
+    // connect at any moment, so they count as in the call for recording consent
+    tokenMintedAt: timestamp("token_minted_at", { withTimezone: true }),
     seenAt: timestamp("seen_at", { withTimezone: true }),
     createdAt: createdAt(),
   },

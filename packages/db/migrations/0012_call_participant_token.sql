@@ -1,0 +1,1 @@
+ALTER TABLE "call_participants" ADD COLUMN "token_minted_at" timestamp with time zone;
