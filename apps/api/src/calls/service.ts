@@ -53,7 +53,7 @@ export async function applyCallEvent(
   services: Pick<Services, "db" | "livekit">,
   callId: string,
   event: CallEvent,
-  opts: { skipLocked?: boolean; actor?: string } = {},
+  opts: { skipLocked?: boolean; actor?: string; mediaSince?: Date } = {},
 ): Promise<ApplyResult> {
   const result = await services.db.transaction(async (tx): Promise<ApplyResult> => {
     const row = await lockCall(tx, callId, opts);
@@ -75,6 +75,7 @@ export async function applyCallEvent(
         userId: "userId" in event ? event.userId : undefined,
         now: event.now,
         over: isCallOver(next.call.status),
+        mediaSince: opts.mediaSince,
       });
       const { events, decoys } = viewEvents(next.call, await namesFor(tx, next.call));
       await publishEvents(tx, events, decoys);

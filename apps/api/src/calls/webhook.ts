@@ -12,6 +12,16 @@ const MAX_BODY_BYTES = 256 * 1024;
 const DUPLICATE_IDENTITY = 2;
 const MIGRATION = 8;
 
+/**
+ * When LiveKit says the participant's media entered the room (its own clock, the same machine room as
+ * ours). A recording this joiner stops is cut there rather than at the webhook's arrival, which can
+ * come late (LiveKit retries, an API restart).
+ */
+function mediaSinceOf(participant: { joinedAt?: bigint; joinedAtMs?: bigint } | undefined): Date | undefined {
+  const ms = participant?.joinedAtMs ? Number(participant.joinedAtMs) : participant?.joinedAt ? Number(participant.joinedAt) * 1000 : 0;
+  return ms > 0 ? new Date(ms) : undefined;
+}
+
 function reply(res: ServerResponse, status: number, message: string) {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error: message }));
 }
@@ -45,7 +55,7 @@ export function createWebhookHandler(services: Pick<Services, "db" | "livekit">)
       const userId = event.participant?.identity;
       switch (event.event) {
         case "participant_joined":
-          if (userId) await applyCallEvent(services, callId, { type: "join", userId, now });
+          if (userId) await applyCallEvent(services, callId, { type: "join", userId, now }, { mediaSince: mediaSinceOf(event.participant) });
           break;
         case "participant_left":
         case "participant_connection_aborted": {

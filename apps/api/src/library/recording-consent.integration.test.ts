@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getLibraryItem } from "@ringback/db/queries/library";
+import { getLibraryItem, updateLibraryItem } from "@ringback/db/queries/library";
 import { failure, startTestApi, type TestApi, type TestUser } from "../testing/harness";
 import { allowRecording, liveCall, mediaEvent } from "./recording-test-kit";
 
@@ -175,6 +175,72 @@ describe("the server stops a recording", () => {
     await mediaEvent(api, "participant_joined", callId, cy.id);
     expect((await listen.next("recording-stopped")).payload).toMatchObject({ reason: "joined-without-consent", who: cy.displayName });
     listen.stop();
+  });
+
+  it("a late webhook of a joiner without consent cuts the recording where LiveKit says their media joined", async () => {
+    const [ann, bo] = await willing("Ann", "Bo");
+    const cy = await api.signUp("Cy");
+    if (!ann || !bo) throw new Error("made above");
+    const callId = await liveCall(api, ann, [bo, cy]);
+    await mediaEvent(api, "participant_left", callId, cy.id);
+    const first = await api.as(ann).recordings.start.mutate({ callId });
+    const began = new Date(Date.now() - 10_000);
+    await updateLibraryItem(api.db, first.recordingId, { capturedAt: began });
+    // Cy's tab reconnected with the token it held 3 s ago; LiveKit's webhook arrives only now
+    const joinedAt = new Date(Date.now() - 3_000);
+    await mediaEvent(api, "participant_joined", callId, cy.id, { joinedAt });
+    const row = await getLibraryItem(api.db, first.recordingId);
+    expect(row).toMatchObject({ status: "processing", stopReason: "joined-without-consent" });
+    expect(row?.stoppedAt?.getTime()).toBe(joinedAt.getTime());
+
+    // media that joined before the recording began: nothing of it is kept (cut at its start)
+    await mediaEvent(api, "participant_left", callId, cy.id);
+    const second = await api.as(ann).recordings.start.mutate({ callId });
+    const secondRow = await getLibraryItem(api.db, second.recordingId);
+    await mediaEvent(api, "participant_joined", callId, cy.id, { joinedAt: new Date(Date.now() - 60_000) });
+    expect((await getLibraryItem(api.db, second.recordingId))?.stoppedAt?.getTime()).toBe(secondRow?.capturedAt.getTime());
+  });
+
+  it("counts someone who dropped out and took a new token (calls.join) as present until it expires or they leave again", async () => {
+    const [ann, bo] = await willing("Ann", "Bo");
+    const cy = await api.signUp("Cy");
+    if (!ann || !bo) throw new Error("made above");
+    const callId = await liveCall(api, ann, [bo, cy]);
+    // Cy drops out (a network blip, a reload) and her tab takes a new token to come back
+    expect(await mediaEvent(api, "participant_left", callId, cy.id)).toBe(200);
+    await api.as(cy).calls.join.mutate({ callId });
+    // Ann presses Record before Cy's media is back: Cy may connect any moment, so she counts
+    const refused = await failure(api.as(ann).recordings.start.mutate({ callId }));
+    expect(refused).toEqual({ status: 403, message: `${cy.displayName} hasn't allowed recording` });
+    expect((await api.as(ann).recordings.active.query({ callId })).canStart).toEqual({ ok: false, reason: `${cy.displayName} hasn't allowed recording` });
+    // she turns recording on while holding the token: the others hear of it, and recording may start
+    const annHears = await api.listen(ann);
+    await allowRecording(api, true, cy);
+    expect((await annHears.next("capture-consent-changed")).payload).toMatchObject({ callId, userId: cy.id, allowRecording: true });
+    const started = await api.as(ann).recordings.start.mutate({ callId });
+    expect(new Set((await getLibraryItem(api.db, started.recordingId))?.people)).toEqual(new Set([bo.id, cy.id]));
+    // and turning it off again stops it, though LiveKit never said her media was back
+    await allowRecording(api, false, cy);
+    expect((await annHears.next("recording-stopped")).payload).toMatchObject({ recordingId: started.recordingId, reason: "consent-withdrawn", who: cy.displayName });
+    annHears.stop();
+
+    // she leaves after the token (her media came and went): no longer counted
+    await mediaEvent(api, "participant_joined", callId, cy.id);
+    await mediaEvent(api, "participant_left", callId, cy.id);
+    expect((await api.as(ann).recordings.active.query({ callId })).canStart).toEqual({ ok: true });
+    // a token that has expired unused does not count either
+    await api.as(cy).calls.join.mutate({ callId });
+    expect((await api.as(ann).recordings.active.query({ callId })).canStart).toMatchObject({ ok: false });
+    await api.db.$client`update call_participants set token_minted_at = now() - interval '6 minutes' where call_id = ${callId} and user_id = ${cy.id}`;
+    expect((await api.as(ann).recordings.active.query({ callId })).canStart).toEqual({ ok: true });
+    const later = await api.as(ann).recordings.start.mutate({ callId });
+
+    // her tab asks for a token again while that recording runs: it stops before the token is minted
+    const boHears = await api.listen(bo);
+    await api.as(cy).calls.join.mutate({ callId });
+    expect(await getLibraryItem(api.db, later.recordingId)).toMatchObject({ status: "processing", stopReason: "joined-without-consent" });
+    expect((await boHears.next("recording-stopped")).payload).toMatchObject({ recordingId: later.recordingId, reason: "joined-without-consent", who: cy.displayName });
+    boHears.stop();
   });
 
   it("when someone present turns recording off, and others hear of every capture setting change", async () => {

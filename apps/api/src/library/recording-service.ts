@@ -9,8 +9,10 @@ import { isUniqueViolation } from "@ringback/db/errors";
 import { getCall, lockCall, type CallWithParticipants, type ParticipantRow, type Tx } from "@ringback/db/queries/calls";
 import { publishEvents, type EventInput } from "@ringback/db/queries/events";
 import { captureConsentOf, getLibraryItem, insertLibraryItem, updateLibraryItem, type LibraryItemRow } from "@ringback/db/queries/library";
-import { activeRecordingOfCall, addRecordingPerson, liveCallsOf, lockActiveRecordingOfCall, lockOwnRecording } from "@ringback/db/queries/recordings";
+import { activeRecordingOfCall, addRecordingPerson, liveCallsOf, lockActiveRecordingOfCall, lockOwnRecording, markJoinToken } from "@ringback/db/queries/recordings";
 import type { Database } from "@ringback/db/client";
+import { holdsLiveToken, liveTokensSince } from "../calls/join-token";
+import { connectedIdentities } from "../livekit/rooms";
 import type { Services } from "../trpc";
 import { assertQuota, quotaRefusal } from "./quota";
 import { LIBRARY_UPLOADS_PATH } from "./recording-files";
@@ -27,13 +29,15 @@ function participantOf(call: CallWithParticipants, userId: string): ParticipantR
 
 /**
  * Who is in the call now, as far as recording goes: not left, and the caller, someone whose media
- * joined, or a callee who answered (their media is on its way: they must have allowed it too).
+ * joined, or a callee who answered (their media is on its way: they must have allowed it too); and
+ * anyone who left but took a new token since (calls.join) that they may connect with any moment
+ * (see calls/join-token.ts): LiveKit's word that their media is back comes too late to rely on.
  * Nobody, once the call is over or while it only rings.
  */
-export function inCallNow(call: CallWithParticipants): string[] {
+export function inCallNow(call: CallWithParticipants, now = new Date()): string[] {
   if (call.status !== "active") return [];
   return call.participants
-    .filter((p) => p.leftAt === null && (p.role === "caller" || p.joinedAt !== null || p.ringState === "answered"))
+    .filter((p) => (p.leftAt === null && (p.role === "caller" || p.joinedAt !== null || p.ringState === "answered")) || holdsLiveToken(p, now))
     .map((p) => p.userId);
 }
 
@@ -55,7 +59,7 @@ export async function activeRecording(
   if (!call || !participantOf(call, userId)) throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_CALL });
   const active = await activeRecordingOfCall(db, callId);
   const recording = active ? { id: active.id, by: await personRef(db, active.ownerId), startedAt: active.capturedAt, mine: active.ownerId === userId } : null;
-  const present = inCallNow(call);
+  const present = inCallNow(call, new Date());
   if (call.status !== "active") return { recording, canStart: { ok: false, reason: call.status === "ringing" ? "The call hasn't started yet" : "This call has ended" } };
   if (!present.includes(userId)) return { recording, canStart: { ok: false, reason: "Join the call to record it" } };
   const decision = decideRecording({
@@ -75,16 +79,24 @@ export async function activeRecording(
  * then stores the recording and tells everyone in the call, in one transaction.
  */
 export async function startRecording(
-  services: Pick<Services, "db" | "media">,
+  services: Pick<Services, "db" | "media" | "livekit">,
   userId: string,
   callId: string,
   now = new Date(),
 ): Promise<{ recordingId: string; uploadUrl: string; startedAt: Date }> {
+  const seen = await getCall(services.db, callId);
+  if (!seen || !participantOf(seen, userId) || seen.status !== "active") throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_CALL });
+  // whoever LiveKit has in the room counts too, whatever we have heard of them: someone whose media
+  // came back before its webhook (or whose webhook was lost) is not left out of the consent check.
+  // Asked before the call's lock is taken (no lock is held over a network call); anyone who connects
+  // after this needed a token, and calls.join serialises with this start on the call's lock.
+  const connected = await connectedIdentities(services.livekit, seen.roomName);
   try {
     return await services.db.transaction(async (tx) => {
       const call = await lockCall(tx, callId);
       if (!call || !participantOf(call, userId) || call.status !== "active") throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_CALL });
-      const present = inCallNow(call);
+      const inRoom = connected.filter((id) => participantOf(call, id) !== null);
+      const present = [...new Set([...inCallNow(call, now), ...inRoom])];
       if (!present.includes(userId)) throw new TRPCError({ code: "FORBIDDEN", message: "Join the call to record it" });
       const active = await activeRecordingOfCall(tx, callId);
       const consents = await captureConsentOf(tx, present);
@@ -190,7 +202,7 @@ export async function stopRecording(services: Pick<Services, "db">, userId: stri
  * are among its people. The recorder themself is left alone (their own settings stop it if changed).
  * The call's row must be locked by the caller.
  */
-export async function recordingMeetsJoiner(tx: Tx, callId: string, userId: string, now: Date): Promise<void> {
+export async function recordingMeetsJoiner(tx: Tx, callId: string, userId: string, now: Date, mediaSince?: Date): Promise<void> {
   const row = await lockActiveRecordingOfCall(tx, callId);
   if (!row || row.ownerId === userId) return;
   const [joiner] = await captureConsentOf(tx, [userId]);
@@ -199,15 +211,21 @@ export async function recordingMeetsJoiner(tx: Tx, callId: string, userId: strin
     await addRecordingPerson(tx, row.id, userId);
     return;
   }
-  await stopLockedRecording(tx, row, { reason: "joined-without-consent", who: joiner.displayName, now, alsoTell: [userId] });
+  // their media may have been in the room for a while already (LiveKit's webhook came late, or they
+  // reconnected with a token minted before the recording): it is cut where their media joined
+  const at = mediaSince && mediaSince.getTime() < now.getTime() ? new Date(Math.max(mediaSince.getTime(), row.capturedAt.getTime())) : now;
+  await stopLockedRecording(tx, row, { reason: "joined-without-consent", who: joiner.displayName, now: at, alsoTell: [userId] });
 }
 
 /** calls.join, before the token is minted: see recordingMeetsJoiner. */
 export async function beforeJoinToken(services: Pick<Services, "db">, callId: string, userId: string): Promise<void> {
   await services.db.transaction(async (tx) => {
-    // serialises with recordings.start: a start either sees this person's join after, or is stopped by it
+    // serialises with recordings.start: a start either sees this person's token (and counts them as
+    // present until it expires or they leave after it), or is stopped by it
     if (!(await lockCall(tx, callId))) return;
-    await recordingMeetsJoiner(tx, callId, userId, new Date());
+    const now = new Date();
+    await recordingMeetsJoiner(tx, callId, userId, now);
+    await markJoinToken(tx, callId, userId, now);
   });
 }
 
@@ -219,7 +237,7 @@ export async function beforeJoinToken(services: Pick<Services, "db">, callId: st
 export async function recordingAfterCallEvent(
   tx: Tx,
   callId: string,
-  change: { type: string; userId?: string; now: Date; over: boolean },
+  change: { type: string; userId?: string; now: Date; over: boolean; mediaSince?: Date },
 ): Promise<void> {
   if (change.type === "leave" && change.userId) {
     const row = await lockActiveRecordingOfCall(tx, callId);
@@ -232,7 +250,7 @@ export async function recordingAfterCallEvent(
     await stopRecordingOfCall(tx, callId, { reason: "call-ended", now: change.now });
     return;
   }
-  if (change.type === "join" && change.userId) await recordingMeetsJoiner(tx, callId, change.userId, change.now);
+  if (change.type === "join" && change.userId) await recordingMeetsJoiner(tx, callId, change.userId, change.now, change.mediaSince);
 }
 
 /**
@@ -248,11 +266,11 @@ export async function captureConsentChanged(
   now = new Date(),
 ): Promise<void> {
   if (before.allowLivePhotos === after.allowLivePhotos && before.allowRecording === after.allowRecording) return;
-  for (const callId of await liveCallsOf(services.db, userId)) {
+  for (const callId of await liveCallsOf(services.db, userId, liveTokensSince(now))) {
     await services.db.transaction(async (tx) => {
       const call = await lockCall(tx, callId);
       if (!call) return;
-      const present = inCallNow(call);
+      const present = inCallNow(call, now);
       if (!present.includes(userId)) return;
       if (before.allowRecording && !after.allowRecording) {
         await stopRecordingOfCall(tx, callId, { reason: "consent-withdrawn", who: after.displayName, now });

@@ -26,13 +26,27 @@ export function servicesOf(api: TestApi): Services {
 }
 
 /** A signed LiveKit webhook about someone's media in a call's room, as LiveKit sends it. */
-export async function mediaEvent(api: TestApi, kind: "participant_joined" | "participant_left" | "room_finished", callId: string, userId?: string): Promise<number> {
+export async function mediaEvent(
+  api: TestApi,
+  kind: "participant_joined" | "participant_left" | "room_finished",
+  callId: string,
+  userId?: string,
+  opts: { joinedAt?: Date } = {},
+): Promise<number> {
   const body = JSON.stringify({
     event: kind,
     id: `EV_${Math.random().toString(36).slice(2)}`,
     createdAt: String(Math.floor(Date.now() / 1000)),
     room: { name: `call_${callId}`, sid: "RM_test" },
-    ...(userId ? { participant: { identity: userId, sid: `PA_${userId.slice(0, 6)}` } } : {}),
+    ...(userId
+      ? {
+          participant: {
+            identity: userId,
+            sid: `PA_${userId.slice(0, 6)}`,
+            ...(opts.joinedAt ? { joinedAt: String(Math.floor(opts.joinedAt.getTime() / 1000)), joinedAtMs: String(opts.joinedAt.getTime()) } : {}),
+          },
+        }
+      : {}),
   });
   const res = await fetch(`${api.baseUrl}/livekit/webhook`, {
     method: "POST",

@@ -63,3 +63,14 @@ function toRoom(room: { name: string; sid: string; numParticipants: number; maxP
     createdAt: new Date(Number(room.creationTime) * 1000),
   };
 }
+
+/** The identities connected to a room now (none when the room is gone or was never created). */
+export async function connectedIdentities(cfg: LivekitConfig, name: string): Promise<string[]> {
+  try {
+    const participants = await client(cfg).listParticipants(name);
+    return participants.map((p) => p.identity);
+  } catch (error) {
+    if (error instanceof TwirpError && (error.status === 404 || error.code === "not_found")) return [];
+    throw error;
+  }
+}

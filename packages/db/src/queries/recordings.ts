@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { callParticipants, calls, libraryItems } from "../schema";
 import type { Tx } from "./calls";
@@ -165,9 +165,10 @@ export async function liveRecordingUploads(db: Db, uploadIds: string[]): Promise
 
 /**
  * Live calls `userId` is in right now (the caller, or a callee who answered or joined, and has not
- * left): where a change of their capture settings matters.
+ * left; or someone holding a join token minted after `tokensSince` and not left since it): where a
+ * change of their capture settings matters.
  */
-export async function liveCallsOf(db: Db, userId: string): Promise<string[]> {
+export async function liveCallsOf(db: Db, userId: string, tokensSince: Date): Promise<string[]> {
   const rows = await db
     .select({ callId: callParticipants.callId })
     .from(callParticipants)
@@ -176,9 +177,25 @@ export async function liveCallsOf(db: Db, userId: string): Promise<string[]> {
       and(
         eq(callParticipants.userId, userId),
         eq(calls.status, "active"),
-        isNull(callParticipants.leftAt),
-        or(eq(callParticipants.role, "caller"), isNotNull(callParticipants.joinedAt), eq(callParticipants.ringState, "answered")),
+        or(
+          and(
+            isNull(callParticipants.leftAt),
+            or(eq(callParticipants.role, "caller"), isNotNull(callParticipants.joinedAt), eq(callParticipants.ringState, "answered")),
+          ),
+          and(
+            gt(callParticipants.tokenMintedAt, tokensSince),
+            or(isNull(callParticipants.leftAt), lte(callParticipants.leftAt, callParticipants.tokenMintedAt)),
+          ),
+        ),
       ),
     );
   return rows.map((r) => r.callId);
+}
+
+/** calls.join is about to give `userId` a token for the call (see apps/api/src/calls/join-token.ts). */
+export async function markJoinToken(tx: Db, callId: string, userId: string, now: Date): Promise<void> {
+  await tx
+    .update(callParticipants)
+    .set({ tokenMintedAt: now })
+    .where(and(eq(callParticipants.callId, callId), eq(callParticipants.userId, userId)));
 }
