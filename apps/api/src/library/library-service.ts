@@ -12,6 +12,7 @@ import { z } from "zod";
 import type { Logger } from "../logger";
 import type { Services } from "../trpc";
 import { assertQuota } from "./quota";
+import { removeItemFiles } from "./recording-files";
 import { libraryPrefix, toLibraryItemView } from "./views";
 
 export const NO_SUCH_ITEM = "No such item";
@@ -45,25 +46,30 @@ export function itemTranscriptSegments(row: Pick<LibraryItemRow, "transcriptSegm
  * A recording still being made cannot be deleted: it is stopped first (everyone in the call is told).
  */
 export async function deleteLibraryItem(services: Services, itemId: string, ownerId: string, log: Logger): Promise<void> {
-  await services.db.transaction(async (tx) => {
-    const row = await lockLibraryItem(tx, itemId);
-    if (!row || row.ownerId !== ownerId) throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_ITEM });
-    if (row.status === "recording") throw new TRPCError({ code: "CONFLICT", message: "Stop the recording before deleting it" });
-    await deleteLibraryItemRow(tx, row.id);
-    await publishEvents(tx, [{ userId: ownerId, event: libraryChangedEvent(row.id, "deleted") }]);
+  const row = await services.db.transaction(async (tx) => {
+    const locked = await lockLibraryItem(tx, itemId);
+    if (!locked || locked.ownerId !== ownerId) throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_ITEM });
+    if (locked.status === "recording") throw new TRPCError({ code: "CONFLICT", message: "Stop the recording before deleting it" });
+    await deleteLibraryItemRow(tx, locked.id);
+    await publishEvents(tx, [{ userId: ownerId, event: libraryChangedEvent(locked.id, "deleted") }]);
+    return locked;
   });
-  await removeItemFiles(services, itemId, log);
+  await removeDeletedFiles(services, row, log);
 }
 
-/** Removes an item's folder, trying again a couple of times; a last failure is logged (the files are unreachable). */
-async function removeItemFiles(services: Services, itemId: string, log: Logger): Promise<void> {
+/**
+ * Removes a deleted item's files, trying again a couple of times; a last failure is logged (the files
+ * are unreachable). A recording's raw upload goes too: stopped but still in its grace or processing,
+ * it holds everything that was streamed, also past the stop the kept file is cut at.
+ */
+async function removeDeletedFiles(services: Services, row: Pick<LibraryItemRow, "id" | "uploadId">, log: Logger): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await services.media.storage.deletePrefix(libraryPrefix(itemId));
+      await removeItemFiles(services, { id: row.id, uploadId: row.uploadId });
       return;
     } catch (err) {
       if (attempt >= 3) {
-        log.error({ err, itemId }, "removing a deleted Library item's files failed");
+        log.error({ err, itemId: row.id }, "removing a deleted Library item's files failed");
         return;
       }
       await new Promise((r) => setTimeout(r, 200 * attempt));

@@ -96,7 +96,13 @@ export async function processRecording(services: Services, itemId: string, log: 
     // only a recording still processing (and still this upload's) becomes ready: one deleted or failed
     // meanwhile stays as it is
     const before = await getLibraryItem(services.db, itemId);
-    if (before?.status !== "processing" || before.uploadId !== uploadId) return "skipped";
+    if (!before) {
+      // deleted while it was remuxed: its upload has no item left to belong to (the delete removes it
+      // too; this covers a delete that ran before this job had the upload open)
+      await removeItemFiles(services, { id: itemId, uploadId });
+      return "skipped";
+    }
+    if (before.status !== "processing" || before.uploadId !== uploadId) return "skipped";
     const prefix = libraryPrefix(itemId);
     const mediaKey = `${prefix}media.${container}`;
     const stored = await services.media.storage.putFile(mediaKey, media);

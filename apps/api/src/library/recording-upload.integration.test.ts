@@ -9,7 +9,11 @@ import type { LocalStorage } from "../media/local-storage";
 import { HOSTILE_STRINGS } from "../testing/hostile";
 import { unreadableReason } from "../testing/raw-call";
 import { tusRequest } from "../testing/tus-client";
+import type { MediaStorage } from "../media/storage";
+import { createLogger } from "../logger";
 import { recordingUploadDir } from "./recording-files";
+import { processRecording } from "./recording-jobs";
+import { libraryPrefix } from "./views";
 import { allowRecording, createRecordingUpload, liveCall, sendChunk, servicesOf, streamRecording, waitForItem } from "./recording-test-kit";
 import { checkRecordingsOnce } from "./recording-watchdog";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -287,6 +291,51 @@ describe("a recording's upload is the recorder's alone", () => {
     expect(await getLibraryItem(api.db, recordingId)).toBeNull();
     expect(await readdir(recordingUploadDir(api.media.uploadDir))).not.toContain(sent.location.split("/").at(-1));
     boHears.stop();
+  });
+});
+
+describe("deleting a recording removes everything of it", () => {
+  it("stopped and still in its grace (or processing): the raw upload goes with the item; later chunks are Not found", async () => {
+    const { ann, recordingId } = await recording();
+    const sent = await streamRecording(api, ann, recordingId, tenSeconds, { chunkBytes: 50_000, stopAfter: 150_000, finish: false });
+    await api.as(ann).recordings.stop.mutate({ recordingId });
+    const uploadId = sent.location.split("/").at(-1) ?? "";
+    const onDisk = async () => (await readdir(recordingUploadDir(api.media.uploadDir))).filter((n) => n.startsWith(uploadId));
+    expect(await onDisk()).toEqual([uploadId, `${uploadId}.json`].sort());
+    expect(await api.as(ann).library.delete.mutate({ itemId: recordingId })).toEqual({ ok: true });
+    expect(await getLibraryItem(api.db, recordingId)).toBeNull();
+    // everything streamed (also what came after the stop, which the kept file would have cut) is gone
+    expect(await onDisk()).toEqual([]);
+    const late = await sendChunk(api, ann, sent.location, sent.offset, new Uint8Array(100));
+    expect(late.status).toBe(404);
+    expect(await onDisk()).toEqual([]);
+  });
+
+  it("deleted while its job stores the result: the job removes what it stored and the upload", async () => {
+    const { ann, recordingId } = await recording();
+    const sent = await streamRecording(api, ann, recordingId, tenSeconds, { chunkBytes: 60_000, finish: false });
+    await api.as(ann).recordings.stop.mutate({ recordingId });
+    const uploadId = sent.location.split("/").at(-1) ?? "";
+    // the owner's delete lands just as the job stores the kept file (its row goes; the files it
+    // removed were not there yet)
+    const real = api.media.storage;
+    const storage: MediaStorage = {
+      putFile: async (key, from) => {
+        await api.as(ann).library.delete.mutate({ itemId: recordingId }).catch(() => {});
+        return real.putFile(key, from);
+      },
+      read: (key, range) => real.read(key, range),
+      stat: (key) => real.stat(key),
+      copy: (from, to) => real.copy(from, to),
+      delete: (key) => real.delete(key),
+      deletePrefix: (prefix) => real.deletePrefix(prefix),
+    };
+    const services = { ...servicesOf(api), media: { ...api.media, storage } };
+    expect(await processRecording(services, recordingId, createLogger("silent"))).toBe("skipped");
+    expect(await getLibraryItem(api.db, recordingId)).toBeNull();
+    expect(await real.stat(`${libraryPrefix(recordingId)}media.webm`)).toBeNull();
+    expect(await real.stat(`${libraryPrefix(recordingId)}poster.jpg`)).toBeNull();
+    expect((await readdir(recordingUploadDir(api.media.uploadDir))).filter((n) => n.startsWith(uploadId))).toEqual([]);
   });
 });
 
