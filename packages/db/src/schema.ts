@@ -305,6 +305,9 @@ export const libraryItems = pgTable(
     stopReason: text("stop_reason"),
     // a recording: the last chunk that arrived (a recorder whose tab died goes quiet)
     lastActivityAt: timestamp("last_activity_at", { withTimezone: true }),
+    // recording: how many bytes of its upload had arrived once LIBRARY_LIMITS.recordingStopArrivalMs
+    // had passed since the stop (null: everything arrived before then); the kept file has no more
+    stopOffset: bigint("stop_offset", { mode: "number" }),
     createdAt: createdAt(),
     readyAt: timestamp("ready_at", { withTimezone: true }),
   },
