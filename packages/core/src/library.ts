@@ -24,6 +24,11 @@ export const LIBRARY_LIMITS = {
   captureAbandonAfterMs: 2 * 60_000,
   /** a recording's chunks still arriving this long after it was stopped are accepted (they were made before) */
   recordingStopGraceMs: 20_000,
+  /**
+   * of what arrives after a recording's stop, only what came within this long is kept (see
+   * recordingArrivalCapDue): the grace lets a late chunk finish the upload, not add to the recording
+   */
+  recordingStopArrivalMs: 8_000,
   /** a recording with no chunk for this long lost its recorder (tab closed or crashed): it is finished as it is */
   recordingIdleMs: 30_000,
   /** how often a recording browser sends what it has (at most this much is lost with a crashed tab) */
@@ -182,6 +187,22 @@ export function lastSignOf(r: Pick<RecordingProgress, "capturedAt" | "lastActivi
 export function recordingCutMs(r: Pick<RecordingProgress, "capturedAt" | "stoppedAt">): number | null {
   if (r.stoppedAt === null) return null;
   return Math.max(0, r.stoppedAt.getTime() - r.capturedAt.getTime());
+}
+
+/**
+ * Has the time passed after which nothing more that arrives of a stopped recording is kept? The kept
+ * file is cut by the file's own timestamps (recordingCutMs), which the recorder's browser writes: a
+ * modified recorder that pauses or slows them could pass off up to the whole grace's worth of what
+ * it films after the stop as from before it. Bytes cannot arrive before they are made, so what had
+ * ARRIVED by a moment holds nothing filmed after it: the API notes how much of the upload had arrived
+ * LIBRARY_LIMITS.recordingStopArrivalMs after the stop, and the kept file is made from no more than
+ * that (and then cut by the timestamps as before). An honest browser has at most a chunk or two
+ * (about a second each) still to send at the stop, which arrive well within that; only one more than
+ * that many seconds behind loses its last seconds. A cut at the stop itself would drop those honest
+ * last chunks every time; the grace alone would let a modified recorder keep 20 s.
+ */
+export function recordingArrivalCapDue(r: Pick<RecordingProgress, "stoppedAt">, now: Date): boolean {
+  return r.stoppedAt !== null && now.getTime() >= r.stoppedAt.getTime() + LIBRARY_LIMITS.recordingStopArrivalMs;
 }
 
 export type QuotaDecision = { ok: true } | { ok: false; message: string };
