@@ -3,6 +3,7 @@ import {
   type CaptureConsent,
   decideRecording,
   LIBRARY_LIMITS,
+  recordingArrivalCapDue,
   recordingCutMs,
   recordingIsIdle,
   recordingMustStop,
@@ -131,5 +132,15 @@ describe("a recording's chunks", () => {
     expect(recordingCutMs({ capturedAt: start, stoppedAt: at(12_345) })).toBe(12_345);
     expect(recordingCutMs({ capturedAt: start, stoppedAt: null })).toBeNull();
     expect(recordingCutMs({ capturedAt: start, stoppedAt: at(-5) })).toBe(0);
+  });
+
+  it("keep only what arrived within a few seconds of the stop, well inside the grace", () => {
+    const stoppedAt = at(60_000);
+    expect(recordingArrivalCapDue({ stoppedAt: null }, at(3_600_000))).toBe(false);
+    expect(recordingArrivalCapDue({ stoppedAt }, at(60_000 + LIBRARY_LIMITS.recordingStopArrivalMs - 1))).toBe(false);
+    expect(recordingArrivalCapDue({ stoppedAt }, at(60_000 + LIBRARY_LIMITS.recordingStopArrivalMs))).toBe(true);
+    // longer than the few chunks an honest browser still has to send, shorter than the grace
+    expect(LIBRARY_LIMITS.recordingStopArrivalMs).toBeGreaterThanOrEqual(3 * LIBRARY_LIMITS.recordingChunkMs);
+    expect(LIBRARY_LIMITS.recordingStopArrivalMs).toBeLessThan(LIBRARY_LIMITS.recordingStopGraceMs);
   });
 });

@@ -1,12 +1,12 @@
 // A recording's upload, decided under its row lock: binding the upload, letting each chunk in (or
 // not: the recording ended, the Library is full), its end (the recording goes on to the job), the
 // recorder throwing it away, and a recording that could not be made into an item (failed).
-import { RECORDING_CONTENT_TYPES, recordingTakesChunks } from "@ringback/core/library";
+import { LIBRARY_LIMITS, RECORDING_CONTENT_TYPES, recordingArrivalCapDue, recordingTakesChunks } from "@ringback/core/library";
 import { libraryChangedEvent } from "@ringback/core/events";
 import { lockCall } from "@ringback/db/queries/calls";
 import { publishEvents } from "@ringback/db/queries/events";
 import { deleteLibraryItemRow, lockLibraryItem, updateLibraryItem, type LibraryItemRow } from "@ringback/db/queries/library";
-import { lockOwnRecording, lockRecordingOfUpload, recordingOfUpload, reserveRecordingBytes } from "@ringback/db/queries/recordings";
+import { capRecordingArrival, lockOwnRecording, lockRecordingOfUpload, recordingOfUpload, reserveRecordingBytes } from "@ringback/db/queries/recordings";
 import { baseContentType } from "../messages/service";
 import type { Services } from "../trpc";
 import { quotaRefusal } from "./quota";
@@ -60,12 +60,14 @@ export async function bindUpload(
  */
 export async function admitChunk(
   services: Pick<Services, "db" | "media">,
-  input: { uploadId: string; userId: string; bytes: number; now: Date },
+  input: { uploadId: string; userId: string; bytes: number; now: Date; arrivedBytes: number },
 ): Promise<{ ok: true; row: LibraryItemRow } | Refused> {
   return services.db.transaction(async (tx) => {
     const row = await lockRecordingOfUpload(tx, input.uploadId);
     if (!row || row.ownerId !== input.userId) return refused(404, RECORDING_UPLOAD_TEXT.notFound);
     if (!recordingTakesChunks(row, input.now)) return refused(409, RECORDING_UPLOAD_TEXT.ended);
+    // a chunk this long after the stop is taken (the upload can finish) but not kept
+    if (recordingArrivalCapDue(row, input.now)) await capRecordingArrival(tx, row.id, input.uploadId, input.arrivedBytes, arrivalCapStoppedBefore(input.now));
     if (input.bytes > 0) {
       const full = await quotaRefusal(tx, row.ownerId, input.bytes, services.media.libraryQuotaBytes);
       if (full) {
@@ -76,6 +78,20 @@ export async function admitChunk(
     await reserveRecordingBytes(tx, row.id, input.bytes, input.now);
     return { ok: true as const, row };
   });
+}
+
+/** Recordings stopped at or before this moment keep nothing that arrives from `now` on. */
+export function arrivalCapStoppedBefore(now: Date): Date {
+  return new Date(now.getTime() - LIBRARY_LIMITS.recordingStopArrivalMs);
+}
+
+/**
+ * A chunk that began arriving when `offsetBefore` bytes were in has ended at `now`: if that is past
+ * the time after the stop from which nothing more is kept, none of it is kept (which of its bytes came
+ * in time is not known; an honest browser's chunks after the stop are a second's worth and early).
+ */
+export async function chunkEnded(services: Pick<Services, "db">, chunk: { recordingId: string; uploadId: string; offsetBefore: number }, now: Date): Promise<void> {
+  await capRecordingArrival(services.db, chunk.recordingId, chunk.uploadId, chunk.offsetBefore, arrivalCapStoppedBefore(now));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm, stat, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { libraryChangedEvent } from "@ringback/core/events";
@@ -40,6 +40,9 @@ export async function processRecording(services: Services, itemId: string, log: 
   if (!row || row.kind !== "recording" || row.status !== "processing") return "skipped";
   const uploadId = row.uploadId;
   const source = uploadId ? recordingUploadFiles(services.media.uploadDir, uploadId).data : null;
+  // what arrived too long after the stop is not kept (see recordingArrivalCapDue): it goes from the
+  // upload before anything reads it (no more chunks come once the job runs)
+  if (source && row.stopOffset !== null && (await sizeOf(source)) > row.stopOffset) await truncate(source, row.stopOffset);
   const size = source ? await sizeOf(source) : 0;
   if (!source || size === 0) {
     log.info({ itemId }, "recording has nothing in it");

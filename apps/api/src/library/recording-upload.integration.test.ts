@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { readdir, stat, writeFile } from "node:fs/promises";
+import { open, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LIBRARY_LIMITS } from "@ringback/core/library";
 import { getLibraryItem, updateLibraryItem } from "@ringback/db/queries/library";
 import { failure, startTestApi, type TestApi, type TestUser } from "../testing/harness";
 import { containerDuration, record } from "../testing/media-fixtures";
@@ -147,6 +148,38 @@ describe("a recording streamed in chunks", () => {
     expect(kept).toBeLessThan(4.6);
     expect(ready?.durationMs).toBeLessThan(4_600);
     expect(ready?.people).toEqual([bo.id]);
+  });
+
+  it("keeps nothing that arrived more than a few seconds after the stop, whatever the file's timestamps say", async () => {
+    const { ann, recordingId } = await recording();
+    const size = (await stat(tenSeconds)).size;
+    const half = Math.floor(size / 2);
+    // half of it arrives before the stop
+    const sent = await streamRecording(api, ann, recordingId, tenSeconds, { chunkBytes: 50_000, stopAfter: half, finish: false });
+    await api.as(ann).recordings.stop.mutate({ recordingId });
+    // the rest comes 9 s after the stop (still inside the grace): a recorder that slowed or paused its
+    // timestamps would pass it off as from before the stop, and the stop is a minute after the start
+    await updateLibraryItem(api.db, recordingId, { stoppedAt: seconds(-(LIBRARY_LIMITS.recordingStopArrivalMs / 1000 + 1)) });
+    const handle = await open(tenSeconds, "r");
+    try {
+      let offset = sent.offset;
+      while (offset < size) {
+        const buf = Buffer.alloc(Math.min(50_000, size - offset));
+        await handle.read(buf, 0, buf.byteLength, offset);
+        const answer = await sendChunk(api, ann, sent.location, offset, buf, { final: offset + buf.byteLength === size });
+        expect(answer.status).toBe(204);
+        offset += buf.byteLength;
+      }
+    } finally {
+      await handle.close();
+    }
+    expect((await getLibraryItem(api.db, recordingId))?.stopOffset).toBe(sent.offset);
+    const ready = await waitForItem(api, recordingId, "ready");
+    const kept = await containerDuration(storedPath(ready?.mediaKey ?? null));
+    // only the first half: about 5 of the 10 s
+    expect(kept).toBeGreaterThan(3);
+    expect(kept).toBeLessThan(6.5);
+    expect(ready?.durationMs).toBeLessThan(6_500);
   });
 
   it("is finished with what arrived when its recorder goes quiet (a killed tab), and plays", async () => {

@@ -9,7 +9,7 @@ import type { Logger } from "../logger";
 import { isRefusal, referenceOf, refusal, UploadRefusal, UploadStore, type HookRequest } from "../media/tus-kit";
 import { isUploadId, isUuid } from "../media/upload-files";
 import type { Services } from "../trpc";
-import { admitChunk, bindUpload, discardRecording, finishRecordingUpload, RECORDING_UPLOAD_TEXT } from "./recording-finish";
+import { admitChunk, bindUpload, chunkEnded, discardRecording, finishRecordingUpload, RECORDING_UPLOAD_TEXT } from "./recording-finish";
 import { LIBRARY_UPLOADS_PATH, recordingUploadDir } from "./recording-files";
 
 export { LIBRARY_UPLOADS_PATH };
@@ -62,9 +62,10 @@ export function createRecordingUploadHandler(
       if (req.method === "PATCH") {
         const bytes = contentLengthOf(req);
         if (bytes === null) throw refusal(411, RECORDING_UPLOAD_TEXT.lengthRequired);
-        const admitted = await admitChunk(services, { uploadId, userId: st.user.id, bytes, now });
-        if (!admitted.ok) throw refusal(admitted.status, admitted.message);
+        // what had arrived before this chunk (the bytes on disk now: a chunk still arriving counts as far as it got)
         const before = await store.getUpload(uploadId).catch(() => null);
+        const admitted = await admitChunk(services, { uploadId, userId: st.user.id, bytes, now, arrivedBytes: before?.offset ?? 0 });
+        if (!admitted.ok) throw refusal(admitted.status, admitted.message);
         st.chunk = { recordingId: admitted.row.id, uploadId, reserved: bytes, offsetBefore: before?.offset ?? 0 };
         return;
       }
@@ -106,6 +107,8 @@ export function createRecordingUploadHandler(
 
     async onUploadFinish(req: HookRequest, upload: Upload) {
       const st = stateOf(req);
+      // before the job is queued: a last chunk that ended too long after the stop is not kept
+      if (st.chunk) await chunkEnded(services, st.chunk, new Date());
       const refused = await finishRecordingUpload(services, { uploadId: upload.id, userId: st.user.id, size: upload.offset, now: new Date() });
       if (refused) throw refusal(refused.status, refused.message);
       return {};
@@ -141,6 +144,7 @@ export function createRecordingUploadHandler(
     const upload = await store.getUpload(chunk.uploadId).catch(() => null);
     const arrived = upload ? Math.max(0, upload.offset - chunk.offsetBefore) : 0;
     await settleRecordingBytes(services.db, chunk.recordingId, chunk.uploadId, arrived - chunk.reserved);
+    await chunkEnded(services, chunk, new Date());
   }
 
   return async (req, res) => {

@@ -199,3 +199,23 @@ export async function markJoinToken(tx: Db, callId: string, userId: string, now:
     .set({ tokenMintedAt: now })
     .where(and(eq(callParticipants.callId, callId), eq(callParticipants.userId, userId)));
 }
+
+/**
+ * Notes how much of a stopped recording's upload had arrived by the time after its stop from which
+ * nothing more is kept (see recordingArrivalCapDue in @ringback/core/library): only for a recording
+ * of this upload stopped at or before `stoppedBefore`; a lower offset noted earlier stands.
+ */
+export async function capRecordingArrival(db: Db, id: string, uploadId: string, offset: number, stoppedBefore: Date): Promise<void> {
+  await db
+    .update(libraryItems)
+    .set({ stopOffset: sql`least(coalesce(${libraryItems.stopOffset}, ${offset}), ${offset})` })
+    .where(
+      and(
+        eq(libraryItems.id, id),
+        eq(libraryItems.uploadId, uploadId),
+        eq(libraryItems.kind, "recording"),
+        inArray(libraryItems.status, ["recording", "processing"]),
+        lte(libraryItems.stoppedAt, stoppedBefore),
+      ),
+    );
+}
