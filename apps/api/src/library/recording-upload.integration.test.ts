@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { open, readdir, stat, writeFile } from "node:fs/promises";
+import { open, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LIBRARY_LIMITS } from "@ringback/core/library";
@@ -12,7 +13,7 @@ import { unreadableReason } from "../testing/raw-call";
 import { tusRequest } from "../testing/tus-client";
 import type { MediaStorage } from "../media/storage";
 import { createLogger } from "../logger";
-import { recordingUploadDir } from "./recording-files";
+import { recordingUploadDir, recordingUploadFiles } from "./recording-files";
 import { processRecording } from "./recording-jobs";
 import { libraryPrefix } from "./views";
 import { allowRecording, createRecordingUpload, liveCall, sendChunk, servicesOf, streamRecording, waitForItem } from "./recording-test-kit";
@@ -180,6 +181,49 @@ describe("a recording streamed in chunks", () => {
     expect(kept).toBeGreaterThan(3);
     expect(kept).toBeLessThan(6.5);
     expect(ready?.durationMs).toBeLessThan(6_500);
+  });
+
+  it("a chunk still arriving when those few seconds are up is not kept (a recorder that trickles one long PATCH)", async () => {
+    const { ann, recordingId } = await recording();
+    const size = (await stat(tenSeconds)).size;
+    const half = Math.floor(size / 2);
+    const sent = await streamRecording(api, ann, recordingId, tenSeconds, { chunkBytes: 50_000, stopAfter: half, finish: false });
+    await api.as(ann).recordings.stop.mutate({ recordingId });
+    const rest = (await readFile(tenSeconds)).subarray(sent.offset);
+    // one PATCH with the rest: its first part comes at once, its last part after the few seconds
+    const req = request(new URL(sent.location, api.baseUrl), {
+      method: "PATCH",
+      headers: {
+        "tus-resumable": "1.0.0",
+        cookie: ann.cookie,
+        "content-type": "application/offset+octet-stream",
+        "upload-offset": String(sent.offset),
+        "upload-length": String(size),
+        "content-length": String(rest.byteLength),
+      },
+    });
+    const answered = new Promise<number>((resolve, reject) => {
+      req.on("response", (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      req.on("error", reject);
+    });
+    const first = Math.floor(rest.byteLength / 2);
+    req.write(rest.subarray(0, first));
+    // wait until the server has that first part on disk
+    const data = recordingUploadFiles(api.media.uploadDir, sent.location.split("/").at(-1) ?? "").data;
+    for (let i = 0; i < 100 && (await stat(data)).size < sent.offset + first; i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect((await stat(data)).size).toBe(sent.offset + first);
+    await updateLibraryItem(api.db, recordingId, { stoppedAt: seconds(-(LIBRARY_LIMITS.recordingStopArrivalMs / 1000 + 1)) });
+    req.end(rest.subarray(first));
+    expect(await answered).toBe(204);
+    // none of that PATCH is kept: which of its bytes came in time is not known
+    const ready = await waitForItem(api, recordingId, "ready");
+    expect(ready?.stopOffset).toBe(sent.offset);
+    const kept = await containerDuration(storedPath(ready?.mediaKey ?? null));
+    expect(kept).toBeGreaterThan(3);
+    expect(kept).toBeLessThan(6.5);
   });
 
   it("is finished with what arrived when its recorder goes quiet (a killed tab), and plays", async () => {
