@@ -215,7 +215,9 @@ describe("a recording streamed in chunks", () => {
     const data = recordingUploadFiles(api.media.uploadDir, sent.location.split("/").at(-1) ?? "").data;
     for (let i = 0; i < 100 && (await stat(data)).size < sent.offset + first; i += 1) await new Promise((r) => setTimeout(r, 50));
     expect((await stat(data)).size).toBe(sent.offset + first);
-    await updateLibraryItem(api.db, recordingId, { stoppedAt: seconds(-(LIBRARY_LIMITS.recordingStopArrivalMs / 1000 + 1)) });
+    // even past the grace the watchdog leaves it be while that chunk is still arriving
+    await updateLibraryItem(api.db, recordingId, { stoppedAt: seconds(-(LIBRARY_LIMITS.recordingStopGraceMs / 1000 + 1)) });
+    expect(await checkRecordingsOnce(servicesOf(api), new Date())).toEqual({ stopped: 0, queued: 0 });
     req.end(rest.subarray(first));
     expect(await answered).toBe(204);
     // none of that PATCH is kept: which of its bytes came in time is not known

@@ -1,9 +1,11 @@
 import { LIBRARY_LIMITS, recordingIsIdle } from "@ringback/core/library";
 import { lockCall } from "@ringback/db/queries/calls";
-import { lockLibraryItem } from "@ringback/db/queries/library";
+import { stat } from "node:fs/promises";
+import { getLibraryItem, lockLibraryItem } from "@ringback/db/queries/library";
 import { recordingsNeedingAttention } from "@ringback/db/queries/recordings";
 import type { Logger } from "../logger";
 import type { Services } from "../trpc";
+import { recordingUploadFiles } from "./recording-files";
 import { stopLockedRecording } from "./recording-service";
 
 /**
@@ -12,7 +14,7 @@ import { stopLockedRecording } from "./recording-service";
  * told) and goes on to its job at once; one stopped whose upload never finished goes on to its job
  * once the grace for its last chunks is over. Either way what arrived becomes the item.
  */
-export async function checkRecordingsOnce(services: Pick<Services, "db" | "jobs">, now: Date): Promise<{ stopped: number; queued: number }> {
+export async function checkRecordingsOnce(services: Pick<Services, "db" | "jobs" | "media">, now: Date): Promise<{ stopped: number; queued: number }> {
   const due = await recordingsNeedingAttention(services.db, {
     idleBefore: new Date(now.getTime() - LIBRARY_LIMITS.recordingIdleMs),
     graceBefore: new Date(now.getTime() - LIBRARY_LIMITS.recordingStopGraceMs),
@@ -30,6 +32,10 @@ export async function checkRecordingsOnce(services: Pick<Services, "db" | "jobs"
       });
       if (!done) continue;
       stopped += 1;
+    } else if (await chunkArriving(services, item.id)) {
+      // a chunk let in before the grace ended is still arriving: its end notes how much is kept
+      // (recordingArrivalCapDue), and the next look queues it
+      continue;
     }
     await services.jobs.enqueueRecording(item.id);
     queued += 1;
@@ -37,11 +43,22 @@ export async function checkRecordingsOnce(services: Pick<Services, "db" | "jobs"
   return { stopped, queued };
 }
 
+/** Is a chunk of this recording still arriving (its reserved bytes not all on disk, nor settled)? */
+async function chunkArriving(services: Pick<Services, "db" | "media">, itemId: string): Promise<boolean> {
+  const row = await getLibraryItem(services.db, itemId);
+  if (!row?.uploadId) return false;
+  try {
+    return (await stat(recordingUploadFiles(services.media.uploadDir, row.uploadId).data)).size < row.sizeBytes;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Looks for vanished recorders every few seconds in every API process (a recording must not wait for
  * the once-a-minute sweep to be finished). Cheap: one indexed query over unfinished items per tick.
  */
-export function startRecordingWatchdog(services: Pick<Services, "db" | "jobs">, intervalMs: number, log: Logger) {
+export function startRecordingWatchdog(services: Pick<Services, "db" | "jobs" | "media">, intervalMs: number, log: Logger) {
   let running = false;
   const tick = async () => {
     if (running) return;
