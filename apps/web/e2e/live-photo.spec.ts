@@ -131,6 +131,9 @@ test("Live Photo: Ana takes one of Ben, he is told at once; the still is his cam
   // let the rolling buffer hold more than the 1.5 s before the press
   await ana.page.waitForTimeout(3_500);
   await snap(ana.page, testInfo, "shutter-enabled-1280");
+  await ana.page.setViewportSize(PHONE);
+  await snap(ana.page, testInfo, "shutter-enabled-390");
+  await ana.page.setViewportSize({ width: 1280, height: 800 });
 
   await shutter.click();
   // Ben is told at the press, on his call screen

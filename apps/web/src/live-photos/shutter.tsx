@@ -40,7 +40,8 @@ export function LivePhotoShutter({ call, subject }: { call: CallView; myId: stri
   const [portalReady, setPortalReady] = useState(false);
   useEffect(() => setPortalReady(true), []);
 
-  const subjectId = subject?.participant.identity ?? null;
+  // a Live Photo is of a person's camera: a focused screen share is not a subject
+  const subjectId = subject && subject.source === Track.Source.Camera ? subject.participant.identity : null;
   const subjectName = subject?.participant.name || call.participants.find((p) => p.userId === subjectId)?.displayName || "This person";
   const availability = useQuery(
     trpc.livePhotos.availability.queryOptions(
