@@ -213,7 +213,7 @@ async function main(): Promise<void> {
     const idle = await measure("in call, not recording", alex, browserSession, pageSession, api);
     await record.click();
     await alex.page.getByRole("button", { name: "Stop recording" }).waitFor({ timeout: 20_000 });
-    const callId = alex.page.url().split("/").at(-1) ?? "";
+    const callId = /\/call\/([0-9a-f-]{36})/.exec(alex.page.url())?.[1] ?? "";
     const active = await trpc<{ recording: { id: string } | null }>(alex.page, "recordings.active", { callId }, "GET");
     const recording = await measure("in call, recording", alex, browserSession, pageSession, api);
     await alex.page.getByRole("button", { name: "Stop recording" }).click();
