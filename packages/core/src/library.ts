@@ -106,8 +106,12 @@ export function decideRecording(input: { present: CaptureConsent[]; recorderId: 
 /** The words for a refused recording. */
 export function recordingRefusalText(decision: Exclude<RecordingDecision, { ok: true }>): string {
   if (decision.reason === "already-recording") return decision.by === "You" ? "You're already recording this call" : `${decision.by} is already recording this call`;
-  const [first] = decision.who;
-  if (decision.who.length === 1 && first === "You") return "Turn on call recording in Settings to record";
+  // the recorder's own switch first, in the words of Settings; then whoever else hasn't allowed it
+  const others = decision.who.filter((name) => name !== "You");
+  if (others.length < decision.who.length) {
+    if (others.length === 0) return "Turn on call recording in Settings to record";
+    return `Turn on call recording in Settings. ${listNames(others)} ${others.length === 1 ? "hasn't" : "haven't"} allowed it either`;
+  }
   return `${listNames(decision.who)} ${decision.who.length === 1 ? "hasn't" : "haven't"} allowed recording`;
 }
 
@@ -359,12 +363,16 @@ export const captureSummarySchema = z.object({
 });
 export type CaptureSummary = z.output<typeof captureSummarySchema>;
 
-/** "Live Photo by Ana", "2 Live Photos by Ana", "You took a Live Photo", "Recorded by Ana", "You recorded". */
+/**
+ * "You took a Live Photo", "Ana took a Live Photo of you", "You recorded this call", "Ana recorded
+ * this call". Someone else's Live Photo is only ever summarised for its subject (see history-captures).
+ */
 export function captureSummaryText(summary: CaptureSummary): string {
+  const name = summary.mine ? "You" : summary.by.displayName;
   if (summary.kind === "recording") {
-    const times = summary.count > 1 ? ` (${summary.count} times)` : "";
-    return summary.mine ? `You recorded${times}` : `Recorded by ${summary.by.displayName}${times}`;
+    const times = summary.count === 2 ? " twice" : summary.count > 2 ? ` ${summary.count} times` : "";
+    return `${name} recorded this call${times}`;
   }
-  if (summary.mine) return summary.count > 1 ? `You took ${summary.count} Live Photos` : "You took a Live Photo";
-  return summary.count > 1 ? `${summary.count} Live Photos by ${summary.by.displayName}` : `Live Photo by ${summary.by.displayName}`;
+  const photos = summary.count > 1 ? `${summary.count} Live Photos` : "a Live Photo";
+  return summary.mine ? `You took ${photos}` : `${name} took ${photos} of you`;
 }
