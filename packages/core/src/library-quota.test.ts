@@ -69,12 +69,13 @@ describe("libraryFileName", () => {
 describe("captureSummaryText", () => {
   const by = { id: "a", displayName: "Ana" };
   it("says who captured what, and 'You' for my own", () => {
-    expect(captureSummaryText({ kind: "live-photo", by, mine: false, count: 1, itemId: null })).toBe("Live Photo by Ana");
-    expect(captureSummaryText({ kind: "live-photo", by, mine: false, count: 3, itemId: null })).toBe("3 Live Photos by Ana");
+    expect(captureSummaryText({ kind: "live-photo", by, mine: false, count: 1, itemId: null })).toBe("Ana took a Live Photo of you");
+    expect(captureSummaryText({ kind: "live-photo", by, mine: false, count: 3, itemId: null })).toBe("Ana took 3 Live Photos of you");
     expect(captureSummaryText({ kind: "live-photo", by, mine: true, count: 1, itemId: "x" })).toBe("You took a Live Photo");
     expect(captureSummaryText({ kind: "live-photo", by, mine: true, count: 2, itemId: "x" })).toBe("You took 2 Live Photos");
-    expect(captureSummaryText({ kind: "recording", by, mine: false, count: 1, itemId: null })).toBe("Recorded by Ana");
-    expect(captureSummaryText({ kind: "recording", by, mine: true, count: 1, itemId: "x" })).toBe("You recorded");
-    expect(captureSummaryText({ kind: "recording", by, mine: true, count: 2, itemId: "x" })).toBe("You recorded (2 times)");
+    expect(captureSummaryText({ kind: "recording", by, mine: false, count: 1, itemId: null })).toBe("Ana recorded this call");
+    expect(captureSummaryText({ kind: "recording", by, mine: true, count: 1, itemId: "x" })).toBe("You recorded this call");
+    expect(captureSummaryText({ kind: "recording", by, mine: true, count: 2, itemId: "x" })).toBe("You recorded this call twice");
+    expect(captureSummaryText({ kind: "recording", by, mine: false, count: 3, itemId: null })).toBe("Ana recorded this call 3 times");
   });
 });

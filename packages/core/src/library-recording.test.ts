@@ -31,7 +31,10 @@ describe("decideRecording", () => {
     const decision = decideRecording({ present: [person(BO, false), person(ANN, false), person(CY, true), person(DEE, false)], recorderId: ANN, activeRecordingBy: null });
     expect(decision).toEqual({ ok: false, reason: "not-allowed", who: ["You", "Bo", "Dee"] });
     if (decision.ok) throw new Error("refused above");
-    expect(recordingRefusalText(decision)).toBe("You, Bo and Dee haven't allowed recording");
+    expect(recordingRefusalText(decision)).toBe("Turn on call recording in Settings. Bo and Dee haven't allowed it either");
+    const two = decideRecording({ present: [person(ANN, false), person(BO, false)], recorderId: ANN, activeRecordingBy: null });
+    if (two.ok) throw new Error("refused");
+    expect(recordingRefusalText(two)).toBe("Turn on call recording in Settings. Bo hasn't allowed it either");
   });
 
   it("tells a recorder who has it off to turn it on, and names one other person", () => {
@@ -71,13 +74,14 @@ describe("decideRecording", () => {
               continue;
             }
             if (decision.reason !== "not-allowed") throw new Error("refused for consent");
-            // everyone refusing is named once, nobody else is, and the recorder reads as "You"
+            // everyone refusing is named once, nobody else is, and the recorder is sent to Settings
             const refusing = present.filter((p) => !p.allowRecording);
             expect(decision.who).toHaveLength(refusing.length);
             for (const p of refusing) {
               const name = p.userId === recorder.userId ? "You" : p.displayName;
               expect(decision.who).toContain(name);
-              if (name !== "You" || refusing.length > 1) expect(text).toContain(name);
+              if (name === "You") expect(text).toMatch(/^Turn on call recording in Settings/);
+              else expect(text).toContain(name);
             }
             for (const p of present.filter((q) => q.allowRecording && q.userId !== recorder.userId)) expect(text).not.toContain(p.displayName);
           }
