@@ -96,6 +96,16 @@ function LoadedMessage({ message }: { message: Message }) {
     if (playback.playing) seeItRef.current();
   }, [playback.playing]);
 
+  // a copy saved to a Library outlives the message: the delete dialog says so, and never says whether the other person kept one
+  const savedOf = useQuery({ ...trpc.library.savedOf.queryOptions({ messageId: message.id }), enabled: message.status === "ready" });
+  const deleteDescription = [
+    `It will be gone from your history and ${other.displayName}’s.`,
+    savedOf.data?.itemId ? "The copy in your Library stays." : null,
+    received ? null : `If ${other.displayName} saved it to their Library, that copy stays.`,
+  ]
+    .filter(Boolean)
+    .join(" ");
+
   const remove = useMutation(
     trpc.messages.delete.mutationOptions({
       onMutate: () => {
@@ -159,7 +169,7 @@ function LoadedMessage({ message }: { message: Message }) {
         </div>
       )}
 
-      {/* on a phone: calling on the first row, marking and deleting on the second */}
+      {/* on a phone: calling on the first row, marking, saving and deleting below (wrapping rather than running off the screen) */}
       <div className="mt-5 flex flex-col gap-3 sm:flex-row sm:items-center sm:gap-2">
         <div className="flex flex-wrap items-center gap-2">
           <span className="mr-1 text-sm font-medium text-muted-foreground">{received ? "Call back" : "Call again"}</span>
@@ -172,7 +182,7 @@ function LoadedMessage({ message }: { message: Message }) {
             Video
           </Button>
         </div>
-        <div className="flex items-center justify-between gap-2 sm:flex-1">
+        <div className="flex min-w-0 flex-wrap items-center justify-between gap-x-2 gap-y-1 sm:flex-1">
           {unseen ? (
             <Button variant="ghost" disabled={markSeen.isPending} onClick={seeIt}>
               <Check aria-hidden="true" />
@@ -181,7 +191,7 @@ function LoadedMessage({ message }: { message: Message }) {
           ) : (
             <span />
           )}
-          <div className="flex items-center gap-1">
+          <div className="ml-auto flex items-center gap-1">
             {message.status === "ready" ? <SaveToLibrary messageId={message.id} /> : null}
             <Button variant="ghost" className="text-destructive hover:text-destructive" onClick={() => setConfirmDelete(true)}>
               <Trash2 aria-hidden="true" />
@@ -195,7 +205,7 @@ function LoadedMessage({ message }: { message: Message }) {
         open={confirmDelete}
         onOpenChange={setConfirmDelete}
         title={`Delete this ${what.toLowerCase()}?`}
-        description={`It will be gone for you and for ${other.displayName}.`}
+        description={deleteDescription}
         confirmLabel="Delete"
         destructive
         pending={remove.isPending}
