@@ -133,12 +133,12 @@ export function SettingsView() {
         <ul className="mt-3 divide-y divide-border">
           <SwitchRow
             label="Allow Live Photos"
-            description="Others on a call can take a Live Photo of you."
+            description="Lets you and others take Live Photos during video calls. When off, no one can take one of you, and you can’t take one. The person in the photo is told."
             {...toggle("allowLivePhotos", "Live Photos")}
           />
           <SwitchRow
             label="Allow others to record calls with me"
-            description="When off, nobody can record a call you are on."
+            description="Lets you and others record calls you are on. When off, no one can record a call you are on, you included. Everyone is told when a recording starts."
             {...toggle("allowRecording", "Call recording")}
           />
           <SwitchRow
