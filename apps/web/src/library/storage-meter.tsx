@@ -13,7 +13,10 @@ const KINDS: ReadonlyArray<{ kind: LibraryKind; label: string; color: string }> 
   { kind: "saved-message", label: "Saved Messages", color: "bg-primary" },
 ];
 
-/** "1.2 GB of 5 GB used", a bar split by kind, and what each person's items take (opened on demand). */
+/**
+ * "1.2 GB of 5 GB used", a bar split by kind with a legend of the kinds that take room, and what each
+ * person's items take (opened on demand). An empty Library just says how much room there is.
+ */
 export function StorageMeter() {
   const trpc = useTRPC();
   const usage = useQuery({ ...trpc.library.usage.queryOptions(), staleTime: 0 });
@@ -21,6 +24,15 @@ export function StorageMeter() {
   const { usedBytes, quotaBytes, byKind, byPerson } = usage.data;
   const share = (bytes: number) => (quotaBytes > 0 ? Math.min(100, (bytes / quotaBytes) * 100) : 0);
   const nearlyFull = usedBytes >= quotaBytes * 0.9;
+  const kinds = KINDS.filter((k) => byKind[k.kind] > 0);
+
+  if (usedBytes <= 0) {
+    return (
+      <section aria-label="Storage" className="mb-5 rounded-2xl border border-border bg-card px-4 py-3.5 shadow-xs sm:px-5">
+        <p className="text-sm font-medium">{formatBytes(quotaBytes)} available</p>
+      </section>
+    );
+  }
 
   return (
     <section aria-label="Storage" className="mb-5 rounded-2xl border border-border bg-card px-4 py-3.5 shadow-xs sm:px-5">
@@ -41,26 +53,24 @@ export function StorageMeter() {
         aria-valuetext={`${formatBytes(usedBytes)} of ${formatBytes(quotaBytes)} used`}
         className="mt-2 flex h-2 overflow-hidden rounded-full bg-muted"
       >
-        {KINDS.map((k) => (byKind[k.kind] > 0 ? <span key={k.kind} className={cn("h-full min-w-[3px]", k.color)} style={{ width: `${share(byKind[k.kind])}%` }} /> : null))}
+        {kinds.map((k) => (
+          <span key={k.kind} className={cn("h-full min-w-[3px]", k.color)} style={{ width: `${share(byKind[k.kind])}%` }} />
+        ))}
       </div>
-      <details className="group mt-2">
-        <summary className="flex cursor-pointer list-none items-center gap-x-3 gap-y-1 rounded text-xs text-muted-foreground outline-none select-none focus-visible:ring-2 focus-visible:ring-ring/50 [&::-webkit-details-marker]:hidden">
-          <span className="flex flex-1 flex-wrap gap-x-3 gap-y-1">
-            {KINDS.map((k) => (
-              <span key={k.kind} className="inline-flex items-center gap-1.5">
-                <span className={cn("size-2 rounded-full", k.color)} aria-hidden="true" />
-                {k.label} {formatBytes(byKind[k.kind])}
-              </span>
-            ))}
-          </span>
-          {byPerson.length > 0 ? (
-            <span className="inline-flex shrink-0 items-center gap-0.5 font-medium text-primary">
-              By person
-              <ChevronDown className="size-3.5 transition-transform group-open:rotate-180" aria-hidden="true" />
-            </span>
-          ) : null}
-        </summary>
-        {byPerson.length > 0 ? (
+      <ul aria-label="Storage by kind" className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-muted-foreground">
+        {kinds.map((k) => (
+          <li key={k.kind} className="inline-flex items-center gap-1.5">
+            <span className={cn("size-2 rounded-full", k.color)} aria-hidden="true" />
+            {k.label} {formatBytes(byKind[k.kind])}
+          </li>
+        ))}
+      </ul>
+      {byPerson.length > 0 ? (
+        <details className="group mt-1.5">
+          <summary className="inline-flex cursor-pointer list-none items-center gap-0.5 rounded text-xs font-medium text-primary outline-none select-none focus-visible:ring-2 focus-visible:ring-ring/50 [&::-webkit-details-marker]:hidden">
+            By person
+            <ChevronDown className="size-3.5 transition-transform group-open:rotate-180" aria-hidden="true" />
+          </summary>
           <ul className="mt-3 flex flex-col gap-2 border-t border-border pt-3" aria-label="Storage by person">
             {byPerson.map((p) => (
               <li key={p.person.id} className="flex items-center gap-3 text-sm">
@@ -72,8 +82,8 @@ export function StorageMeter() {
               </li>
             ))}
           </ul>
-        ) : null}
-      </details>
+        </details>
+      ) : null}
     </section>
   );
 }
