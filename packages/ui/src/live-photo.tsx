@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from "react";
 import { cn } from "./cn";
 
 export type LivePhotoProps = {
@@ -12,18 +12,39 @@ export type LivePhotoProps = {
   /** the still's own size, so the box has its shape before anything loads */
   width?: number | null;
   height?: number | null;
+  /** on a phone, run edge to edge of the screen (the page's own padding is bled out), square-cornered */
+  bleed?: boolean;
   className?: string;
 };
+
+/**
+ * The size of a large photo or video at its own shape: as wide as the column, but never taller than
+ * 70% of the screen; with `bleed`, on a phone as wide as the screen. Centered either way.
+ */
+export function mediaFrame(ratio: number, bleed: boolean): { className: string; style: CSSProperties } {
+  return {
+    className: cn(
+      "mx-[calc((100%_-_var(--media-w))_/_2)] w-(--media-w) rounded-2xl",
+      bleed && "max-sm:mx-[calc((100%_-_var(--media-bleed-w))_/_2)] max-sm:w-(--media-bleed-w) max-sm:rounded-none max-sm:ring-0",
+    ),
+    style: {
+      aspectRatio: String(ratio),
+      "--media-w": `min(100%, calc(70vh * ${ratio.toFixed(4)}))`,
+      "--media-bleed-w": `min(100vw, calc(70vh * ${ratio.toFixed(4)}))`,
+    } as CSSProperties,
+  };
+}
 
 /**
  * A Live Photo as a phone shows one: the still, and on press or hover the clip around it plays with
  * its sound, then the still comes back. A held press plays while held, a tap plays it through. The
  * LIVE badge is a button, so it plays from the keyboard the same way (Space or Enter).
  */
-export function LivePhoto({ stillUrl, clipUrl, alt, width, height, className }: LivePhotoProps) {
+export function LivePhoto({ stillUrl, clipUrl, alt, width, height, bleed = false, className }: LivePhotoProps) {
   const videoRef = useRef<HTMLVideoElement | null>(null);
   const [playing, setPlaying] = useState(false);
   const ratio = width && height ? width / height : 4 / 3;
+  const frame = mediaFrame(ratio, bleed);
 
   const play = () => {
     const video = videoRef.current;
@@ -66,8 +87,8 @@ export function LivePhoto({ stillUrl, clipUrl, alt, width, height, className }: 
 
   return (
     <figure
-      className={cn("group relative mx-auto overflow-hidden rounded-2xl bg-black shadow-sm ring-1 ring-black/5 select-none [-webkit-touch-callout:none]", className)}
-      style={{ aspectRatio: String(ratio), width: `min(100%, calc(70vh * ${ratio.toFixed(4)}))` }}
+      className={cn("group relative overflow-hidden bg-black shadow-sm ring-1 ring-black/5 select-none [-webkit-touch-callout:none]", frame.className, className)}
+      style={frame.style}
       onPointerEnter={(e) => e.pointerType === "mouse" && play()}
       onPointerLeave={(e) => e.pointerType === "mouse" && stop()}
       onPointerDown={(e) => e.pointerType !== "mouse" && play()}

@@ -113,9 +113,10 @@ function LoadedItem({ item }: { item: LibraryItemView }) {
         <div className="min-w-0 flex-1">
           <h1 className="text-2xl leading-tight font-bold tracking-tight text-balance">{title}</h1>
           <p className="mt-0.5 text-sm text-muted-foreground">
-            <time dateTime={captured.toISOString()}>{[kindWord, when, length].filter(Boolean).join(" · ")}</time>
+            {/* the title already says what it is: here only when, and how long */}
+            <time dateTime={captured.toISOString()}>{[when, length].filter(Boolean).join(" · ")}</time>
           </p>
-          <CallLine callId={item.callId} />
+          <CallLine item={item} />
         </div>
       </header>
 
@@ -125,13 +126,14 @@ function LoadedItem({ item }: { item: LibraryItemView }) {
           {item.kind === "recording" && item.stopReason && item.stopReason !== "stopped" ? (
             <p className="text-sm text-muted-foreground">{recordingStoppedText(item.stopReason, "You", null).replace("You's", "Your")}</p>
           ) : null}
-          {item.kind === "saved-message" ? <SavedTranscript itemId={item.id} positionMs={playback.positionMs} mediaRef={mediaRef} /> : null}
+          {item.kind === "saved-message" ? <SavedTranscript itemId={item.id} transcript={item.transcript} positionMs={playback.positionMs} mediaRef={mediaRef} /> : null}
         </div>
       ) : (
         <NotReady item={item} text={status} />
       )}
 
-      <div className="mt-5 flex items-center justify-between gap-2">
+      {/* on a phone the actions stay in reach above the tab bar, under a large photo or video */}
+      <div className="sticky bottom-[calc(3.75rem+env(safe-area-inset-bottom))] z-10 -mx-4 mt-5 flex items-center justify-between gap-2 border-t border-border bg-background/85 px-4 py-2 backdrop-blur-lg sm:static sm:mx-0 sm:border-0 sm:bg-transparent sm:p-0 sm:backdrop-blur-none">
         {downloadUrl ? (
           <Button asChild variant="secondary">
             <a href={`${downloadUrl}?download=1&tz=${encodeURIComponent(timeZone)}`} download>
@@ -179,7 +181,7 @@ function ItemMedia({
 }) {
   if (item.kind === "live-photo") {
     if (!item.stillUrl) return null;
-    return <LivePhoto stillUrl={item.stillUrl} clipUrl={item.clipUrl} alt={title} width={item.width} height={item.height} />;
+    return <LivePhoto stillUrl={item.stillUrl} clipUrl={item.clipUrl} alt={title} width={item.width} height={item.height} bleed />;
   }
   if (!item.mediaUrl) return null;
   if (item.kind === "recording") {

@@ -2,6 +2,8 @@
 
 import { Play } from "lucide-react";
 import { useState, type RefObject, type SyntheticEvent } from "react";
+import { cn } from "@ringback/ui/cn";
+import { mediaFrame } from "@ringback/ui/live-photo";
 
 /**
  * A call recording, large: at its own shape (from the item, then from the file), with the browser's
@@ -27,11 +29,10 @@ export function RecordingPlayer({
     const { videoWidth, videoHeight } = event.currentTarget;
     if (videoWidth > 0 && videoHeight > 0) setRatio(videoWidth / videoHeight);
   };
+  // on a phone the recording runs edge to edge, like the Live Photo
+  const frame = mediaFrame(ratio, true);
   return (
-    <div
-      className="relative mx-auto overflow-hidden rounded-2xl bg-black shadow-sm ring-1 ring-black/5"
-      style={{ aspectRatio: String(ratio), width: `min(100%, calc(70vh * ${ratio.toFixed(4)}))` }}
-    >
+    <div className={cn("relative overflow-hidden bg-black shadow-sm ring-1 ring-black/5", frame.className)} style={frame.style}>
       <video
         ref={mediaRef}
         aria-label="Recording"
