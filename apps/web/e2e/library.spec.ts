@@ -250,11 +250,11 @@ test("Library: a Live Photo and a recording made in a call play there, the histo
   // The call history says what was captured, to both of them.
   const alexRows = await openHistory(alex.page);
   await expect(alexRows.filter({ hasText: bea.displayName }).first().getByText("You took a Live Photo")).toBeVisible();
-  await expect(alexRows.filter({ hasText: bea.displayName }).first().getByRole("link", { name: "You recorded" })).toHaveAttribute("href", `/library/${recording.id}`);
+  await expect(alexRows.filter({ hasText: bea.displayName }).first().getByRole("link", { name: "You recorded this call" })).toHaveAttribute("href", `/library/${recording.id}`);
   await snap(alex.page, testInfo, "history-captures-1280");
   const beaRows = await openHistory(bea.page);
-  await expect(beaRows.filter({ hasText: alex.displayName }).first().getByText(`Live Photo by ${alex.displayName}`)).toBeVisible();
-  await expect(beaRows.filter({ hasText: alex.displayName }).first().getByText(`Recorded by ${alex.displayName}`)).toBeVisible();
+  await expect(beaRows.filter({ hasText: alex.displayName }).first().getByText(`${alex.displayName} took a Live Photo of you`)).toBeVisible();
+  await expect(beaRows.filter({ hasText: alex.displayName }).first().getByText(`${alex.displayName} recorded this call`)).toBeVisible();
 
   // Bea was in both, but they are Alex's: every one of their files is a 404 for her.
   for (const item of [photo, recording]) {

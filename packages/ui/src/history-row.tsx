@@ -17,7 +17,7 @@ export type HistoryRowProps = {
   message?: ReactNode;
   /** A line beside the message, e.g. "You left a video message · Watched". */
   messageNote?: string;
-  /** What was captured in the call ("Live Photo by Ana", "You recorded"): small notes under the detail. */
+  /** What was captured in the call ("Ana took a Live Photo of you", "You recorded this call"): small notes under the detail. */
   captures?: ReactNode;
   actions?: ReactNode;
   className?: string;

@@ -1,15 +1,15 @@
-import { Aperture, Video } from "lucide-react";
+import { Aperture, CircleDot } from "lucide-react";
 import Link from "next/link";
 import { captureSummaryText, type CaptureSummary } from "@ringback/core/library";
 
-/** What was captured in a call, under its history row: "Live Photo by Ana", "You recorded" (mine link to the item). */
+/** What was captured in a call, under its history row: "Ana took a Live Photo of you", "You recorded this call" (mine link to the item). */
 export function CaptureNotes({ captures }: { captures: ReadonlyArray<CaptureSummary> | undefined }) {
   if (!captures || captures.length === 0) return null;
   return (
     // not a list: the history's rows are list items, and tests (and screen readers) count them
     <p className="flex flex-wrap gap-x-3 gap-y-1">
       {captures.map((c) => {
-        const Icon = c.kind === "live-photo" ? Aperture : Video;
+        const Icon = c.kind === "live-photo" ? Aperture : CircleDot;
         const text = captureSummaryText(c);
         const body = (
           <>

@@ -1,4 +1,4 @@
-import { Loader2, Mic, Play, TriangleAlert, Video } from "lucide-react";
+import { CircleDot, Loader2, Mic, Play, TriangleAlert, Video } from "lucide-react";
 import Link from "next/link";
 import { libraryItemTitle, type LibraryItemView } from "@ringback/core/library";
 import { cn } from "@ringback/ui/cn";
@@ -39,7 +39,7 @@ export function LibraryTile({ item }: { item: LibraryItemView }) {
           ) : null}
         </span>
         <span className="flex min-w-0 flex-col px-0.5">
-          <span className="truncate text-[13px] leading-tight font-medium">{title}</span>
+          <span className="line-clamp-2 text-[13px] leading-tight font-medium break-words">{title}</span>
           <time dateTime={captured.toISOString()} className="text-xs text-muted-foreground">
             {time}
           </time>
@@ -86,7 +86,7 @@ function Picture({ item }: { item: LibraryItemView }) {
       <span className="absolute inset-0 bg-gradient-to-t from-black/55 via-black/0 to-black/0" />
       {item.kind === "recording" ? (
         <span className="absolute top-2 left-2 inline-flex size-6 items-center justify-center rounded-full bg-black/45 text-white backdrop-blur-sm">
-          <Video className="size-3.5" />
+          <CircleDot className="size-3.5" />
         </span>
       ) : (
         <span className="absolute top-1/2 left-1/2 inline-flex size-10 -translate-x-1/2 -translate-y-1/2 items-center justify-center rounded-full bg-white/25 text-white backdrop-blur-sm">
