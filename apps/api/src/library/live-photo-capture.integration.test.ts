@@ -96,6 +96,32 @@ describe("livePhotos.capture", () => {
     }
   });
 
+  it("answers a silently rung (blocked) callee exactly as one still ringing: same status, same bytes", async () => {
+    const ana = await api.signUp("Ana");
+    const bea = await api.signUp("Bea"); // has blocked Ana: her ring is silent, Ana's view shows it ringing
+    const cal = await api.signUp("Cal"); // answers
+    const dov = await api.signUp("Dov"); // rung normally, has not answered yet
+    for (const c of [bea, cal, dov]) await api.as(c).contacts.add.mutate({ userId: ana.id });
+    await api.as(bea).blocked.add.mutate({ userId: ana.id });
+    // the same name for both, so the answers can be compared byte for byte
+    for (const who of [bea, dov]) await api.as(who).settings.update.mutate({ displayName: "Sam Lee", allowLivePhotos: true });
+    const call = await api.as(ana).calls.start.mutate({ calleeIds: [bea.id, cal.id, dov.id], kind: "video" });
+    await api.as(cal).calls.answer.mutate({ callId: call.id, kind: "video" });
+    for (const who of [ana, cal]) await mediaEvent(api, call.id, who.id, "participant_joined");
+    // Ana's own call view names both, both ringing: the answers below may not tell them apart
+    const view = await api.as(ana).calls.get.query({ callId: call.id });
+    const seen = (id: string) => view.participants.find((p) => p.userId === id);
+    expect(seen(bea.id)).toMatchObject({ displayName: "Sam Lee", outcome: "ringing" });
+    expect(seen(dov.id)).toMatchObject({ displayName: "Sam Lee", outcome: "ringing" });
+
+    const blocked = await failure(api.as(ana).livePhotos.capture.mutate({ callId: call.id, subjectId: bea.id }));
+    const ringing = await failure(api.as(ana).livePhotos.capture.mutate({ callId: call.id, subjectId: dov.id }));
+    expect(JSON.stringify(blocked)).toBe(JSON.stringify(ringing));
+    expect(blocked).toEqual({ status: 403, message: "Sam Lee isn't in this call with you" });
+    // and the shutter lists neither (only people connected are listed)
+    expect((await api.as(ana).livePhotos.availability.query({ callId: call.id })).subjects.map((s) => s.userId)).toEqual([cal.id]);
+  });
+
   it("needs the taker connected too, and a live video call", async () => {
     const ana = await api.signUp("Ana");
     const ben = await api.signUp("Ben");

@@ -15,7 +15,10 @@ export type CaptureCall = {
   live: boolean;
   /** everyone connected right now (media joined, not left), while the call is active */
   present: string[];
-  /** everyone who is part of the call at all (rung, answered, left...): the people whose names the taker knows */
+  /**
+   * everyone who is part of the call at all (rung, answered, left, silently rung...): the people the
+   * taker's own call view names, so their names are the taker's to see here too
+   */
   participants: string[];
 };
 
@@ -37,8 +40,9 @@ export async function captureCallFor(db: Db, callId: string, userId: string): Pr
     kind: call.kind,
     live,
     present: live ? rows.filter((r) => r.joinedAt !== null && r.leftAt === null).map((r) => r.userId) : [],
-    // silent callees never took part: their names are not the taker's to learn here
-    participants: rows.filter((r) => !(r.role === "callee" && r.ringSilent)).map((r) => r.userId),
+    // silent callees included: the taker's call view shows them (as ringing, then unanswered), and
+    // naming them any other way here would tell the caller that their ring was silent (blocked)
+    participants: rows.map((r) => r.userId),
   };
 }
 
