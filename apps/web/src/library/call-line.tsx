@@ -11,12 +11,13 @@ import { useTRPC } from "~/trpc/react";
 const linkClass = "rounded text-foreground/80 hover:underline focus-visible:ring-2 focus-visible:ring-ring/50 focus-visible:outline-none";
 
 /**
- * Which call an item came from, if I can still see it: "From your video call with Ana and Bo · 26 Nov,
- * 3:30 PM" for a capture (each name links to that person's calls); a saved message was left after a
- * call nobody answered, so it says so: "After a missed video call from Ana", "After an unanswered
- * video call to Ana". It wraps on a phone rather than cutting off the time.
+ * Which call an item came from, if I can still see it: "From your video call with Ana and Bo · 3:30 PM"
+ * for a capture (each name links to that person's calls). A saved message was left after a call
+ * nobody answered, so it says so: "After a missed video call from Ana", "After an unanswered video
+ * call to Ana". It wraps on a phone rather than cutting off the time. The heading above already gives
+ * the day, so a call on that same day gives only its time.
  */
-export function CallLine({ item }: { item: Pick<LibraryItemView, "callId" | "kind" | "messageDirection"> }) {
+export function CallLine({ item }: { item: Pick<LibraryItemView, "callId" | "kind" | "messageDirection" | "capturedAt"> }) {
   const trpc = useTRPC();
   const { callId } = item;
   const me = useQuery(trpc.me.get.queryOptions());
@@ -32,12 +33,16 @@ export function CallLine({ item }: { item: Pick<LibraryItemView, "callId" | "kin
         {item.kind === "saved-message" ? <MessageCall call={call.data} sent={item.messageDirection === "sent"} others={others} /> : <CaptureCall kind={call.data.kind} others={others} />}
         {" · "}
         <time dateTime={started.toISOString()} className="whitespace-nowrap">
-          {started.toLocaleString(undefined, { day: "numeric", month: "short", hour: "numeric", minute: "2-digit" })}
+          {sameDay(started, new Date(item.capturedAt))
+            ? started.toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" })
+            : started.toLocaleString(undefined, { day: "numeric", month: "short", hour: "numeric", minute: "2-digit" })}
         </time>
       </span>
     </p>
   );
 }
+
+const sameDay = (a: Date, b: Date) => a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 
 type Person = Pick<CallView["participants"][number], "userId" | "displayName">;
 
