@@ -286,8 +286,16 @@ test("someone who hasn't allowed recording: the record button is refused with th
   await expect(record).toHaveAccessibleDescription(reason);
   // a disabled-looking button still takes the press (Playwright's click would wait for it to be enabled)
   await record.click({ force: true });
-  // the reason is shown as a notice (the button's own description is not on screen)
-  await expect(alex.page.getByRole("region", { name: /Notifications/ }).getByText(reason)).toBeVisible();
+  // the reason shows in a bubble above the button (as for the Live Photo shutter) and is announced
+  await expect(alex.page.getByRole("tooltip").filter({ hasText: reason })).toBeVisible();
+  await expect(alex.page.getByRole("alert").filter({ hasText: reason })).toHaveCount(1);
+  // a second press a moment later shows it again
+  await alex.page.waitForTimeout(2_500);
+  await record.click({ force: true });
+  await alex.page.mouse.move(0, 0);
+  await alex.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await alex.page.waitForTimeout(2_500);
+  await expect(alex.page.getByRole("tooltip").filter({ hasText: reason })).toBeVisible();
   await snap(alex.page, testInfo, "record-refused-1280");
   // nothing was recorded, nobody is told of a recording
   await expect(recIndicator(alex.page)).toHaveCount(0);

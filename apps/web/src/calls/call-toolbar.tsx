@@ -33,7 +33,7 @@ export function CallToolbar({
   useEffect(() => setCanShare(typeof navigator !== "undefined" && Boolean(navigator.mediaDevices?.getDisplayMedia)), []);
 
   return (
-    <div className="flex flex-col items-center gap-3">
+    <div className="flex w-full flex-col items-center gap-3">
       {devicesOpen ? <DevicePanel room={session.room} id={panelId} /> : null}
       <CallControls>
         <ControlButton

@@ -1,5 +1,6 @@
 "use client";
 
+import { Aperture } from "lucide-react";
 import { toast } from "sonner";
 import { notifyMessage } from "~/calls/notifications";
 import { useRealtimeEvent } from "~/calls/realtime-listeners";
@@ -18,7 +19,8 @@ export function CaptureNotices() {
   useRealtimeEvent("live-photo-taken", ({ payload }) => {
     const title = livePhotoTakenText(payload.by.displayName);
     const tag = `live-photo-${payload.callId}-${payload.takenAt.getTime()}`;
-    toast(title, { id: tag, duration: 6_000 });
+    // as long as the other capture notices (recording started/stopped, Live Photo saved), with the shutter's icon
+    toast(title, { id: tag, duration: 8_000, icon: <Aperture className="size-4" aria-hidden="true" /> });
     notifyMessage({ tag, title, body: "During your call." });
   });
   return null;

@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { RemoteTrackPublication, Track, VideoQuality } from "livekit-client";
 import { Aperture } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { createPortal } from "react-dom";
 import { toast } from "sonner";
 import { ControlButton } from "@ringback/ui/call-controls";
@@ -19,8 +19,6 @@ import { uploadLivePhoto } from "./upload";
 import { shutterState } from "./shutter-state";
 
 const MIC = [{ source: Track.Source.Microphone, withPlaceholder: false }];
-/** how long the reason stays up after pressing a disabled shutter */
-const REASON_SHOWN_MS = 4_000;
 
 /**
  * The Live Photo shutter in the call toolbar. `subject` is the remote camera it would capture (the
@@ -34,8 +32,6 @@ export function LivePhotoShutter({ call, subject }: { call: CallView; myId: stri
   const client = useTRPCClient();
   const camera = livePhotoCamera();
   const snapshot = useSyncExternalStore(camera.subscribe, camera.getSnapshot, () => ({ ready: false, busy: false }));
-  const reasonId = useId();
-  const [reasonShown, setReasonShown] = useState(false);
   const flashRef = useRef<HTMLDivElement>(null);
   const [portalReady, setPortalReady] = useState(false);
   useEffect(() => setPortalReady(true), []);
@@ -93,17 +89,9 @@ export function LivePhotoShutter({ call, subject }: { call: CallView; myId: stri
   }, [state.allowed, videoTrack, audioTrack, publication, camera]);
   useEffect(() => () => camera.aim(null), [camera]);
 
-  useEffect(() => {
-    if (!reasonShown) return;
-    const timer = window.setTimeout(() => setReasonShown(false), REASON_SHOWN_MS);
-    return () => window.clearTimeout(timer);
-  }, [reasonShown]);
-
   async function press() {
-    if (!state.allowed || !subjectId) {
-      setReasonShown(true);
-      return;
-    }
+    // (an unavailable shutter shows its reason instead of calling this)
+    if (!state.allowed || !subjectId) return;
     if (snapshot.busy) return;
     let taking: ReturnType<typeof camera.take>;
     try {
@@ -138,35 +126,20 @@ export function LivePhotoShutter({ call, subject }: { call: CallView; myId: stri
     }
   }
 
-  const disabled = !state.allowed;
   return (
-    <span className="group relative">
+    <>
       <ControlButton
         label="Take Live Photo"
         caption="Photo"
         icon={Aperture}
-        aria-disabled={disabled || undefined}
-        aria-describedby={state.reason ? reasonId : undefined}
+        unavailableReason={state.allowed ? null : (state.reason ?? "Live Photos aren't available right now")}
         aria-busy={snapshot.busy || undefined}
-        title={disabled ? undefined : "Take Live Photo"}
-        className={cn(disabled && "cursor-not-allowed opacity-50 hover:bg-white/15", snapshot.busy && "ring-2 ring-yellow-300")}
+        className={cn(snapshot.busy && "ring-2 ring-yellow-300")}
         onClick={() => void press()}
       />
-      {state.reason ? (
-        <span
-          id={reasonId}
-          role="tooltip"
-          className={cn(
-            "pointer-events-none absolute bottom-full left-1/2 z-40 mb-2 w-max max-w-56 -translate-x-1/2 rounded-xl bg-neutral-950/90 px-3 py-2 text-center text-xs font-medium text-white shadow-lg ring-1 ring-white/15",
-            reasonShown ? "block" : "hidden group-focus-within:block group-hover:block",
-          )}
-        >
-          {state.reason}
-        </span>
-      ) : null}
       {/* the shutter's flash: a quick white veil over the call, no sound (on body: the toolbar's blur would confine it) */}
       {portalReady ? createPortal(<div ref={flashRef} aria-hidden="true" className="pointer-events-none fixed inset-0 z-[70] bg-white opacity-0" />, document.body) : null}
-    </span>
+    </>
   );
 }
 

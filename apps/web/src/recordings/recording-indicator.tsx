@@ -1,6 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
+import { Circle, Square } from "lucide-react";
 import { useEffect, useState } from "react";
 import { toast } from "sonner";
 import { recordingStoppedText } from "@ringback/core/library";
@@ -11,6 +12,9 @@ import { useTRPC } from "~/trpc/react";
 import { currentRecorder } from "./call-recorder";
 import { formatElapsed } from "./layout";
 import { useActiveRecording, useMyRecorder, useRefetchOnPresence } from "./use-recording";
+
+/** The start and stop notices stay long enough to be seen next to the REC pill. */
+const NOTICE_MS = 8_000;
 
 type Active = { id: string; by: { id: string; displayName: string; handle: string }; startedAt: Date; mine: boolean };
 
@@ -34,7 +38,11 @@ export function RecordingIndicator({ call, myId, session }: { call: CallView; my
     if (payload.callId !== call.id) return;
     const byMe = payload.by.id === myId;
     setRecording({ id: payload.recordingId, by: payload.by, startedAt: payload.startedAt, mine: byMe });
-    toast(byMe ? "You started recording this call" : `${payload.by.displayName} started recording this call`, { id: `rec-start-${payload.recordingId}` });
+    toast(byMe ? "You started recording this call" : `${payload.by.displayName} started recording this call`, {
+      id: `rec-start-${payload.recordingId}`,
+      duration: NOTICE_MS,
+      icon: <Circle className="size-4 fill-red-500 text-red-500" aria-hidden="true" />,
+    });
     refetch();
   });
   useRealtimeEvent("recording-stopped", ({ payload }) => {
@@ -43,7 +51,11 @@ export function RecordingIndicator({ call, myId, session }: { call: CallView; my
     const prev = queryClient.getQueryData(key);
     if (prev?.recording?.id === payload.recordingId) setRecording(null);
     const name = payload.by.id === myId && payload.reason === "stopped" ? "You" : payload.by.displayName;
-    toast(recordingStoppedText(payload.reason, name, payload.who), { id: `rec-stop-${payload.recordingId}` });
+    toast(recordingStoppedText(payload.reason, name, payload.who), {
+      id: `rec-stop-${payload.recordingId}`,
+      duration: NOTICE_MS,
+      icon: <Square className="size-3.5 fill-current" aria-hidden="true" />,
+    });
     refetch();
   });
   useRealtimeEvent("capture-consent-changed", ({ payload }) => {
@@ -52,9 +64,12 @@ export function RecordingIndicator({ call, myId, session }: { call: CallView; my
 
   const server = active.data?.recording ?? null;
   const local = mine?.phase === "recording" || mine?.phase === "starting" ? mine : null;
+  // Everyone counts from the server's start (the press), so the clocks agree; the recorder is told
+  // "Starting…" until its own recorder really runs.
   let shown: { label: string; since: Date | null } | null = null;
-  if (local && local.phase === "recording") shown = { label: "You're recording", since: local.startedAt };
-  else if (server && !(server.mine && mine && !local)) shown = { label: server.mine ? "You're recording" : `${server.by.displayName} is recording`, since: server.startedAt };
+  if (local?.phase === "starting") shown = { label: "Starting…", since: null };
+  else if (local) shown = { label: "You're recording", since: server && server.id === local.recordingId ? server.startedAt : local.startedAt };
+  else if (server && !(server.mine && mine)) shown = { label: server.mine ? "You're recording" : `${server.by.displayName} is recording`, since: server.startedAt };
   if (!shown) return null;
   return <RecPill label={shown.label} since={shown.since} />;
 }
@@ -73,9 +88,11 @@ function RecPill({ label, since }: { label: string; since: Date | null }) {
       <span className="font-bold tracking-wider">REC</span>
       <span className="truncate">{label}</span>
       {/* a timer is not read out every second inside the status */}
-      <span role="timer" className="shrink-0 text-white/85 tabular-nums">
-        {formatElapsed(elapsed)}
-      </span>
+      {since ? (
+        <span role="timer" className="shrink-0 text-white/85 tabular-nums">
+          {formatElapsed(elapsed)}
+        </span>
+      ) : null}
     </div>
   );
 }
