@@ -214,7 +214,14 @@ async function main(): Promise<void> {
     await record.click();
     await alex.page.getByRole("button", { name: "Stop recording" }).waitFor({ timeout: 20_000 });
     const callId = /\/call\/([0-9a-f-]{36})/.exec(alex.page.url())?.[1] ?? "";
-    const active = await trpc<{ recording: { id: string } | null }>(alex.page, "recordings.active", { callId }, "GET");
+    // the REC indicator shows once the API has the recording; only then does recordings.active name it
+    await alex.page.getByRole("status").filter({ hasText: "REC" }).first().waitFor({ timeout: 20_000 });
+    let active = await trpc<{ recording: { id: string } | null }>(alex.page, "recordings.active", { callId }, "GET");
+    for (let i = 0; !active.recording && i < 20; i++) {
+      await alex.page.waitForTimeout(500);
+      active = await trpc<{ recording: { id: string } | null }>(alex.page, "recordings.active", { callId }, "GET");
+    }
+    if (!active.recording) console.warn("recordings.active names no recording for this call");
     const recording = await measure("in call, recording", alex, browserSession, pageSession, api);
     await alex.page.getByRole("button", { name: "Stop recording" }).click();
     const stoppedAt = Date.now();

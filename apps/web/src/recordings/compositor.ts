@@ -1,5 +1,6 @@
 import { RemoteVideoTrack, RoomEvent, Track, type Participant, type Room } from "livekit-client";
 import { colorFor, initialsFrom } from "@ringback/ui/avatar";
+import { FrameCopier } from "./frame-copier";
 import { coverRect, recordingLayout, type Rect } from "./layout";
 
 /*
@@ -7,8 +8,10 @@ import { coverRect, recordingLayout, type Rect } from "./layout";
  * every participant's camera drawn onto one canvas laid out as on screen, and every microphone (yours
  * and everyone else's) mixed with WebAudio. `stream` is what MediaRecorder records.
  *
- * - Each camera plays into its own muted <video> that is never in the page; the canvas copies frames
- *   from it. A camera that is off (or not there yet) is drawn as the person's initials.
+ * - Each camera plays into its own muted <video> that is never in the page. The canvas draws the
+ *   camera's newest frame as converted by a FrameCopier (frame-copier.ts: drawing the <video> itself
+ *   makes Chromium keep every frame drawn, hundreds of MB); where that can't work, the <video>.
+ *   A camera that is off (or not there yet) is drawn as the person's initials.
  * - Frames are driven by a Worker's timer: a page's own timers and requestAnimationFrame are
  *   throttled or stopped in a background tab, a dedicated worker's are not, so the recording keeps
  *   moving while the person looks at another tab.
@@ -23,7 +26,7 @@ export const FRAME_WIDTH = 960;
 export const FRAME_HEIGHT = 540;
 export const FRAME_RATE = 15;
 
-type VideoSource = { trackId: string; element: HTMLVideoElement; release: () => void };
+type VideoSource = { trackId: string; element: HTMLVideoElement; copier: FrameCopier | null; release: () => void };
 type AudioSource = { trackId: string; node: MediaStreamAudioSourceNode };
 type Person = { identity: string; name: string; isLocal: boolean; video: VideoSource | null };
 
@@ -202,8 +205,13 @@ export class CallCompositor {
     if (radius > 0) ctx.roundRect(rect.x, rect.y, rect.width, rect.height, radius);
     else ctx.rect(rect.x, rect.y, rect.width, rect.height);
     ctx.clip();
+    const copier = person.video?.copier;
     const element = person.video?.element;
-    if (element && element.readyState >= 2 && element.videoWidth > 0) {
+    if (copier?.usable) copier.update();
+    if (copier?.usable && copier.width > 0) {
+      const { sx, sy, sw, sh } = coverRect(copier.width, copier.height, rect);
+      ctx.drawImage(copier.canvas, sx, sy, sw, sh, rect.x, rect.y, rect.width, rect.height);
+    } else if (!copier?.usable && element && element.readyState >= 2 && element.videoWidth > 0) {
       const { sx, sy, sw, sh } = coverRect(element.videoWidth, element.videoHeight, rect);
       // not mirrored, unlike the self view: the recording shows you as the others see you
       ctx.drawImage(element, sx, sy, sw, sh, rect.x, rect.y, rect.width, rect.height);
@@ -300,10 +308,13 @@ function playVideo(track: MediaStreamTrack, remote: RemoteVideoTrack | null): Vi
     info = recordingElementInfo(element);
     remote.observeElementInfo(info);
   }
+  const copier = FrameCopier.create(track);
   return {
     trackId: track.id,
     element,
+    copier,
     release: () => {
+      copier?.close();
       if (info && remote) remote.stopObservingElementInfo(info);
       element.pause();
       element.srcObject = null;
