@@ -25,6 +25,7 @@ import { coverRect, recordingLayout, type Rect } from "./layout";
 export const FRAME_WIDTH = 960;
 export const FRAME_HEIGHT = 540;
 export const FRAME_RATE = 15;
+const FRAME_INTERVAL_MS = Math.round(1000 / FRAME_RATE);
 
 type VideoSource = { trackId: string; element: HTMLVideoElement; copier: FrameCopier | null; release: () => void };
 type AudioSource = { trackId: string; node: MediaStreamAudioSourceNode };
@@ -63,6 +64,7 @@ export class CallCompositor {
   private tickerUrl: string | null = null;
   private fallbackTimer: ReturnType<typeof setInterval> | null = null;
   private lastSync = 0;
+  private lastDraw = 0;
   private stopped = false;
   private readonly onRoomChange = () => this.sync();
 
@@ -95,10 +97,10 @@ export class CallCompositor {
       this.tickerUrl = URL.createObjectURL(new Blob([TICKER_SOURCE], { type: "text/javascript" }));
       this.ticker = new Worker(this.tickerUrl);
       this.ticker.onmessage = () => this.tick();
-      this.ticker.postMessage(Math.round(1000 / FRAME_RATE));
+      this.ticker.postMessage(FRAME_INTERVAL_MS);
     } catch {
       // no workers (a strict CSP): page timers still record, just slower in a background tab
-      this.fallbackTimer = setInterval(() => this.tick(), Math.round(1000 / FRAME_RATE));
+      this.fallbackTimer = setInterval(() => this.tick(), FRAME_INTERVAL_MS);
     }
   }
 
@@ -122,6 +124,9 @@ export class CallCompositor {
   private tick(): void {
     if (this.stopped) return;
     const now = performance.now();
+    // a busy tab delivers the worker's late ticks back to back: draw one frame for them, not a burst
+    // the encoder would have to catch up on
+    if (now - this.lastDraw < FRAME_INTERVAL_MS / 2) return;
     if (now - this.lastSync > 1000) this.sync();
     this.draw();
   }
@@ -180,6 +185,7 @@ export class CallCompositor {
   }
 
   private draw(): void {
+    this.lastDraw = performance.now();
     const ctx = this.context;
     ctx.fillStyle = "#000";
     ctx.fillRect(0, 0, FRAME_WIDTH, FRAME_HEIGHT);
