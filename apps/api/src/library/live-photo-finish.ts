@@ -97,3 +97,17 @@ export async function dropRefusedCapture(services: Pick<Services, "db">, itemId:
     return { status: 403, message: standing.message };
   });
 }
+
+/**
+ * The files came too late after the press (see livePhotoUploadDue): the item goes and the taker's
+ * Library hears so. False when it is not this taker's capturing item (any more).
+ */
+export async function dropLateCapture(services: Pick<Services, "db">, itemId: string, takerId: string): Promise<boolean> {
+  return services.db.transaction(async (tx) => {
+    const row = await lockLibraryItem(tx, itemId);
+    if (!row || row.ownerId !== takerId || row.kind !== "live-photo" || row.status !== "capturing") return false;
+    await deleteLibraryItemRow(tx, row.id);
+    await publishEvents(tx, [{ userId: takerId, event: libraryChangedEvent(row.id, "deleted") }]);
+    return true;
+  });
+}

@@ -1,4 +1,4 @@
-import { decideLivePhoto, livePhotoRefusalText, type LivePhotoRefusal } from "@ringback/core/library";
+import { decideLivePhoto, LIBRARY_LIMITS, livePhotoRefusalText, type LivePhotoRefusal } from "@ringback/core/library";
 import type { Database } from "@ringback/db/client";
 import type { Tx } from "@ringback/db/queries/calls";
 import { captureConsentOf } from "@ringback/db/queries/library";
@@ -12,6 +12,23 @@ import { captureCallFor, type CaptureCall } from "@ringback/db/queries/live-phot
 export const NO_SUCH_CALL = "No such call";
 /** The name used for a subject id the taker has no business knowing a name for. */
 const UNKNOWN_SUBJECT = "This person";
+
+/**
+ * How long after the press a Live Photo's files may come. The subject was told "Ana took a Live
+ * Photo" at the press; the clip ends `clipAfterMs` later, and the browser sends the files straight
+ * away. An upload begun later than this (or whose body is still arriving well after) would be
+ * pictures of some other moment than the one the subject was told about: refused, item removed.
+ */
+export const LIVE_PHOTO_UPLOAD_START_WITHIN_MS = LIBRARY_LIMITS.clipAfterMs + 30_000;
+/** room for the largest body on a slow uplink once begun, not for minutes more of video */
+export const LIVE_PHOTO_UPLOAD_ARRIVE_WITHIN_MS = LIVE_PHOTO_UPLOAD_START_WITHIN_MS + 60_000;
+export const LIVE_PHOTO_TOO_LATE = "This Live Photo took too long to arrive. Take it again.";
+
+/** By when (epoch ms) an upload of the Live Photo pressed at `capturedAt` must begin, and must have arrived. */
+export function livePhotoUploadDue(capturedAt: Date): { startBy: number; arriveBy: number } {
+  const at = capturedAt.getTime();
+  return { startBy: at + LIVE_PHOTO_UPLOAD_START_WITHIN_MS, arriveBy: at + LIVE_PHOTO_UPLOAD_ARRIVE_WITHIN_MS };
+}
 
 export type Person = { userId: string; displayName: string; handle: string };
 

@@ -6,10 +6,10 @@ import type { SessionUser } from "../auth/session";
 import type { Logger } from "../logger";
 import { isUuid } from "../media/upload-files";
 import type { Services } from "../trpc";
-import { dropRefusedCapture, finishLivePhoto } from "./live-photo-finish";
+import { dropLateCapture, dropRefusedCapture, finishLivePhoto } from "./live-photo-finish";
 import { checkClip, checkStill, clipWindow, cutClip, probeClip } from "./live-photo-media";
 import { MAX_BODY_BYTES, MULTIPART_REFUSED, receiveLivePhotoParts } from "./live-photo-multipart";
-import { livePhotoStanding } from "./live-photo-rules";
+import { LIVE_PHOTO_TOO_LATE, livePhotoStanding, livePhotoUploadDue } from "./live-photo-rules";
 import { getOwnLibraryItem } from "@ringback/db/queries/library";
 
 export const LIBRARY_PHOTOS_PATH = "/api/library/photos";
@@ -30,9 +30,19 @@ export function createLivePhotoUploadHandler(
   const workRoot = join(services.media.uploadDir, "live-photos");
 
   return async (req, res) => {
-    const send = (status: number, body: unknown) => {
-      if (!req.readableEnded) req.resume();
-      res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
+    /**
+     * Answers. A body not (fully) read yet is drained by Node once the answer is sent, so the
+     * connection can serve the next request; but only a body within the largest allowed: a larger
+     * or undeclared one (or one cut off mid-way) is not read on, the connection closes instead.
+     */
+    const send = (status: number, body: unknown, opts: { cut?: boolean } = {}) => {
+      const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store" };
+      if (!req.complete) {
+        const declared = Number(req.headers["content-length"] ?? Number.NaN);
+        const bounded = req.headers["content-length"] !== undefined && Number.isFinite(declared) && declared <= MAX_BODY_BYTES;
+        if (opts.cut || !bounded) headers.connection = "close";
+      }
+      res.writeHead(status, headers).end(JSON.stringify(body));
     };
     const refuse = (status: number, message: string) => send(status, { error: message });
 
@@ -49,6 +59,10 @@ export function createLivePhotoUploadHandler(
     const subjectId = item?.people[0];
     if (!item || item.kind !== "live-photo" || item.status !== "capturing" || !item.callId || !subjectId) return refuse(404, PHOTO_NOT_FOUND);
 
+    // the subject was told at the press: files sent long after it are not that moment
+    const due = livePhotoUploadDue(item.capturedAt);
+    if (Date.now() > due.startBy) return (await dropLateCapture(services, itemId, user.id)) ? refuse(410, LIVE_PHOTO_TOO_LATE) : refuse(404, PHOTO_NOT_FOUND);
+
     // a cheap early answer before any byte is read (decided again once the files are in)
     const early = await livePhotoStanding(services.db, { callId: item.callId, takerId: user.id, subjectId });
     if (!early.ok) {
@@ -60,17 +74,25 @@ export function createLivePhotoUploadHandler(
 
     const work = join(workRoot, `${itemId}-${randomBytes(6).toString("hex")}`);
     await mkdir(work, { recursive: true });
-    let answer: { status: number; body: unknown };
+    let answer: Answer;
     try {
-      answer = await receiveAndFinish(req, work, itemId, user.id);
+      answer = await receiveAndFinish(req, work, itemId, user.id, due.arriveBy);
     } finally {
-      // before answering: whoever reads the answer finds nothing of the upload left
+      // before answering: whoever reads the answer finds nothing of the upload left (every file of it
+      // is closed by now, so removing the folder frees its space)
       await rm(work, { recursive: true, force: true }).catch((err: unknown) => deps.log.warn({ err }, "removing a Live Photo's work folder failed"));
     }
-    send(answer.status, answer.body);
+    if (answer === "aborted") {
+      // the sender went away mid-body: nobody to answer, and nothing went wrong here
+      deps.log.info({ itemId }, "live photo upload aborted by the sender");
+      return;
+    }
+    send(answer.status, answer.body, { cut: answer.cut });
   };
 
-  async function receiveAndFinish(req: IncomingMessage, work: string, itemId: string, takerId: string): Promise<{ status: number; body: unknown }> {
+  type Answer = { status: number; body: unknown; cut?: boolean } | "aborted";
+
+  async function receiveAndFinish(req: IncomingMessage, work: string, itemId: string, takerId: string, arriveBy: number): Promise<Answer> {
     const refused = (status: number, message: string) => ({ status, body: { error: message } });
     // how long each step took, logged with the result: the press-to-Library time is mostly these
     const started = performance.now();
@@ -83,8 +105,13 @@ export function createLivePhotoUploadHandler(
         steps[name] = Math.round(performance.now() - at);
       }
     };
-    const received = await step("receive", () => receiveLivePhotoParts(req, work));
-    if (!received.ok) return refused(received.status, received.message);
+    const received = await step("receive", () => receiveLivePhotoParts(req, work, { arriveBy: { at: arriveBy, refusal: { status: 410, message: LIVE_PHOTO_TOO_LATE } } }));
+    if (!received.ok) {
+      if ("aborted" in received) return "aborted";
+      // too late: the press can never become a photo now (the item goes, the taker's Library hears)
+      if (received.status === 410 && !(await dropLateCapture(services, itemId, takerId))) return { status: 404, body: { error: PHOTO_NOT_FOUND }, cut: received.cut };
+      return { ...refused(received.status, received.message), cut: received.cut };
+    }
     const { still, clip, pressOffsetMs } = received.parts;
 
     // the two files are checked side by side (separate ffmpeg processes: two cores)
