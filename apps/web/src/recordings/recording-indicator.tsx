@@ -97,11 +97,24 @@ function RecPill({ label, since }: { label: string; since: Date | null }) {
   );
 }
 
+/**
+ * Milliseconds since `since`, re-rendered on each whole second after it (not on a free-running
+ * interval), so everyone's clock, counted from the same server start, turns over at the same moment.
+ */
 function useElapsedMs(since: Date | null): number {
   const [now, setNow] = useState(() => Date.now());
+  const start = since ? new Date(since).getTime() : null;
   useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(timer);
-  }, []);
-  return since ? Math.max(0, now - new Date(since).getTime()) : 0;
+    if (start === null) return;
+    let timer = 0;
+    const tick = () => {
+      const current = Date.now();
+      setNow(current);
+      const intoSecond = (((current - start) % 1000) + 1000) % 1000;
+      timer = window.setTimeout(tick, 1000 - intoSecond + 5);
+    };
+    tick();
+    return () => window.clearTimeout(timer);
+  }, [start]);
+  return start !== null ? Math.max(0, now - start) : 0;
 }
