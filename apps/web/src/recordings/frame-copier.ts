@@ -29,6 +29,7 @@ export class FrameCopier {
   private pixels: ImageData | null = null;
   private latest: VideoFrame | null = null;
   private copying = false;
+  private copiedAt = 0;
   private closed = false;
   private failed = false;
   private readonly reader: ReadableStreamDefaultReader<VideoFrame>;
@@ -59,9 +60,14 @@ export class FrameCopier {
     return !this.failed && !this.closed;
   }
 
-  /** Converts the newest frame (if any, and if the previous conversion is done); call once per tick. */
-  update(): void {
+  /**
+   * Converts the newest frame (if any, and if the previous conversion is done); call once per tick.
+   * `minIntervalMs`: a camera drawn much smaller than it is (your inset) is converted less often.
+   */
+  update(minIntervalMs = 0): void {
     if (this.copying || this.closed || this.failed) return;
+    const now = performance.now();
+    if (this.width > 0 && now - this.copiedAt < minIntervalMs) return;
     const frame = this.latest;
     if (!frame) return;
     this.latest = null;
@@ -75,6 +81,7 @@ export class FrameCopier {
     if (!this.pixels || this.pixels.width !== width || this.pixels.height !== height) this.pixels = new ImageData(width, height);
     const pixels = this.pixels;
     this.copying = true;
+    this.copiedAt = now;
     frame
       .copyTo(pixels.data, { format: "RGBA", colorSpace: "srgb" })
       .then(() => {
