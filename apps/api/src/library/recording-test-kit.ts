@@ -4,25 +4,13 @@ import { getLibraryItem, type LibraryItemRow } from "@ringback/db/queries/librar
 import type { TestApi, TestUser } from "../testing/harness";
 import { tusMetadata, tusRequest, type RawAnswer } from "../testing/tus-client";
 import { signLikeLivekit } from "../testing/webhook-signer";
-import { createHttpTranscriber } from "../transcriber/http-transcriber";
-import { TEST_AUTH_SECRET } from "../testing/harness";
+import { servicesOf as messageServicesOf } from "../messages/test-kit";
 import type { Services } from "../trpc";
 import { LIBRARY_UPLOADS_PATH } from "./recording-files";
 
 /** The API's services with its real job queue (for running the watchdog or the sweep with a test clock). */
 export function servicesOf(api: TestApi): Services {
-  return {
-    db: api.db,
-    bus: api.bus,
-    livekit: api.livekit,
-    livekitPublicUrl: api.livekit.url,
-    publicUrl: "http://localhost:3000",
-    apiUrl: api.baseUrl,
-    internalSecret: TEST_AUTH_SECRET,
-    media: api.media,
-    jobs: api.jobs,
-    transcriber: createHttpTranscriber({ liveUrl: null, fileUrl: null, fileApiKey: null, fileModel: "base", timeoutMs: 5_000 }),
-  };
+  return messageServicesOf(api, { jobs: api.jobs });
 }
 
 /** A signed LiveKit webhook about someone's media in a call's room, as LiveKit sends it. */

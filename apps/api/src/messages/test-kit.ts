@@ -4,8 +4,11 @@ import { TEST_AUTH_SECRET, type TestApi, type TestUser } from "../testing/harnes
 import type { Services } from "../trpc";
 import { markReady, uploadFinished } from "./service";
 
-/** The API's services as the message service functions take them: the same database, LiveKit and media storage. */
-export function servicesOf(api: TestApi): Services {
+/**
+ * The API's services as the service functions take them: the same database, LiveKit and media
+ * storage. Jobs are not queued unless `jobs` says otherwise (the recording tests pass the API's real queue).
+ */
+export function servicesOf(api: TestApi, opts: { jobs?: Services["jobs"] } = {}): Services {
   return {
     db: api.db,
     bus: api.bus,
@@ -15,7 +18,7 @@ export function servicesOf(api: TestApi): Services {
     apiUrl: api.baseUrl,
     internalSecret: TEST_AUTH_SECRET,
     media: api.media,
-    jobs: { enqueueMessage: async () => {}, enqueueRecording: async () => {} },
+    jobs: opts.jobs ?? { enqueueMessage: async () => {}, enqueueRecording: async () => {} },
     transcriber: createHttpTranscriber({ liveUrl: null, fileUrl: null, fileApiKey: null, fileModel: "base", timeoutMs: 5_000 }),
   };
 }
