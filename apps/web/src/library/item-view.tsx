@@ -13,6 +13,7 @@ import { ConfirmDialog } from "@ringback/ui/confirm-dialog";
 import { LivePhoto } from "@ringback/ui/live-photo";
 import { QueryState } from "@ringback/ui/query-state";
 import { useRealtimeEvent } from "~/calls/realtime-listeners";
+import { GoneState } from "~/components/gone-state";
 import { refreshQueries } from "~/lib/refresh-queries";
 import { errorCode, errorMessage } from "~/lib/trpc-errors";
 import { MessagePlayer } from "~/messages/message-player";
@@ -220,21 +221,5 @@ function NotReady({ item, text }: { item: LibraryItemView; text: string | null }
 }
 
 function ItemGone({ title, detail }: { title: string; detail?: string }) {
-  return (
-    <>
-      <BackLink />
-      <div className="flex flex-col items-center gap-4 py-20 text-center">
-        <span className="inline-flex size-14 items-center justify-center rounded-full bg-muted text-muted-foreground">
-          <ImageOff className="size-7" aria-hidden="true" />
-        </span>
-        <div className="flex flex-col gap-1.5">
-          <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
-          {detail ? <p className="text-muted-foreground">{detail}</p> : null}
-        </div>
-        <Button asChild>
-          <Link href="/library">Go to Library</Link>
-        </Button>
-      </div>
-    </>
-  );
+  return <GoneState icon={ImageOff} title={title} detail={detail} back={{ href: "/library", label: "Library" }} />;
 }
