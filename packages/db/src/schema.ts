@@ -386,3 +386,31 @@ export const throttleHits = pgTable(
   },
   (t) => [index("throttle_hits_bucket_key_at_idx").on(t.bucket, t.key, t.at), index("throttle_hits_at_idx").on(t.at)],
 );
+
+/**
+ * Web Push subscriptions, one per browser (device) a person turned notifications on in. Each belongs
+ * to the session that made it: signing out of that device (or the session expiring) removes it, so a
+ * shared computer stops ringing for someone who left. The push service's 404/410 removes it too.
+ */
+export const pushSubscriptions = pgTable(
+  "push_subscriptions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    /** The push service URL; unique: the same browser subscribing again replaces its row. */
+    endpoint: text("endpoint").notNull(),
+    /** The browser's P-256 ECDH public key and auth secret (base64url), for RFC 8291 encryption. */
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    /** What Settings shows for the device, e.g. "Chrome on Android". */
+    label: text("label").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("push_subscriptions_endpoint_key").on(t.endpoint), index("push_subscriptions_user_idx").on(t.userId)],
+);
