@@ -11,6 +11,7 @@ import { ensureLivekitBinary, startLivekit } from "./livekit";
 import { assertTcpPortFree, waitForHttp } from "./ports";
 import { createSupervisor } from "./supervisor";
 import { ensureTranscriber, transcriberCommand } from "./transcriber";
+import { vapidEnv } from "./vapid";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -236,6 +237,8 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
       ...passThrough(["TRANSCRIPTION_API_URL", "TRANSCRIPTION_API_KEY", "TRANSCRIPTION_MODEL"]),
       MEDIA_DIR: process.env.MEDIA_DIR || join(profile.dataDir, "media"),
       LOG_LEVEL: process.env.LOG_LEVEL || profile.logLevel,
+      // Web Push: the key pair, and (optionally) VAPID_SUBJECT
+      ...(await vapidEnv(profile.dataDir)),
     },
   });
   await waitForHttp(`${apiUrl}/healthz`, { timeoutMs: 60_000, okOnly: true, aborted: api.failure });
