@@ -1,4 +1,4 @@
-import { Loader2 } from "lucide-react";
+import { Loader2, WifiOff } from "lucide-react";
 import type { ReactNode } from "react";
 import { Button } from "./button";
 import { cn } from "./cn";
@@ -10,6 +10,8 @@ export type QueryLike<T> = {
   error: unknown;
   data: T | undefined;
   refetch?: () => unknown;
+  /** "paused": waiting for the connection to come back (TanStack Query pauses fetches while offline). */
+  fetchStatus?: "fetching" | "paused" | "idle";
 };
 
 export type QueryStateProps<T> = {
@@ -24,6 +26,8 @@ export type QueryStateProps<T> = {
   /** True when there is nothing to list; `empty` then shows instead of the children. */
   isEmpty?: (data: T) => boolean;
   empty?: ReactNode;
+  /** What shows when it cannot load because the device is offline; it loads by itself once back online. */
+  offlineText?: string;
   /** Classes for the built-in loading and error blocks (spacing differs between a card and a form). */
   className?: string;
   children: (data: T) => ReactNode;
@@ -31,13 +35,15 @@ export type QueryStateProps<T> = {
 
 /**
  * Loading, failed, empty or the data: the four states every list in the app goes through, in one
- * place so they look and read the same everywhere (and a failure is announced as an alert).
+ * place so they look and read the same everywhere (and a failure is announced as an alert). A fetch
+ * that waits for the connection says so instead of spinning forever.
  */
 export function QueryState<T>({
   query,
   loading,
   loadingLabel = "Loading…",
   errorText,
+  offlineText = "You’re offline. This will load when you’re back online.",
   retry = false,
   isEmpty,
   empty = null,
@@ -55,6 +61,13 @@ export function QueryState<T>({
           </Button>
         ) : null}
       </div>
+    );
+  }
+  if (query.isPending && query.fetchStatus === "paused") {
+    return (
+      <p className={cn("flex items-center gap-2 px-5 py-6 text-sm text-muted-foreground", className)}>
+        <WifiOff className="size-4 shrink-0" aria-hidden="true" /> {offlineText}
+      </p>
     );
   }
   // A settled query always has data; checking it too spares callers a non-null assertion.

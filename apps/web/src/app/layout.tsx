@@ -1,12 +1,16 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { Toaster } from "sonner";
+import { ServiceWorker } from "~/pwa/service-worker";
 import { TRPCReactProvider } from "~/trpc/react";
 import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "Ringback", template: "%s · Ringback" },
   description: "Audio and video calls with the people you know.",
+  applicationName: "Ringback",
+  icons: { icon: [{ url: "/icons/icon-192.png", sizes: "192x192", type: "image/png" }], apple: "/icons/apple-touch-icon.png" },
+  appleWebApp: { capable: true, title: "Ringback", statusBarStyle: "default" },
 };
 
 export const viewport: Viewport = {
@@ -24,6 +28,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="min-h-dvh">
         <TRPCReactProvider>{children}</TRPCReactProvider>
+        <ServiceWorker />
         {/* bottom, above the phone tab bar: a stack of toasts at the top would cover search boxes. On a
             call screen its controls set --toast-clearance (calls/toast-clearance.ts) to stay uncovered. */}
         <Toaster

@@ -4,18 +4,20 @@ import { Phone, Video } from "lucide-react";
 import { Button } from "@ringback/ui/button";
 import { useStartCall } from "./use-start-call";
 
+export const OFFLINE_REASON = "You’re offline: calling needs a connection";
+
 /** Audio and video call buttons for one person (contacts, search results, history). */
 export function CallButtons({ userId, displayName }: { userId: string; displayName: string }) {
-  const { start, isPending } = useStartCall();
+  const { start, isPending, offline } = useStartCall();
   return (
     <>
       <Button
         variant="ghost"
         size="icon-sm"
         aria-label={`Audio call ${displayName}`}
-        title="Audio call"
+        title={offline ? OFFLINE_REASON : "Audio call"}
         className="text-primary"
-        disabled={isPending}
+        disabled={isPending || offline}
         onClick={() => start([userId], "audio")}
       >
         <Phone aria-hidden="true" />
@@ -24,9 +26,9 @@ export function CallButtons({ userId, displayName }: { userId: string; displayNa
         variant="ghost"
         size="icon-sm"
         aria-label={`Video call ${displayName}`}
-        title="Video call"
+        title={offline ? OFFLINE_REASON : "Video call"}
         className="text-primary"
-        disabled={isPending}
+        disabled={isPending || offline}
         onClick={() => start([userId], "video")}
       >
         <Video aria-hidden="true" />

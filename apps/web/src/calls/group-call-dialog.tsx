@@ -40,7 +40,7 @@ function GroupPicker() {
   const trpc = useTRPC();
   const contacts = useQuery(trpc.contacts.list.queryOptions());
   const [picked, setPicked] = useState<ReadonlyArray<string>>([]);
-  const { start, isPending } = useStartCall();
+  const { start, isPending, offline } = useStartCall();
   const full = picked.length >= MAX_CALLEES;
 
   const toggle = (id: string) => setPicked((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]));
@@ -97,11 +97,11 @@ function GroupPicker() {
           {picked.length === 0 ? "Nobody chosen yet" : `${picked.length} of ${MAX_CALLEES} chosen`}
         </p>
         <div className="grid grid-cols-2 gap-2 max-sm:w-full sm:flex">
-          <Button variant="outline" disabled={picked.length === 0 || isPending} onClick={() => start([...picked], "audio")}>
+          <Button variant="outline" disabled={picked.length === 0 || isPending || offline} onClick={() => start([...picked], "audio")}>
             <Phone aria-hidden="true" />
             Audio call
           </Button>
-          <Button disabled={picked.length === 0 || isPending} onClick={() => start([...picked], "video")}>
+          <Button disabled={picked.length === 0 || isPending || offline} onClick={() => start([...picked], "video")}>
             <Video aria-hidden="true" />
             Video call
           </Button>

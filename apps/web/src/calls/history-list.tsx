@@ -7,6 +7,7 @@ import { Avatar } from "@ringback/ui/avatar";
 import { Button } from "@ringback/ui/button";
 import { HistoryRow } from "@ringback/ui/history-row";
 import { formatCallTime, formatDuration, kindLabel, otherPeople, outcomeLabel, type CallView } from "./types";
+import { OFFLINE_REASON } from "./call-buttons";
 import { useStartCall } from "./use-start-call";
 import { CaptureNotes } from "~/library/capture-notes";
 import { sentNote } from "~/messages/labels";
@@ -14,7 +15,7 @@ import { MessageLink } from "~/messages/message-link";
 
 /** Calls as recents rows: each person links to their own history, with call-back buttons. */
 export function HistoryList({ calls, myId }: { calls: ReadonlyArray<CallView>; myId: string }) {
-  const { start, isPending } = useStartCall();
+  const { start, isPending, offline } = useStartCall();
   return (
     <ul className="divide-y divide-border" aria-label="Call history">
       {calls.map((call) => {
@@ -56,8 +57,8 @@ export function HistoryList({ calls, myId }: { calls: ReadonlyArray<CallView>; m
                     size="icon-sm"
                     className="text-primary"
                     aria-label={`Call ${names} back with audio`}
-                    title="Call back (audio)"
-                    disabled={isPending}
+                    title={offline ? OFFLINE_REASON : "Call back (audio)"}
+                    disabled={isPending || offline}
                     onClick={() => start(people.map((p) => p.userId), "audio")}
                   >
                     <Phone aria-hidden="true" />
@@ -67,8 +68,8 @@ export function HistoryList({ calls, myId }: { calls: ReadonlyArray<CallView>; m
                     size="icon-sm"
                     className="text-primary"
                     aria-label={`Call ${names} back with video`}
-                    title="Call back (video)"
-                    disabled={isPending}
+                    title={offline ? OFFLINE_REASON : "Call back (video)"}
+                    disabled={isPending || offline}
                     onClick={() => start(people.map((p) => p.userId), "video")}
                   >
                     <Video aria-hidden="true" />

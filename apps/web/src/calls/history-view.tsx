@@ -110,6 +110,7 @@ export function CallHistory({ filter, withUserId, empty }: { filter: Filter; wit
       <QueryState
         query={history}
         loadingLabel="Loading calls…"
+        offlineText="You’re offline. Your calls will show when you’re back online."
         errorText={(error) => errorMessage(error, "Your calls couldn’t be loaded. Please try again.")}
         retry
         isEmpty={(data) => data.pages[0]?.items.length === 0}

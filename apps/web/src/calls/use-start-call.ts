@@ -4,15 +4,20 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import { errorMessage } from "~/lib/trpc-errors";
+import { useOnline } from "~/pwa/online";
 import { useTRPC } from "~/trpc/react";
 import type { CallKind, CallView } from "./types";
 import { refreshQueries } from "~/lib/refresh-queries";
 
-/** Places a call and opens its page; errors ("You blocked this person…") appear as a toast. */
+/**
+ * Places a call and opens its page; errors ("You blocked this person…") appear as a toast. `offline`:
+ * calling needs a connection, so call buttons are disabled and say why while it is gone.
+ */
 export function useStartCall(opts: { replace?: boolean } = {}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
+  const online = useOnline();
   const mutation = useMutation(
     trpc.calls.start.mutationOptions({
       onSuccess: (call: CallView) => {
@@ -28,5 +33,6 @@ export function useStartCall(opts: { replace?: boolean } = {}) {
   return {
     start: (calleeIds: string[], kind: CallKind) => mutation.mutate({ calleeIds, kind }),
     isPending: mutation.isPending,
+    offline: !online,
   };
 }

@@ -173,11 +173,11 @@ function LoadedMessage({ message }: { message: Message }) {
       <div className="mt-5 flex flex-col gap-3 sm:flex-row sm:items-center sm:gap-2">
         <div className="flex flex-wrap items-center gap-2">
           <span className="mr-1 text-sm font-medium text-muted-foreground">{received ? "Call back" : "Call again"}</span>
-          <Button variant="secondary" aria-label={received ? "Call back with audio" : "Call again with audio"} disabled={callBack.isPending} onClick={() => callBack.start([other.id], "audio")}>
+          <Button variant="secondary" aria-label={received ? "Call back with audio" : "Call again with audio"} disabled={callBack.isPending || callBack.offline} onClick={() => callBack.start([other.id], "audio")}>
             <Phone aria-hidden="true" />
             Audio
           </Button>
-          <Button variant="secondary" aria-label={received ? "Call back with video" : "Call again with video"} disabled={callBack.isPending} onClick={() => callBack.start([other.id], "video")}>
+          <Button variant="secondary" aria-label={received ? "Call back with video" : "Call again with video"} disabled={callBack.isPending || callBack.offline} onClick={() => callBack.start([other.id], "video")}>
             <Video aria-hidden="true" />
             Video
           </Button>

@@ -3,6 +3,8 @@ import type { ReactNode } from "react";
 import { CallEventsProvider } from "~/calls/call-events-provider";
 import { IncomingCallOverlay } from "~/calls/incoming-call-overlay";
 import { AppShell } from "~/components/app-shell";
+import { OfflineBanner } from "~/pwa/offline-banner";
+import { WarmOfflinePages } from "~/pwa/service-worker";
 import { getSession } from "~/server/auth";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
@@ -12,7 +14,11 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   // Every signed-in page listens for rings, so a call can come in wherever the person is.
   return (
     <CallEventsProvider>
-      <AppShell user={session.user}>{children}</AppShell>
+      <AppShell user={session.user}>
+        <OfflineBanner />
+        {children}
+      </AppShell>
+      <WarmOfflinePages />
       <IncomingCallOverlay />
     </CallEventsProvider>
   );

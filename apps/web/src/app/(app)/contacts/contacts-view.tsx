@@ -140,6 +140,7 @@ export function ContactsView() {
           <QueryState
             query={contacts}
             loading={<ContactsSkeleton />}
+            offlineText="You’re offline. Your contacts will show when you’re back online."
             errorText={(error) => errorMessage(error, "Your contacts couldn’t be loaded. Please try again.")}
             retry
             isEmpty={(list) => list.length === 0}
