@@ -26,6 +26,20 @@ const schema = z.object({
   TRANSCRIPTION_MODEL: z.string().min(1).default("base"),
   // how often this process looks for rings past their deadline
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  // Web Push (RFC 8292 VAPID): both keys, base64url as web-push makes them; unset: push is off
+  VAPID_PUBLIC_KEY: z
+    .union([z.literal(""), z.string().regex(/^[A-Za-z0-9_-]{87}$/, "VAPID_PUBLIC_KEY must be a base64url P-256 public key (87 characters)")])
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .union([z.literal(""), z.string().regex(/^[A-Za-z0-9_-]{43}$/, "VAPID_PRIVATE_KEY must be a base64url P-256 private key (43 characters)")])
+    .optional(),
+  // who push services contact about our pushes: a mailto: or https: URL (default: PUBLIC_URL when it is https)
+  VAPID_SUBJECT: z
+    .string()
+    .refine((v) => /^mailto:.+@.+/.test(v) || /^https:\/\/.+/.test(v), "VAPID_SUBJECT must be a mailto: or https: URL")
+    .optional(),
+  // tests only: let subscriptions point at private, loopback and link-local addresses (and plain http)
+  PUSH_ALLOW_PRIVATE_ENDPOINTS: z.enum(["0", "1", ""]).default("0"),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
 });
 

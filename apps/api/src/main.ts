@@ -8,6 +8,8 @@ import { startSweeper } from "./calls/sweeper";
 import { createWebhookHandler } from "./calls/webhook";
 import { createLogger } from "./logger";
 import { startMaintenance } from "./maintenance";
+import { pushConfigFromEnv } from "./push/config";
+import { createPushService } from "./push/push-service";
 import { createApiServer } from "./server";
 
 const env = readEnv();
@@ -20,6 +22,7 @@ await bus.start();
 const livekit = { url: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET };
 // message processing (remux, poster, transcript) and the media sweep, on Postgres
 const jobs = createJobQueue({ databaseUrl: env.DATABASE_URL, log });
+const push = pushConfigFromEnv(env);
 const services = {
   db,
   bus,
@@ -29,8 +32,13 @@ const services = {
   internalSecret: env.AUTH_SECRET,
   ...mediaServicesFromEnv(env),
   jobs,
+  push,
 };
 await jobs.start(services);
+// Web Push for rings and messages, sent by whichever API process takes the job (after pg-boss is set up above)
+const pushService = push ? createPushService({ databaseUrl: env.DATABASE_URL, db, sql, config: push, log }) : null;
+await pushService?.start();
+if (!push) log.info("Web Push is off (no VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY)");
 const sweeper = startSweeper(services, env.SWEEP_INTERVAL_MS, log);
 const maintenance = startMaintenance(db, log);
 const server = createApiServer({ ...services, log, authSecret: env.AUTH_SECRET, onWebhook: createWebhookHandler(services) });
@@ -43,6 +51,7 @@ async function shutdown() {
   maintenance.stop();
   server.close();
   server.closeAllConnections();
+  await pushService?.stop();
   await jobs.stop();
   await bus.stop();
   await close();

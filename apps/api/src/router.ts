@@ -5,6 +5,7 @@ import { libraryRouter } from "./routers/library";
 import { livePhotosRouter } from "./routers/live-photos";
 import { messagesRouter } from "./routers/messages";
 import { blockedRouter, contactsRouter, meRouter, usersRouter } from "./routers/people";
+import { pushRouter } from "./routers/push";
 import { recordingsRouter } from "./routers/recordings";
 import { settingsRouter } from "./routers/settings";
 import { router } from "./trpc";
@@ -22,6 +23,7 @@ export const appRouter = router({
   library: libraryRouter,
   livePhotos: livePhotosRouter,
   recordings: recordingsRouter,
+  push: pushRouter,
 });
 
 export type AppRouter = typeof appRouter;

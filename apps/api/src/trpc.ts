@@ -9,6 +9,7 @@ import { genericMessage, isUnexpected, referenceFor } from "./error-reference";
 import type { Logger } from "./logger";
 import type { MessageJobs } from "./media/jobs";
 import type { MediaStorage } from "./media/storage";
+import type { PushConfig } from "./push/config";
 import type { Transcriber } from "./transcriber/client";
 
 export type Services = {
@@ -33,6 +34,8 @@ export type Services = {
   };
   jobs: MessageJobs;
   transcriber: Transcriber;
+  /** Web Push settings; absent or null: push is off (push.publicKey answers null) */
+  push?: PushConfig | null;
 };
 
 export type Context = Services & {

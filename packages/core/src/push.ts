@@ -263,3 +263,9 @@ export function deviceLabel(userAgent: string | null | undefined): string {
               : null;
   return system ? `${browser} on ${system}` : browser;
 }
+
+/** One of my devices, by the id `push.list` gave it. */
+export const pushDeviceRefInput = z.object({ id: z.uuid({ error: "Not a valid device id" }).toLowerCase() });
+
+/** A device that receives my pushes, as Settings lists it. */
+export type PushDeviceView = { id: string; label: string; createdAt: Date; lastUsedAt: Date | null; current: boolean };

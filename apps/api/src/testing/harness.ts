@@ -19,6 +19,8 @@ import { createJobQueue } from "../media/job-queue";
 import { LocalStorage } from "../media/local-storage";
 import { sweepMedia } from "../media/sweep";
 import type { MessageStatus } from "../messages/service";
+import type { PushConfig } from "../push/config";
+import { createPushService } from "../push/push-service";
 import { createHttpTranscriber } from "../transcriber/http-transcriber";
 import { nodeClient, sessionCookie } from "./node-client";
 import { tusRequest, tusUpload, type UploadOptions } from "./tus-client";
@@ -45,6 +47,8 @@ export async function startTestApi(
     libraryQuotaBytes?: number;
     /** leave the job workers stopped until the test calls startJobs() (jobs queue up meanwhile) */
     jobsPaused?: boolean;
+    /** Web Push on, with these keys (off unless a test asks) */
+    push?: PushConfig;
   } = {},
 ) {
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase(inject("databaseAdminUrl"), "api"));
@@ -77,8 +81,11 @@ export async function startTestApi(
     },
     transcriber: createHttpTranscriber({ liveUrl: transcriberUrl, fileUrl: transcriberUrl, fileApiKey: null, fileModel: "base", timeoutMs: 60_000 }),
     jobs,
+    push: opts.push ?? null,
   };
   await jobs.start(services, { workers: !opts.jobsPaused });
+  const pushService = opts.push ? createPushService({ databaseUrl, db, sql, config: opts.push, log, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1 }) : null;
+  await pushService?.start();
   const server = createApiServer({ ...services, log, authSecret: TEST_AUTH_SECRET, onWebhook: createWebhookHandler(services) });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
 
@@ -198,6 +205,7 @@ export async function startTestApi(
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await pushService?.stop();
       await jobs.stop();
       await bus.stop();
       await close();

@@ -1,0 +1,188 @@
+import { createHash } from "node:crypto";
+import PgBoss from "pg-boss";
+import { parseRealtimeEvent } from "@ringback/core/events";
+import { pushFor, pushMessageSchema, type PushPlan } from "@ringback/core/push";
+import type { Database, Sql } from "@ringback/db/client";
+import { EVENTS_CHANNEL } from "@ringback/db/queries/events";
+import { deleteGonePushTarget, getPushTarget, markPushDelivered, pushTargetsOf } from "@ringback/db/queries/push";
+import type { Logger } from "../logger";
+import type { PushConfig } from "./config";
+import { sendPush, TransientPushError } from "./send";
+
+export const PUSH_QUEUE = "push-send";
+/** pg-boss's tables, shared with the media job queue (media/job-queue.ts) */
+const JOB_SCHEMA = "pgboss";
+
+/** One push to one device, as queued. */
+type PushJob = {
+  subscriptionId: string;
+  userId: string;
+  message: PushPlan["message"];
+  urgency: PushPlan["urgency"];
+  expiresAt: string;
+};
+
+export type PushServiceOptions = {
+  databaseUrl: string;
+  db: Database;
+  /** the connection the API LISTENs on (events are announced there: see db/queries/events.ts) */
+  sql: Sql;
+  config: PushConfig;
+  log: Logger;
+  /** how often an idle worker looks for pushes queued by another process (this one's wake it at once) */
+  pollingIntervalSeconds?: number;
+  /** seconds before a failed push is tried again (doubling each time) */
+  retryDelaySeconds?: number;
+  now?: () => Date;
+};
+
+export type PushService = {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/*
+ * Web Push off the request path. Every API process LISTENs to the events channel; the event that a
+ * change published (and committed: NOTIFY is sent at commit, and never for a rolled-back decoy, so a
+ * blocked caller's ring pushes nothing) is turned into one pg-boss job per device of its recipient.
+ * Each job's id is derived from (person, what is pushed, device), and pg-boss inserts with ON
+ * CONFLICT DO NOTHING, so the same push queued by every API process, or by several events about the
+ * same call, is sent once. One worker somewhere sends it; failures are retried with backoff, and
+ * 404/410 from the push service removes the subscription.
+ */
+export function createPushService(opts: PushServiceOptions): PushService {
+  const { db, sql, config, log } = opts;
+  const now = opts.now ?? (() => new Date());
+  const boss = new PgBoss({
+    connectionString: opts.databaseUrl,
+    application_name: "ringback-push",
+    schema: JOB_SCHEMA,
+    max: 2,
+    // the media job queue's instance in the same process runs pg-boss's maintenance and schedules
+    supervise: false,
+    schedule: false,
+  });
+  boss.on("error", (err) => log.error({ err }, "push queue error"));
+  const workerIds: string[] = [];
+  let unlisten: (() => Promise<void>) | null = null;
+  let started = false;
+
+  async function enqueue(userId: string, plan: PushPlan) {
+    const targets = await pushTargetsOf(db, userId);
+    if (targets.length === 0) return;
+    const jobs = targets.map((t) => ({
+      id: jobId(userId, plan.key, t.id),
+      name: PUSH_QUEUE,
+      data: {
+        subscriptionId: t.id,
+        userId,
+        message: plan.message,
+        urgency: plan.urgency,
+        expiresAt: plan.expiresAt.toISOString(),
+      } satisfies PushJob,
+    }));
+    await boss.insert(jobs);
+    // this process's idle workers start now instead of at their next poll
+    for (const id of workerIds) boss.notifyWorker(id);
+  }
+
+  function onNotify(payload: string) {
+    let stored: { userId: string; type: string; payload: unknown };
+    try {
+      stored = JSON.parse(payload) as typeof stored;
+    } catch {
+      return;
+    }
+    const parsed = parseRealtimeEvent({ type: stored.type, payload: stored.payload });
+    if (!parsed.success) return;
+    const plan = pushFor(parsed.data, stored.userId, now());
+    if (!plan) return;
+    enqueue(stored.userId, plan).catch((err: unknown) => log.warn({ err, key: plan.key }, "push not queued"));
+  }
+
+  async function deliver(job: PgBoss.JobWithMetadata<PushJob>) {
+    const { subscriptionId, userId } = job.data;
+    const message = pushMessageSchema.parse(job.data.message);
+    const target = await getPushTarget(db, subscriptionId, userId);
+    // removed (Settings, sign-out, an earlier 410) since it was queued
+    if (!target) return;
+    const at = now();
+    const outcome = await sendPush(target, { message, urgency: job.data.urgency, expiresAt: new Date(job.data.expiresAt) }, config, at);
+    switch (outcome.status) {
+      case "delivered":
+        await markPushDelivered(db, target.id, at);
+        log.debug({ subscriptionId, kind: message.kind }, "push delivered");
+        return;
+      case "gone":
+        await deleteGonePushTarget(db, target.id, target.endpoint);
+        log.info({ subscriptionId, statusCode: outcome.statusCode }, "push subscription gone: removed");
+        return;
+      case "rejected":
+        log.warn({ subscriptionId, statusCode: outcome.statusCode, detail: outcome.detail }, "push refused");
+        return;
+      case "expired":
+        log.debug({ subscriptionId, kind: message.kind }, "push expired before it could be sent");
+        return;
+      default: {
+        const _exhaustive: never = outcome;
+        return _exhaustive;
+      }
+    }
+  }
+
+  return {
+    async start() {
+      await boss.start();
+      started = true;
+      await boss.createQueue(PUSH_QUEUE, {
+        name: PUSH_QUEUE,
+        retryLimit: 3,
+        retryDelay: opts.retryDelaySeconds ?? 2,
+        retryBackoff: true,
+        // a push request times out after 10 s; one stuck longer is given up and retried
+        expireInSeconds: 60,
+      });
+      const handler = async ([job]: PgBoss.JobWithMetadata<PushJob>[]) => {
+        if (!job) return;
+        try {
+          await deliver(job);
+        } catch (err) {
+          const last = job.retryCount >= job.retryLimit;
+          const statusCode = err instanceof TransientPushError ? err.statusCode : null;
+          log.warn({ err, subscriptionId: job.data.subscriptionId, statusCode, attempt: job.retryCount + 1, last }, "push failed");
+          throw err;
+        }
+      };
+      // sends wait on the network, not the CPU: a few side by side
+      for (let i = 0; i < 3; i += 1) {
+        workerIds.push(
+          await boss.work<PushJob>(
+            PUSH_QUEUE,
+            { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 1, batchSize: 1, includeMetadata: true },
+            handler,
+          ),
+        );
+      }
+      const listening = await sql.listen(EVENTS_CHANNEL, onNotify);
+      unlisten = listening.unlisten;
+    },
+
+    async stop() {
+      await unlisten?.();
+      unlisten = null;
+      if (!started) return;
+      started = false;
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000, close: true });
+    },
+  };
+}
+
+/** The same uuid for the same push to the same device, so pg-boss stores it once. */
+export function jobId(userId: string, key: string, subscriptionId: string): string {
+  const bytes = createHash("sha256").update(`${userId}\n${key}\n${subscriptionId}`).digest().subarray(0, 16);
+  // shaped as a name-based (version 5, RFC 4122 variant) uuid
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
