@@ -8,7 +8,8 @@ import type { CallView } from "@ringback/core/call-views";
 import type { LibraryItemView } from "@ringback/core/library";
 import { useTRPC } from "~/trpc/react";
 
-const linkClass = "rounded text-foreground/80 hover:underline focus-visible:ring-2 focus-visible:ring-ring/50 focus-visible:outline-none";
+// underlined: inside a sentence, colour alone would not tell a link from the words around it
+const linkClass = "rounded text-foreground/80 underline decoration-foreground/30 underline-offset-2 hover:decoration-current focus-visible:ring-2 focus-visible:ring-ring/50 focus-visible:outline-none";
 
 /**
  * Which call an item came from, if I can still see it: "From your video call with Ana and Bo · 3:30 PM"

@@ -16,7 +16,6 @@ export function LibraryTile({ item }: { item: LibraryItemView }) {
     <li className="min-w-0">
       <Link
         href={`/library/${item.id}`}
-        aria-label={`${title}, ${time}${status ? `, ${status}` : ""}`}
         className="group flex flex-col gap-1.5 rounded-xl outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
       >
         <span aria-hidden="true" className="relative block aspect-square w-full overflow-hidden rounded-xl bg-neutral-800 shadow-xs ring-1 ring-black/5">
@@ -39,10 +38,13 @@ export function LibraryTile({ item }: { item: LibraryItemView }) {
           ) : null}
         </span>
         <span className="flex min-w-0 flex-col px-0.5">
+          {/* The name comes from this text (an aria-label would differ from what is seen on the tile). */}
           <span className="line-clamp-2 text-[13px] leading-tight font-medium break-words">{title}</span>
+          <span className="sr-only">, </span>
           <time dateTime={captured.toISOString()} className="text-xs text-muted-foreground">
             {time}
           </time>
+          {status ? <span className="sr-only">, {status}</span> : null}
         </span>
       </Link>
     </li>

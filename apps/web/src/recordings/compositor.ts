@@ -33,16 +33,16 @@ type Person = { identity: string; name: string; isLocal: boolean; video: VideoSo
 
 // the avatar palette of @ringback/ui/avatar, as canvas colours
 const PALETTE_HEX: Record<string, string> = {
-  "bg-rose-500": "#f43f5e",
-  "bg-orange-500": "#f97316",
-  "bg-amber-600": "#d97706",
-  "bg-lime-600": "#65a30d",
-  "bg-emerald-600": "#059669",
-  "bg-teal-600": "#0d9488",
-  "bg-sky-600": "#0284c7",
-  "bg-indigo-500": "#6366f1",
-  "bg-violet-500": "#8b5cf6",
-  "bg-fuchsia-600": "#c026d3",
+  "bg-rose-700": "#c70036",
+  "bg-orange-700": "#ca3500",
+  "bg-amber-700": "#bb4d00",
+  "bg-lime-700": "#497d00",
+  "bg-emerald-700": "#007a55",
+  "bg-teal-700": "#00786f",
+  "bg-sky-700": "#0069a8",
+  "bg-indigo-600": "#4f39f6",
+  "bg-violet-600": "#7f22fe",
+  "bg-fuchsia-700": "#a800b7",
 };
 
 const TICKER_SOURCE = `let timer = null;
