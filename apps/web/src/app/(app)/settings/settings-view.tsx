@@ -16,6 +16,7 @@ import { Label } from "@ringback/ui/label";
 import { Switch } from "@ringback/ui/switch";
 import { FieldError } from "~/components/field-error";
 import { errorMessage } from "~/lib/trpc-errors";
+import { NotificationsSection } from "~/push/notifications-section";
 import { useTRPC } from "~/trpc/react";
 import { AccountSection } from "./account-section";
 import { BlockedSection } from "./blocked-section";
@@ -124,6 +125,8 @@ export function SettingsView() {
           />
         </ul>
       </Card>
+
+      <NotificationsSection />
 
       <Card>
         <CardHeader>
