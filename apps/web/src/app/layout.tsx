@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { Toaster } from "sonner";
-import { ServiceWorker } from "~/pwa/service-worker";
+import { RegisterServiceWorker } from "~/pwa/service-worker";
 import { TRPCReactProvider } from "~/trpc/react";
 import "./globals.css";
 
@@ -28,7 +28,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="min-h-dvh">
         <TRPCReactProvider>{children}</TRPCReactProvider>
-        <ServiceWorker />
+        <RegisterServiceWorker />
         {/* bottom, above the phone tab bar: a stack of toasts at the top would cover search boxes. On a
             call screen its controls set --toast-clearance (calls/toast-clearance.ts) to stay uncovered. */}
         <Toaster

@@ -8,7 +8,7 @@ import "./online";
  * Web Push handlers it imports). Only in production builds: in `next dev` a worker caching
  * /_next/static would fight hot reloading.
  */
-export function ServiceWorker() {
+export function RegisterServiceWorker() {
   useEffect(() => {
     if (process.env.NODE_ENV !== "production" || !("serviceWorker" in navigator)) return;
     // updateViaCache "none": the imported /sw-push.js is re-checked on every update too
