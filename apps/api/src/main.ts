@@ -36,7 +36,7 @@ const services = {
 };
 await jobs.start(services);
 // Web Push for rings and messages, sent by whichever API process takes the job (after pg-boss is set up above)
-const pushService = push ? createPushService({ databaseUrl: env.DATABASE_URL, db, sql, config: push, log }) : null;
+const pushService = push ? createPushService({ databaseUrl: env.DATABASE_URL, config: push, log }) : null;
 await pushService?.start();
 if (!push) log.info("Web Push is off (no VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY)");
 const sweeper = startSweeper(services, env.SWEEP_INTERVAL_MS, log);

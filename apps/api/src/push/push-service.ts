@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import PgBoss from "pg-boss";
 import { parseRealtimeEvent } from "@ringback/core/events";
 import { pushFor, pushMessageSchema, type PushPlan } from "@ringback/core/push";
-import type { Database, Sql } from "@ringback/db/client";
+import { createDb } from "@ringback/db/client";
 import { EVENTS_CHANNEL } from "@ringback/db/queries/events";
-import { deleteGonePushTarget, getPushTarget, markPushDelivered, pushTargetsOf } from "@ringback/db/queries/push";
+import { deleteGonePushTarget, getPushTarget, markPushDelivered, pushTargetsOf, ringStillRinging } from "@ringback/db/queries/push";
 import type { Logger } from "../logger";
 import type { PushConfig } from "./config";
 import { sendPush, TransientPushError } from "./send";
@@ -24,9 +24,6 @@ type PushJob = {
 
 export type PushServiceOptions = {
   databaseUrl: string;
-  db: Database;
-  /** the connection the API LISTENs on (events are announced there: see db/queries/events.ts) */
-  sql: Sql;
   config: PushConfig;
   log: Logger;
   /** how often an idle worker looks for pushes queued by another process (this one's wake it at once) */
@@ -51,7 +48,10 @@ export type PushService = {
  * 404/410 from the push service removes the subscription.
  */
 export function createPushService(opts: PushServiceOptions): PushService {
-  const { db, sql, config, log } = opts;
+  const { config, log } = opts;
+  // connections of its own (the LISTEN, and the lookups around each send), so a burst of pushes
+  // never makes a request wait for a database connection
+  const { db, sql, close } = createDb(opts.databaseUrl, { max: 3 });
   const now = opts.now ?? (() => new Date());
   const boss = new PgBoss({
     connectionString: opts.databaseUrl,
@@ -106,6 +106,11 @@ export function createPushService(opts: PushServiceOptions): PushService {
     const target = await getPushTarget(db, subscriptionId, userId);
     // removed (Settings, sign-out, an earlier 410) since it was queued
     if (!target) return;
+    // a ring sent late (a retry, a busy queue) would show "is calling" after it was answered or missed
+    if (message.kind === "ring" && message.callId && !(await ringStillRinging(db, message.callId, userId))) {
+      log.debug({ subscriptionId, callId: message.callId }, "ring over before its push was sent");
+      return;
+    }
     const at = now();
     const outcome = await sendPush(target, { message, urgency: job.data.urgency, expiresAt: new Date(job.data.expiresAt) }, config, at);
     switch (outcome.status) {
@@ -170,9 +175,11 @@ export function createPushService(opts: PushServiceOptions): PushService {
     async stop() {
       await unlisten?.();
       unlisten = null;
-      if (!started) return;
-      started = false;
-      await boss.stop({ graceful: true, wait: true, timeout: 10_000, close: true });
+      if (started) {
+        started = false;
+        await boss.stop({ graceful: true, wait: true, timeout: 10_000, close: true });
+      }
+      await close();
     },
   };
 }

@@ -84,7 +84,7 @@ export async function startTestApi(
     push: opts.push ?? null,
   };
   await jobs.start(services, { workers: !opts.jobsPaused });
-  const pushService = opts.push ? createPushService({ databaseUrl, db, sql, config: opts.push, log, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1 }) : null;
+  const pushService = opts.push ? createPushService({ databaseUrl, config: opts.push, log, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1 }) : null;
   await pushService?.start();
   const server = createApiServer({ ...services, log, authSecret: TEST_AUTH_SECRET, onWebhook: createWebhookHandler(services) });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));

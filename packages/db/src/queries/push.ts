@@ -1,6 +1,6 @@
 import { and, desc, eq, notInArray, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { pushSubscriptions } from "../schema";
+import { callParticipants, pushSubscriptions } from "../schema";
 
 /** What Settings lists for one device. */
 export type PushDeviceRow = { id: string; sessionId: string; label: string; createdAt: Date; lastUsedAt: Date | null };
@@ -118,4 +118,14 @@ export async function deleteGonePushTarget(db: Database, id: string, endpoint: s
 /** Notes a delivered push, for Settings' "last used". */
 export async function markPushDelivered(db: Database, id: string, now: Date): Promise<void> {
   await db.update(pushSubscriptions).set({ lastUsedAt: now }).where(eq(pushSubscriptions.id, id));
+}
+
+/** Whether `userId`'s ring in `callId` still rings (a ring push queued or retried after it stopped is not sent). */
+export async function ringStillRinging(db: Database, callId: string, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ ringState: callParticipants.ringState })
+    .from(callParticipants)
+    .where(and(eq(callParticipants.callId, callId), eq(callParticipants.userId, userId)))
+    .limit(1);
+  return row?.ringState === "ringing";
 }
