@@ -87,6 +87,8 @@ export type LivekitOptions = {
   /** Seconds an explicitly created room waits for its first participant. Default 30. */
   emptyTimeoutSeconds?: number;
   startTimeoutMs?: number;
+  /** Public mode (public.ts): the node address and TURN, merged over the loopback settings. */
+  publicConfig?: { rtc: Record<string, unknown>; turn: Record<string, unknown> };
 };
 
 export type LivekitHandle = {
@@ -115,7 +117,9 @@ export function livekitConfig(opts: LivekitOptions): Record<string, unknown> {
       enable_loopback_candidate: true,
       // No public STUN: nothing here is reachable from outside anyway, and lookups only slow ICE down.
       stun_servers: [],
+      ...opts.publicConfig?.rtc,
     },
+    ...(opts.publicConfig ? { turn: opts.publicConfig.turn } : {}),
     keys: { [opts.apiKey]: opts.apiSecret },
     room: {
       departure_timeout: opts.departureTimeoutSeconds ?? 5,

@@ -8,15 +8,18 @@ import { fileURLToPath } from "node:url";
 import { runMigrations } from "@ringback/db/migrate";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { ensureLivekitBinary, startLivekit } from "./livekit";
-import { assertTcpPortFree, waitForHttp } from "./ports";
+import { startCaddy, waitForHttps } from "./caddy";
+import { assertTcpPortFree, freeTcpPort, waitForHttp } from "./ports";
+import { findCertificate, livekitPublicConfig, planPublic, type PlanDefaults } from "./public";
 import { createSupervisor } from "./supervisor";
 import { ensureTranscriber, transcriberCommand } from "./transcriber";
+import { startTurnTls } from "./turn-tls";
 import { vapidEnv } from "./vapid";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 type Profile = {
-  name: "default" | "test";
+  name: "default" | "test" | "public-test";
   webPort: number;
   apiPort: number;
   postgresPort: number;
@@ -28,6 +31,8 @@ type Profile = {
   fresh: boolean;
   /** The API's LOG_LEVEL unless set: the test stack logs only problems, not a line per request. */
   logLevel: "info" | "warn";
+  /** The public-test profile is always public, on a test name with fixed ports and no transcriber. */
+  public?: { url: string; defaults: PlanDefaults };
 };
 
 const PROFILES: Record<Profile["name"], Profile> = {
@@ -53,24 +58,53 @@ const PROFILES: Record<Profile["name"], Profile> = {
     fresh: true,
     logLevel: "warn",
   },
+  // https://ringback.test:8443 through Caddy, with TURN: the browser tests map the name to 127.0.0.2
+  "public-test": {
+    name: "public-test",
+    webPort: 3200,
+    apiPort: 3201,
+    postgresPort: 54349,
+    livekit: { port: 7900, tcpPort: 7901, udpPort: 7902 },
+    transcriberPort: 3202,
+    dataDir: join(repoRoot, ".data", "public-test"),
+    fresh: true,
+    logLevel: "warn",
+    public: {
+      url: "https://ringback.test:8443",
+      // LiveKit's media sockets bind the interfaces' own addresses, and lo has only 127.0.0.1: that is
+      // the node address it advertises (and relays to), while the name and TURN/TLS live on 127.0.0.2.
+      defaults: { httpPort: null, turnUdpPort: 3488, turnTlsPort: 5359, bindAddress: "127.0.0.2", nodeIp: "127.0.0.1" },
+    },
+  },
 };
 
-function parseArgs(argv: string[]): Profile {
+type Options = { profile: Profile; publicUrl: string | undefined };
+
+function parseArgs(argv: string[]): Options {
   let profile: Profile = PROFILES.default;
+  let publicUrl: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const value = arg === "--profile" ? argv[++i] : arg?.startsWith("--profile=") ? arg.slice("--profile=".length) : undefined;
     if (arg === "--profile" || arg?.startsWith("--profile=")) {
-      if (value !== "default" && value !== "test") throw new Error(`Unknown profile "${value ?? ""}" (use default or test)`);
+      const value = arg === "--profile" ? argv[++i] : arg.slice("--profile=".length);
+      if (value !== "default" && value !== "test" && value !== "public-test") {
+        throw new Error(`Unknown profile "${value ?? ""}" (use default, test or public-test)`);
+      }
       profile = PROFILES[value];
+    } else if (arg === "--public" || arg?.startsWith("--public=")) {
+      publicUrl = arg === "--public" ? argv[++i] : arg.slice("--public=".length);
+      if (!publicUrl) throw new Error("--public needs a URL, e.g. --public https://calls.example.org");
     } else if (arg === "--help" || arg === "-h") {
-      console.log("Usage: stack [--profile default|test]");
+      console.log("Usage: stack [--profile default|test|public-test] [--public https://host[:port]]");
       process.exit(0);
     } else {
       throw new Error(`Unknown argument "${arg}"`);
     }
   }
-  return profile;
+  // PUBLIC_URL=https://… means public mode too (an http:// PUBLIC_URL only names the address)
+  publicUrl ??= profile.public?.url ?? (process.env.PUBLIC_URL?.startsWith("https://") ? process.env.PUBLIC_URL : undefined);
+  if (publicUrl && profile.name === "test") throw new Error("--public does not go with --profile test (use --profile public-test)");
+  return { profile, publicUrl };
 }
 
 function envPort(name: string, fallback: number): number {
@@ -116,13 +150,18 @@ async function main(): Promise<void> {
   }
 }
 
-async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
+async function run({ profile, publicUrl: publicArg }: Options, supervisor: Supervisor): Promise<void> {
   const log = supervisor.prefixer("stack");
   const webPort = envPort("WEB_PORT", profile.webPort);
   const apiPort = envPort("API_PORT", profile.apiPort);
-  const publicUrl = (process.env.PUBLIC_URL || `http://localhost:${webPort}`).replace(/\/+$/, "");
+  // the test profile uses only its own settings, whatever this shell has set
+  const env = profile.public ? {} : process.env;
+  const plan = publicArg ? await planPublic(publicArg, env, profile.public?.defaults) : undefined;
+  const publicUrl = plan?.origin ?? (process.env.PUBLIC_URL || `http://localhost:${webPort}`).replace(/\/+$/, "");
   const apiUrl = (process.env.API_URL || `http://127.0.0.1:${apiPort}`).replace(/\/+$/, "");
   // TRANSCRIBER_URL set: a worker running elsewhere, or (empty) no transcripts; unset: start ours.
+  // The public test stack has none (its tests make calls, not voicemails).
+  if (profile.name === "public-test") process.env.TRANSCRIBER_URL = "";
   const externalTranscriber = process.env.TRANSCRIBER_URL !== undefined;
   const transcriberPort = envPort("TRANSCRIBER_PORT", profile.transcriberPort);
 
@@ -140,6 +179,18 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
   if (!process.env.DATABASE_URL) ports.push(["Postgres", profile.postgresPort]);
   if (!process.env.LIVEKIT_URL) ports.push(["LiveKit", profile.livekit.port], ["LiveKit TCP", profile.livekit.tcpPort]);
   if (!externalTranscriber) ports.push(["TRANSCRIBER_PORT", transcriberPort]);
+  const publicPorts: Array<[string, number]> = [];
+  if (plan) {
+    if (process.env.LIVEKIT_URL) throw new Error("--public runs its own LiveKit (with TURN); unset LIVEKIT_URL");
+    publicPorts.push(["HTTPS", plan.httpsPort]);
+    if (plan.httpPort !== null) publicPorts.push(["HTTP_PORT", plan.httpPort]);
+    if (plan.turn.tlsPort !== null) publicPorts.push(["TURN_TLS_PORT", plan.turn.tlsPort]);
+  }
+  for (const [name, port] of publicPorts) {
+    await assertTcpPortFree(port, plan?.bindAddress ?? "0.0.0.0").catch((error: unknown) => {
+      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
   for (const [name, port] of ports) {
     await assertTcpPortFree(port).catch((error: unknown) => {
       throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
@@ -183,6 +234,8 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
     if (!livekitApiSecret) throw new Error("LIVEKIT_URL is set, so LIVEKIT_API_SECRET must be set too");
   } else {
     livekitApiSecret ||= await persistedSecret(join(profile.dataDir, "livekit-secret"), 40);
+    // TURN/TLS: LiveKit speaks plain TURN over TCP on a loopback-only port, ours ends TLS in front
+    const turnTlsInternalPort = plan?.turn.tlsPort != null ? await freeTcpPort() : null;
     const livekit = await startLivekit({
       binary: await ensureLivekitBinary(repoRoot, log),
       ...profile.livekit,
@@ -190,10 +243,29 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
       apiSecret: livekitApiSecret,
       webhookUrl: `${apiUrl}/livekit/webhook`,
       onLog: supervisor.prefixer("livekit"),
+      publicConfig: plan ? livekitPublicConfig(plan, turnTlsInternalPort) : undefined,
     });
     supervisor.add({ name: "livekit", stop: livekit.stop, exited: livekit.exited });
     livekitUrl = livekit.url;
     log(`livekit ready at ${livekitUrl}`);
+    if (plan) {
+      const caddyStorage = join(profile.dataDir, "caddy");
+      await startCaddy({ plan, storageDir: caddyStorage, webPort, livekitPort: profile.livekit.port, supervisor, log });
+      if (plan.turn.tlsPort !== null && turnTlsInternalPort !== null) {
+        const turnTls = await startTurnTls({
+          port: plan.turn.tlsPort,
+          host: plan.bindAddress ?? undefined,
+          target: { host: "127.0.0.1", port: turnTlsInternalPort },
+          certificate: () => findCertificate(caddyStorage, plan.host),
+          log: supervisor.prefixer("turn-tls"),
+        });
+        supervisor.add({ name: "turn-tls", stop: turnTls.close });
+      }
+      log(
+        `TURN on ${plan.nodeIp}: UDP ${plan.turn.udpPort}` +
+          (plan.turn.tlsPort !== null ? `, TLS ${plan.host}:${plan.turn.tlsPort}` : " (no TURN/TLS for an IP address)"),
+      );
+    }
   }
 
   let transcriberUrl = (process.env.TRANSCRIBER_URL ?? "").replace(/\/+$/, "");
@@ -233,6 +305,7 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
       API_PORT: String(apiPort),
       API_URL: apiUrl,
       PUBLIC_URL: publicUrl,
+      ...(plan ? { LIVEKIT_PUBLIC_URL: plan.livekitPublicUrl } : passThrough(["LIVEKIT_PUBLIC_URL"])),
       TRANSCRIBER_URL: transcriberUrl,
       ...passThrough(["TRANSCRIPTION_API_URL", "TRANSCRIPTION_API_KEY", "TRANSCRIPTION_MODEL"]),
       MEDIA_DIR: process.env.MEDIA_DIR || join(profile.dataDir, "media"),
@@ -248,7 +321,8 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
   const web = supervisor.spawn({
     name: "web",
     command: process.execPath,
-    args: [join(repoRoot, "apps", "web", "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(webPort)],
+    // behind Caddy, only Caddy may reach the web server (it sets x-forwarded-for, which the app trusts)
+    args: [join(repoRoot, "apps", "web", "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(webPort), ...(plan ? ["-H", "127.0.0.1"] : [])],
     cwd: join(repoRoot, "apps", "web"),
     env: {
       API_URL: apiUrl,
@@ -261,6 +335,11 @@ async function run(profile: Profile, supervisor: Supervisor): Promise<void> {
     },
   });
   await waitForHttp(`http://127.0.0.1:${webPort}/`, { timeoutMs: 60_000, aborted: web.failure });
+  if (plan) {
+    await waitForHttps(plan, 60_000).catch((error: unknown) =>
+      log(`warning: ${publicUrl} does not answer through Caddy yet (${error instanceof Error ? error.message : String(error)})`),
+    );
+  }
 
   supervisor.markReady();
   console.log(`\nRingback is running at ${publicUrl}\n`);

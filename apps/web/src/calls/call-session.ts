@@ -1,4 +1,5 @@
 import { ConnectionState, Room, RoomEvent, VideoPresets } from "livekit-client";
+import { prepareConnect } from "./livekit-connect";
 
 /*
  * The LiveKit Room of the call in progress lives here, outside React: one per tab, created and torn
@@ -67,8 +68,8 @@ export class CallSession {
     try {
       const { token, url } = await grant();
       if (this.ended) return;
-      // No public STUN: the SFU hands out its own candidates (loopback on a single machine).
-      await this.room.connect(url, token, { rtcConfig: { iceServers: [] }, autoSubscribe: true });
+      // LiveKit's own ICE servers (its TURN) through a public origin; none on a single machine.
+      await this.room.connect(url, token, prepareConnect(this.room, url, { autoSubscribe: true }));
       if (this.ended) {
         await this.room.disconnect();
         return;

@@ -1,5 +1,6 @@
 import { createLocalAudioTrack, Room, RoomEvent, Track, type LocalAudioTrack } from "livekit-client";
 import { MESSAGE_LIMITS } from "@ringback/core/messages";
+import { prepareConnect } from "~/calls/livekit-connect";
 import { errorMessage } from "~/lib/trpc-errors";
 import { containerType, pickMimeType, type BeginResult, type MessageApi } from "./begin";
 import { MessageUpload, type UploadSnapshot } from "./message-upload";
@@ -86,8 +87,9 @@ export class VoicemailSession {
       if (!this.over && this.snapshot.phase === "recording") this.fail("The voicemail was disconnected.");
     });
     try {
-      // No public STUN: the SFU hands out its own candidates (loopback on a single machine).
-      await room.connect(message.voicemail.livekitUrl, message.voicemail.token, { rtcConfig: { iceServers: [] }, autoSubscribe: false });
+      // LiveKit's own ICE servers (its TURN) through a public origin; none on a single machine.
+      const url = message.voicemail.livekitUrl;
+      await room.connect(url, message.voicemail.token, prepareConnect(room, url, { autoSubscribe: false }));
       if (this.over) return;
       await room.localParticipant.publishTrack(this.track, { source: Track.Source.Microphone });
     } catch {
