@@ -193,35 +193,24 @@ function messageBody(message: MessageView): string {
   return length ? `${what} · ${length}` : what;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-
-/** Bytes a base64url string (padding optional) decodes to, or null when it is not base64url. */
-export function base64urlByteLength(value: string): number | null {
-  const bare = value.replace(/=+$/, "");
-  if (!BASE64URL.test(bare) || bare.length % 4 === 1) return null;
-  return Math.floor((bare.length * 3) / 4);
-}
-
 /** The longest endpoint URL we store (real push services use well under 1 KB). */
 export const PUSH_ENDPOINT_MAX_CHARS = 2048;
 
 /** A browser's PushSubscription as `push.subscribe` takes it (the endpoint's address is checked by the API). */
 export const pushSubscribeInput = z.object({
+  // the API checks the address further (https, public: see apps/api/src/push/endpoint-guard.ts)
   endpoint: z
     .string({ error: "endpoint is required" })
     .max(PUSH_ENDPOINT_MAX_CHARS, { error: "That push endpoint is too long" })
-    .refine((v) => URL.canParse(v), { error: "The push endpoint must be a URL" }),
+    .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/\S+$/, { error: "The push endpoint must be an https:// URL" }),
+  // base64url as PushSubscription.toJSON() gives them (padding tolerated)
   keys: z.object({
-    // an uncompressed P-256 point (RFC 8291 §3.1)
+    // an uncompressed P-256 point, 65 bytes starting 0x04 (RFC 8291 §3.1)
     p256dh: z
       .string({ error: "keys.p256dh is required" })
-      .refine((v) => base64urlByteLength(v) === 65 && v.startsWith("B"), {
-        error: "keys.p256dh must be a base64url P-256 public key (65 bytes)",
-      }),
+      .regex(/^B[A-Za-z0-9_-]{86}=?$/, { error: "keys.p256dh must be a base64url P-256 public key (65 bytes)" }),
     // RFC 8291 §3.2: 16 random bytes
-    auth: z
-      .string({ error: "keys.auth is required" })
-      .refine((v) => base64urlByteLength(v) === 16, { error: "keys.auth must be a base64url 16-byte secret" }),
+    auth: z.string({ error: "keys.auth is required" }).regex(/^[A-Za-z0-9_-]{22}(==)?$/, { error: "keys.auth must be a base64url 16-byte secret" }),
   }),
   /** what Settings calls this device; the API falls back to a name from the browser */
   label: singleLineText({

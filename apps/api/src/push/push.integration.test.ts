@@ -267,9 +267,15 @@ describe("push subscriptions", () => {
     const bo = await api.signUp("Bo");
     const keys = browserKeys().keys;
     const refused = async (input: unknown) => failure(api.as(bo).push.subscribe.mutate(input as never));
-    expect(await refused({ endpoint: "not a url", keys })).toMatchObject({ status: 400, message: "The push endpoint must be a URL" });
+    expect(await refused({ endpoint: "not a url", keys })).toMatchObject({ status: 400, message: "The push endpoint must be an https:// URL" });
+    expect(await refused({ endpoint: "https://exa mple.com/x y", keys })).toMatchObject({ status: 400, message: "The push endpoint must be an https:// URL" });
+    expect(await refused({ endpoint: "http://[bad/x", keys })).toMatchObject({ status: 400, message: "The push endpoint must be a URL" });
     expect(await refused({ endpoint: service.newEndpoint(), keys: { ...keys, p256dh: keys.auth } })).toMatchObject({ status: 400, message: expect.stringMatching(/p256dh/) });
     expect(await refused({ endpoint: service.newEndpoint(), keys: { ...keys, auth: "short" } })).toMatchObject({ status: 400, message: expect.stringMatching(/auth/) });
+    expect(await refused({ endpoint: service.newEndpoint(), keys: { ...keys, p256dh: `B${"A".repeat(86)}` } })).toMatchObject({
+      status: 400,
+      message: "keys.p256dh is not a P-256 public key",
+    });
     expect(await refused({ endpoint: "ftp://push.example.net/x", keys })).toMatchObject({ status: 400, message: "The push endpoint must be an https:// URL" });
   });
 });

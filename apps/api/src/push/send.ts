@@ -51,19 +51,25 @@ export async function sendPush(
     // a literal address is connected to without a lookup, so it is checked here
     if (isIP(host) && !isPublicAddress(host)) return { status: "rejected", statusCode: null, detail: "endpoint address is not public" };
   }
-  const details = webpush.generateRequestDetails(
-    { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
-    JSON.stringify(push.message),
-    {
-      vapidDetails: { subject: config.subject, publicKey: config.publicKey, privateKey: config.privateKey },
-      contentEncoding: "aes128gcm",
-      TTL: ttl,
-      urgency: push.urgency,
-      // an undelivered push with the same topic is replaced: a device that was offline through a ring
-      // gets "Missed call", not the ring and then the missed call
-      topic: topicFor(push.message.tag),
-    },
-  );
+  let details: ReturnType<typeof webpush.generateRequestDetails>;
+  try {
+    details = webpush.generateRequestDetails(
+      { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
+      JSON.stringify(push.message),
+      {
+        vapidDetails: { subject: config.subject, publicKey: config.publicKey, privateKey: config.privateKey },
+        contentEncoding: "aes128gcm",
+        TTL: ttl,
+        urgency: push.urgency,
+        // an undelivered push with the same topic is replaced: a device that was offline through a ring
+        // gets "Missed call", not the ring and then the missed call
+        topic: topicFor(push.message.tag),
+      },
+    );
+  } catch (err) {
+    // keys that are not a point on the curve: this subscription can never be encrypted for
+    return { status: "rejected", statusCode: null, detail: `cannot encrypt for this subscription: ${(err as Error).message}` };
+  }
   let response: { statusCode: number; body: string };
   try {
     response = await post(url, details.headers, details.body, config.allowPrivateEndpoints);

@@ -1,3 +1,4 @@
+import { createECDH } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { pushDeviceRefInput, pushSubscribeInput, type PushDeviceView } from "@ringback/core/push";
 import { deletePushDevice, deletePushDevicesOfSession, listPushDevices, upsertPushSubscription } from "@ringback/db/queries/push";
@@ -13,6 +14,7 @@ export const pushRouter = router({
   /** Stores this browser's subscription (again), bound to this session: signing out of it removes it. */
   subscribe: protectedProcedure.input(pushSubscribeInput).mutation(async ({ ctx, input }) => {
     if (!ctx.push) throw new TRPCError({ code: "PRECONDITION_FAILED", message: PUSH_OFF });
+    if (!isCurvePoint(input.keys.p256dh)) throw new TRPCError({ code: "BAD_REQUEST", message: "keys.p256dh is not a P-256 public key" });
     const check = await checkPushEndpoint(input.endpoint, ctx.push.allowPrivateEndpoints);
     if (!check.ok) throw new TRPCError({ code: "BAD_REQUEST", message: check.reason });
     const { id } = await upsertPushSubscription(ctx.db, {
@@ -49,3 +51,15 @@ export const pushRouter = router({
   /** Stops pushes to this browser (its subscription of this session). */
   removeCurrent: protectedProcedure.mutation(async ({ ctx }) => ({ removed: await deletePushDevicesOfSession(ctx.db, ctx.user.id, ctx.user.sessionId) })),
 });
+
+/** True when the browser's key is a point on P-256 (anything else could never be encrypted for). */
+function isCurvePoint(p256dh: string): boolean {
+  try {
+    const ecdh = createECDH("prime256v1");
+    ecdh.generateKeys();
+    ecdh.computeSecret(Buffer.from(p256dh, "base64url"));
+    return true;
+  } catch {
+    return false;
+  }
+}
