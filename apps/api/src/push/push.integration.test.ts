@@ -2,6 +2,7 @@ import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushMessageSchema } from "@ringback/core/push";
 import { pushSubscriptions } from "@ringback/db/schema";
+import { deliver, knownPair, servicesOf, unansweredCall } from "../messages/test-kit";
 import { failure, startTestApi, type TestApi, type TestUser } from "../testing/harness";
 import { guardedLookup, isPublicAddress, PrivateAddressError } from "./endpoint-guard";
 import { browserKeys, decryptPush, startPushEndpoint, testPushConfig, verifyVapid, type BrowserKeys, type PushEndpoint, type ReceivedPush } from "./push-test-kit";
@@ -121,6 +122,33 @@ describe("Web Push", () => {
     expect(service.for(laptop.endpoint)).toHaveLength(2);
     expect(service.for(cyDevice.endpoint)).toHaveLength(0);
     expect(service.for(anaDevice.endpoint)).toHaveLength(0);
+  });
+
+  it("pushes a new message once it is ready, with the start of its transcript", async () => {
+    const { a: ann, b: bo } = await knownPair(api, ["Ann", "Bo"]);
+    const device = await subscribe(bo);
+    const callId = await unansweredCall(api, ann, bo, "video");
+    // the ring's own push may or may not have gone out before the sweep ended it; the missed call does
+    const kinds = () => service.for(device.endpoint).map((p) => open(p, device.endpoint, device.browser).kind);
+    await waitUntil("the missed call is pushed", async () => kinds().includes("missed"));
+    const before = kinds().length;
+    const begun = await api.as(ann).messages.begin.mutate({ callId });
+    // being recorded and processed: nothing yet
+    await new Promise((r) => setTimeout(r, 500));
+    expect(service.for(device.endpoint)).toHaveLength(before);
+    await deliver(servicesOf(api), begun.messageId, { transcript: "Call me back about dinner tonight", durationMs: 7_400 });
+    const messagePush = (await service.waitFor(device.endpoint, before + 1))[before];
+    if (!messagePush) throw new Error("no push");
+    expect(open(messagePush, device.endpoint, device.browser)).toEqual({
+      v: 1,
+      kind: "message",
+      tag: `message-${begun.messageId}`,
+      title: `New video message from ${ann.displayName}`,
+      body: "0:07 · “Call me back about dinner tonight”",
+      url: `/messages/${begun.messageId}`,
+      messageId: begun.messageId,
+    });
+    expect(messagePush.headers.urgency).toBe("normal");
   });
 
   it("tries again after a failure of the push service (500), and keeps the subscription", async () => {
