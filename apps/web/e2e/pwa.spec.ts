@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { signUpViaApi, snap, uniqueUser } from "./helpers";
 import { newPerson, trpcMutation, trpcQuery, type Person } from "./helpers/calls";
@@ -139,6 +140,14 @@ test("Calls, Contacts and a person's history open offline, say so, and recover w
   await snap(page, testInfo, "calls-offline-desktop");
   await page.setViewportSize({ width: 390, height: 844 });
   await snap(page, testInfo, "calls-offline-phone");
+  // the offline state reads as well as the rest (see a11y.spec.ts), in both themes
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  }
+  await snap(page, testInfo, "calls-offline-phone-dark");
+  await page.emulateMedia({ colorScheme: "light" });
   await page.setViewportSize({ width: 1280, height: 800 });
 
   // the same tab comes back online: the history fills in, the banner goes, no reload happens
