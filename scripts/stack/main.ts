@@ -10,7 +10,7 @@ import { startEmbeddedPostgres } from "./embedded-postgres";
 import { ensureLivekitBinary, startLivekit } from "./livekit";
 import { startCaddy, waitForHttps } from "./caddy";
 import { PROFILES, type Profile } from "./profiles";
-import { assertTcpPortFree, freeTcpPort, waitForHttp } from "./ports";
+import { assertTcpPortFree, waitForHttp } from "./ports";
 import { findCertificate, livekitPublicConfig, planPublic } from "./public";
 import { createSupervisor } from "./supervisor";
 import { ensureTranscriber, transcriberCommand } from "./transcriber";
@@ -125,7 +125,7 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
     if (process.env.LIVEKIT_URL) throw new Error("--public runs its own LiveKit (with TURN); unset LIVEKIT_URL");
     publicPorts.push(["HTTPS", plan.httpsPort]);
     if (plan.httpPort !== null) publicPorts.push(["HTTP_PORT", plan.httpPort]);
-    if (plan.turn.tlsPort !== null) publicPorts.push(["TURN_TLS_PORT", plan.turn.tlsPort]);
+    if (plan.turn.tlsPort !== null) publicPorts.push(["TURN_TLS_PORT", plan.turn.tlsPort], ["TURN_TLS_PORT + 1 (LiveKit's plain TURN behind it)", plan.turn.tlsPort + 1]);
   }
   for (const [name, port] of publicPorts) {
     await assertTcpPortFree(port, plan?.bindAddress ?? "0.0.0.0").catch((error: unknown) => {
@@ -175,8 +175,9 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
     if (!livekitApiSecret) throw new Error("LIVEKIT_URL is set, so LIVEKIT_API_SECRET must be set too");
   } else {
     livekitApiSecret ||= await persistedSecret(join(profile.dataDir, "livekit-secret"), 40);
-    // TURN/TLS: LiveKit speaks plain TURN over TCP on a loopback-only port, ours ends TLS in front
-    const turnTlsInternalPort = plan?.turn.tlsPort != null ? await freeTcpPort() : null;
+    // TURN/TLS: our front ends TLS and passes plain TURN over TCP to LiveKit on the next port (LiveKit
+    // listens there on every interface, as for TURN/UDP: that port stays closed in the firewall)
+    const turnTlsInternalPort = plan?.turn.tlsPort != null ? plan.turn.tlsPort + 1 : null;
     const livekit = await startLivekit({
       binary: await ensureLivekitBinary(repoRoot, log),
       ...profile.livekit,

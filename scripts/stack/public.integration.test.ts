@@ -16,6 +16,7 @@ import { validateCaddyfile } from "./caddy";
 import { freeTcpPort } from "./ports";
 import { PROFILES } from "./profiles";
 import { DEFAULT_PUBLIC_PORTS, caddyfile, certificateSourceFor, findCertificate, internalCaFiles, livekitPublicConfig, planPublic, spkiHash } from "./public";
+import { composeLivekitConfig } from "./livekit-config-main";
 import { startTurnTls } from "./turn-tls";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -212,7 +213,7 @@ describe("compose.yaml", () => {
     const compose = await readCompose();
     const dockerfile = await readFile(join(repoRoot, "Dockerfile"), "utf8");
     const targets = new Set([...dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]));
-    expect(Object.keys(compose.services).sort()).toEqual(["api", "caddy", "livekit", "migrate", "postgres", "turn-tls", "web"]);
+    expect(Object.keys(compose.services).sort()).toEqual(["api", "caddy", "livekit", "livekit-config", "migrate", "postgres", "turn-tls", "web"]);
     for (const [name, service] of Object.entries(compose.services)) {
       if (name === "postgres") continue;
       const build = service.build as { context: string; target: string };
@@ -232,14 +233,21 @@ describe("compose.yaml", () => {
     expect(env("api").LIVEKIT_PUBLIC_URL).toBe(`wss://\${PUBLIC_HOST}?turn_tls_port=${DEFAULT_PUBLIC_PORTS.turnTls}`);
     expect(env("turn-tls").TURN_TLS_PORT).toBe(String(DEFAULT_PUBLIC_PORTS.turnTls));
 
-    // LiveKit's configuration, with the .env values filled in as compose would
-    const livekit = parse(String(env("livekit").LIVEKIT_CONFIG).replace(/\$\{(\w+)(:\?[^}]*)?\}/g, (_m, name: string) => ({ NODE_IP: "203.0.113.5", PUBLIC_HOST: "calls.example.org", LIVEKIT_API_SECRET: "s".repeat(40) })[name] ?? "")) as Record<string, Record<string, unknown>>;
+    // LiveKit's configuration, as the livekit-config service writes it from compose's environment
+    const generator = compose.services["livekit-config"] as { command: string[]; environment: Record<string, string> };
+    const configFile = generator.command.at(-1);
+    expect((compose.services.livekit as { command: string[] }).command).toEqual(["--config", configFile]);
+    const fromEnv = Object.fromEntries(
+      Object.entries(generator.environment).map(([k, v]) => [k, v.replace(/\$\{(\w+)(:\?[^}]*)?\}/g, (_m, name: string) => ({ NODE_IP: "203.0.113.5", PUBLIC_HOST: "calls.example.org", LIVEKIT_API_SECRET: "s".repeat(40) })[name] ?? "")]),
+    );
+    const livekit = (await composeLivekitConfig(fromEnv)) as Record<string, Record<string, unknown>>;
     expect(livekit.port).toBe(stack.livekit.port);
+    expect(livekit.bind_addresses).toEqual(["127.0.0.1"]);
     expect(livekit.rtc).toMatchObject({ tcp_port: stack.livekit.tcpPort, udp_port: stack.livekit.udpPort, node_ip: "203.0.113.5" });
     expect(livekit.turn?.tls_port).toBe(Number(env("turn-tls").TURN_TCP_PORT));
     const plan = await planPublic("https://calls.example.org", { NODE_IP: "203.0.113.5" });
-    const { tls_port: _internal, ...expectedTurn } = livekitPublicConfig(plan, 0).turn;
-    expect(livekit.turn).toMatchObject(expectedTurn);
+    expect(livekit.turn).toEqual(livekitPublicConfig(plan, Number(env("turn-tls").TURN_TCP_PORT)).turn);
+    expect((livekit.keys as Record<string, string>).ringback).toBe("s".repeat(40));
     expect(livekit.webhook).toEqual({ api_key: "ringback", urls: [`http://127.0.0.1:${stack.apiPort}/livekit/webhook`] });
   });
 

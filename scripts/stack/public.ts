@@ -135,21 +135,62 @@ function isLoopback(ip: string): boolean {
   return ip.startsWith("127.") || ip === "::1";
 }
 
-/** The LiveKit config keys public mode adds or changes (merged over the loopback config). */
-export function livekitPublicConfig(plan: PublicPlan, turnTlsInternalPort: number | null): { rtc: Record<string, unknown>; turn: Record<string, unknown> } {
+/**
+ * Every address except `ip`, as CIDRs: for each prefix length b, `ip` with bit b flipped, masked to
+ * /b (32 blocks for IPv4, 128 for IPv6), plus the whole other family.
+ */
+export function allAddressesExcept(ip: string): string[] {
+  const v6 = isIP(ip) === 6;
+  const bits = v6 ? 128 : 32;
+  const value = v6 ? ipv6ToBigInt(ip) : ip.split(".").reduce((n, part) => (n << 8n) | BigInt(Number(part)), 0n);
+  const out: string[] = [];
+  for (let b = 1; b <= bits; b++) {
+    const flipped = value ^ (1n << BigInt(bits - b));
+    const masked = (flipped >> BigInt(bits - b)) << BigInt(bits - b);
+    out.push(`${v6 ? bigIntToIpv6(masked) : bigIntToIpv4(masked)}/${b}`);
+  }
+  out.push(v6 ? "0.0.0.0/0" : "::/0");
+  return out;
+}
+
+function bigIntToIpv4(n: bigint): string {
+  return [24n, 16n, 8n, 0n].map((shift) => String((n >> shift) & 255n)).join(".");
+}
+
+function ipv6ToBigInt(ip: string): bigint {
+  const [head = "", tail] = ip.split("::");
+  const parts = (text: string) => (text ? text.split(":") : []);
+  const groups = tail === undefined ? parts(head) : [...parts(head), ...Array(8 - parts(head).length - parts(tail).length).fill("0"), ...parts(tail)];
+  return groups.reduce((n, group) => (n << 16n) | BigInt(parseInt(group, 16)), 0n);
+}
+
+function bigIntToIpv6(n: bigint): string {
+  const groups: string[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(((n >> shift) & 0xffffn).toString(16));
+  return groups.join(":");
+}
+
+/**
+ * The LiveKit config keys public mode adds or changes (merged over the loopback config).
+ * `turnTcpPort`: LiveKit's plain TURN-over-TCP listener behind the TLS front (null: no TURN/TLS).
+ */
+export function livekitPublicConfig(plan: PublicPlan, turnTcpPort: number | null): { rtc: Record<string, unknown>; turn: Record<string, unknown> } {
+  const own = `${plan.nodeIp}/${isIP(plan.nodeIp) === 6 ? 128 : 32}`;
   const turn: Record<string, unknown> = {
     enabled: true,
     udp_port: plan.turn.udpPort,
-    // The relay may only reach LiveKit itself: a private or loopback node address must be allowed
-    // explicitly (LiveKit refuses restricted peers by default), and nothing else is.
-    // (A loopback node address is a test on one machine: LiveKit also listens on 127.0.0.1 there.)
-    allow_restricted_peer_cidrs: isLoopback(plan.nodeIp) ? ["127.0.0.0/8"] : [`${plan.nodeIp}/${isIP(plan.nodeIp) === 6 ? 128 : 32}`],
+    // The relay may reach LiveKit's own address and nothing else: LiveKit refuses private and
+    // loopback peers unless allowed, and allows every public one unless denied, so a signed-in
+    // person could otherwise relay to any host on the internet from this address.
+    allow_restricted_peer_cidrs: [own],
+    deny_peer_cidrs: allAddressesExcept(plan.nodeIp),
   };
-  if (plan.turn.tlsPort !== null && turnTlsInternalPort !== null) {
+  if (plan.turn.tlsPort !== null && turnTcpPort !== null) {
     Object.assign(turn, {
       domain: plan.host,
-      // TLS is ended in front of LiveKit (turn-tls.ts), which then sees plain TURN over TCP here.
-      tls_port: turnTlsInternalPort,
+      // TLS is ended in front of LiveKit (turn-tls.ts), which then sees plain TURN over TCP here
+      // (on every interface, like TURN/UDP: keep this port closed in the firewall).
+      tls_port: turnTcpPort,
       external_tls: true,
     });
   }
@@ -157,7 +198,7 @@ export function livekitPublicConfig(plan: PublicPlan, turnTlsInternalPort: numbe
     rtc: {
       node_ip: plan.nodeIp,
       use_external_ip: false,
-      // a test host on 127.0.0.2 is still loopback; a real one is not
+      // a test host on 127.0.0.x is still loopback; a real one is not
       enable_loopback_candidate: isLoopback(plan.nodeIp),
     },
     turn,

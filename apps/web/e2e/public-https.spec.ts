@@ -204,9 +204,29 @@ async function forceRelay(person: Person, only?: "turns"): Promise<void> {
         .filter((server) => server.urls.length > 0);
       return { ...config, iceServers: servers, iceTransportPolicy: "relay" };
     };
+    const log: unknown[] = [];
+    (window as unknown as { __relayLog: unknown[] }).__relayLog = log;
     window.RTCPeerConnection = class extends Native {
       constructor(config?: RTCConfiguration) {
         super(relayOnly(config));
+        const t0 = performance.now();
+        const at = () => Math.round(performance.now() - t0);
+        this.addEventListener("iceconnectionstatechange", () => log.push([at(), "ice", this.iceConnectionState]));
+        this.addEventListener("icegatheringstatechange", () => log.push([at(), "gathering", this.iceGatheringState]));
+        this.addEventListener("icecandidate", (e) => log.push([at(), "candidate", e.candidate?.candidate ?? null]));
+        this.addEventListener("icecandidateerror", (e) => {
+          const error = e as RTCPeerConnectionIceErrorEvent;
+          log.push([at(), "candidate-error", error.url, error.errorCode, error.errorText]);
+        });
+      }
+      override async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+        const candidates = (description.sdp ?? "").split("\n").filter((line) => line.startsWith("a=candidate"));
+        log.push([Math.round(performance.now()), "remote-description", description.type, candidates]);
+        return super.setRemoteDescription(description);
+      }
+      override async addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
+        log.push([Math.round(performance.now()), "remote-candidate", candidate?.candidate ?? null]);
+        return super.addIceCandidate(candidate ?? undefined);
       }
       override setConfiguration(config?: RTCConfiguration): void {
         super.setConfiguration(relayOnly(config));
@@ -222,12 +242,28 @@ async function relayCall(browser: Browser, testInfo: TestInfo, only?: "turns"): 
   people.push(ana, ben);
   await addContacts(ana, ben);
   await Promise.all([forceRelay(ana, only), forceRelay(ben, only)]);
+  const consoleLines = new Map<Person, string[]>();
+  for (const p of [ana, ben]) {
+    const lines: string[] = [];
+    consoleLines.set(p, lines);
+    p.page.on("console", (message) => {
+      if (message.type() === "warning" || message.type() === "error") lines.push(message.text().slice(0, 300));
+    });
+  }
   await callAndAnswer(ana, ben);
   try {
     await expectMediaBothWays(ana, ben);
   } catch (error) {
     // what ICE saw on each side, to tell a TURN problem from a slow machine
-    for (const p of [ana, ben]) await testInfo.attach(`ice-${p.displayName}.json`, { body: JSON.stringify(await iceReport(p.page), null, 1), contentType: "application/json" });
+    for (const p of [ana, ben]) {
+      const report = JSON.stringify({
+        pcs: await iceReport(p.page).catch((e: unknown) => String(e)),
+        log: await p.page.evaluate(() => (window as unknown as { __relayLog?: unknown[] }).__relayLog).catch((e: unknown) => String(e)),
+        console: consoleLines.get(p) ?? [],
+      });
+      console.log(`ICE report for ${p.displayName}: ${report}`);
+      await testInfo.attach(`ice-${p.displayName}.json`, { body: report, contentType: "application/json" });
+    }
     throw error;
   }
 
