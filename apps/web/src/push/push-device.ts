@@ -76,8 +76,13 @@ export async function subscribeThisDevice(publicKey: string): Promise<Subscripti
   try {
     subscription = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
   } catch (error) {
-    // e.g. Chromium without a reachable push service: "AbortError: Registration failed - push service error"
-    const detail = error instanceof Error && error.message ? ` The browser said: “${error.message}”.` : "";
+    const message = error instanceof Error ? error.message : "";
+    const detail = message ? ` The browser said: “${message}”.` : "";
+    // Chromium in a private (incognito or guest) window refuses with "permission denied" even when
+    // notifications are allowed; without its push service (blocked network) it says "push service error"
+    if (/permission denied/i.test(message) || (error instanceof DOMException && error.name === "NotAllowedError")) {
+      throw new PushSetupError(`This browser doesn’t allow push notifications in this window (private and guest windows don’t).${detail}`, "push-service");
+    }
     throw new PushSetupError(`This browser couldn’t reach its push service, so notifications can’t be turned on here right now. Try again later.${detail}`, "push-service");
   }
   const json = subscription.toJSON();
