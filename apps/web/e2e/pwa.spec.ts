@@ -198,3 +198,36 @@ test("online, pages always come from the network, so a new deploy is never hidde
     .poll(() => page.evaluate(async () => (await (await caches.open("ringback-pages-v1")).match("/calls"))?.text()))
     .toContain("Ringback");
 });
+
+test("a page still on its way when the person signs out is not kept, and the sign-in page forgets any copy", async ({ browser }) => {
+  const ana = await newPerson(browser, "Ana");
+  people.push(ana);
+  const page = ana.page;
+  await expectControlled(page);
+  // the worker's warm-up fetch of /contacts (5 s after a page loads) is answered by the server at once
+  // (Ana still signed in), but the answer takes 3 s to arrive
+  let contactsFetches = 0;
+  await ana.context.route("**/contacts", async (route) => {
+    contactsFetches += 1;
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await route.fulfill({ response }).catch(() => undefined);
+  });
+  await page.evaluate(() => caches.delete("ringback-pages-v1"));
+  await page.goto("/calls");
+  await expect.poll(() => contactsFetches, { timeout: 15_000, message: "the warm-up asked for /contacts" }).toBeGreaterThan(0);
+  // sign out while that answer is still on its way
+  await page.getByRole("button", { name: "Sign out" }).first().click();
+  await expect(page).toHaveURL(/\/signin/);
+  await page.waitForTimeout(4_000);
+  expect(await cachedPages(page), "nothing of Ana's came back into the cache").toEqual([]);
+
+  // a copy left behind (say a session ended on another device while this one was offline) goes when
+  // the sign-in page opens
+  await page.evaluate(async () => {
+    const cache = await caches.open("ringback-pages-v1");
+    await cache.put("/calls", new Response("<h1>Ana's calls</h1>", { headers: { "content-type": "text/html" } }));
+  });
+  await page.reload();
+  await expect.poll(() => cachedPages(page), { message: "forgotten on the sign-in page" }).toEqual([]);
+});

@@ -11,8 +11,11 @@
  *   straight to the network: respondWith is never called for it, so nothing personal, live or large is
  *   ever stored here, and the browser handles it exactly as without a service worker.
  * - Other navigations that fail offline get a small page saying so, with links to what does work.
- * - A cached page holds the signed-in person's name: signing out (POST /api/auth/signout) or a page
- *   that answers with a redirect (the session is gone) empties the page cache.
+ * - A cached page holds the signed-in person's name: signing out (POST /api/auth/signout), the
+ *   sign-in and sign-up pages ("ringback:forget"), or a page that answers with a redirect (the session
+ *   is gone) empty the page cache. A fetch that was already under way then is not stored (`generation`),
+ *   and a copy older than MAX_OFFLINE_AGE_MS is not served: a session ended from another device leaves
+ *   at most that long a window offline.
  *
  * Web Push (push, notificationclick) lives in /sw-push.js, kept by the push feature.
  */
@@ -28,6 +31,19 @@ const WARM_PAGES = ["/calls", "/contacts"];
 const WARM_EVERY_MS = 10 * 60 * 1000;
 /** The static cache is trimmed to what cached pages reference once it holds more than this. */
 const STATIC_LIMIT = 400;
+/** An offline copy older than this is not shown (it may belong to a session that has since ended). */
+const MAX_OFFLINE_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Bumped whenever this device's pages are forgotten. A page fetch that started before that (a
+ * navigation or a warm-up still under way at sign-out) must not put the old person's page back.
+ */
+let generation = 0;
+
+function forgetPages() {
+  generation += 1;
+  return caches.delete(PAGES);
+}
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const OFFLINE_PAGE = new RegExp(`^/(calls|contacts|calls/person/${UUID})/?$`, "i");
@@ -56,7 +72,7 @@ self.addEventListener("fetch", (event) => {
 
   if (request.method === "POST" && url.pathname === "/api/auth/signout") {
     // Not answered here (the sign-out goes to the network as usual); just forget this person's pages.
-    event.waitUntil(caches.delete(PAGES));
+    event.waitUntil(forgetPages());
     return;
   }
   if (request.method !== "GET" || url.pathname.startsWith("/api/")) return;
@@ -72,6 +88,7 @@ self.addEventListener("fetch", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "ringback:warm") event.waitUntil(warmPages());
+  if (event.data && event.data.type === "ringback:forget") event.waitUntil(forgetPages());
 });
 
 function pageKey(pathname) {
@@ -81,19 +98,20 @@ function pageKey(pathname) {
 async function pageNetworkFirst(event) {
   const request = event.request;
   const key = pageKey(new URL(request.url).pathname);
+  const startedIn = generation;
   let response;
   try {
     response = await fetch(request);
   } catch (error) {
     const cached = await caches.match(key, { cacheName: PAGES });
-    if (cached) return cached;
+    if (cached && ageOf(cached) < MAX_OFFLINE_AGE_MS) return cached;
     return offlineNotice();
   }
   if (isCacheablePage(response)) {
-    event.waitUntil(keepPage(key, response.clone()));
+    event.waitUntil(keepPage(key, response.clone(), startedIn));
   } else if (response.type === "opaqueredirect" || response.redirected || response.status === 401) {
     // signed out (or the session ran out): whatever is cached belongs to someone no longer here
-    event.waitUntil(caches.delete(PAGES));
+    event.waitUntil(forgetPages());
   }
   return response;
 }
@@ -115,9 +133,18 @@ function isCacheablePage(response) {
   );
 }
 
-async function keepPage(key, response) {
+/** When the copy was fetched (its Date header), in ms ago; Infinity when unknown. */
+function ageOf(response) {
+  const date = Date.parse(response.headers.get("date") || "");
+  return Number.isNaN(date) ? Infinity : Date.now() - date;
+}
+
+async function keepPage(key, response, startedIn) {
   const html = await response.clone().text();
+  // forgotten while this page was on its way (signed out mid-fetch): it is not this device's any more
+  if (startedIn !== generation) return;
   const cache = await caches.open(PAGES);
+  if (startedIn !== generation) return;
   await cache.put(key, response);
   // The page's scripts and styles, so it can start offline even if this tab never loaded them
   // (the first page load happens before the worker controls the tab).
@@ -155,12 +182,12 @@ async function staticCacheFirst(request) {
 }
 
 async function warmPages() {
+  const startedIn = generation;
   const cache = await caches.open(PAGES);
   for (const path of WARM_PAGES) {
     const key = pageKey(path);
     const cached = await cache.match(key);
-    const age = cached ? Date.now() - Date.parse(cached.headers.get("date") || "") : Infinity;
-    if (age < WARM_EVERY_MS) continue;
+    if (cached && ageOf(cached) < WARM_EVERY_MS) continue;
     let response;
     try {
       response = await fetch(key, { credentials: "same-origin", redirect: "manual" });
@@ -168,10 +195,10 @@ async function warmPages() {
       return;
     }
     if (!isCacheablePage(response)) {
-      if (response.type === "opaqueredirect" || response.status === 401) await caches.delete(PAGES);
+      if (response.type === "opaqueredirect" || response.status === 401) await forgetPages();
       return;
     }
-    await keepPage(key, response);
+    await keepPage(key, response, startedIn);
   }
   await trimStatic();
 }

@@ -40,3 +40,17 @@ export function WarmOfflinePages() {
   }, []);
   return null;
 }
+
+/**
+ * On the sign-in and sign-up pages: nobody is signed in on this device, so the worker forgets the
+ * offline copies of the last person's pages (also when their session ended elsewhere).
+ */
+export function ForgetOfflinePages() {
+  useEffect(() => {
+    if (!("serviceWorker" in navigator)) return;
+    void navigator.serviceWorker.getRegistration("/").then((registration) => {
+      registration?.active?.postMessage({ type: "ringback:forget" });
+    });
+  }, []);
+  return null;
+}
