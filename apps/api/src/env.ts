@@ -31,7 +31,7 @@ const schema = z.object({
     .union([z.literal(""), z.string().regex(/^[A-Za-z0-9_-]{87}$/, "VAPID_PUBLIC_KEY must be a base64url P-256 public key (87 characters)")])
     .optional(),
   VAPID_PRIVATE_KEY: z
-    .union([z.literal(""), z.string().regex(/^[A-Za-z0-9_-]{43}$/, "VAPID_PRIVATE_KEY must be a base64url P-256 private key (43 characters)")])
+    .union([z.literal(""), z.string().regex(/^[A-Za-z0-9_-]{38,43}$/, "VAPID_PRIVATE_KEY must be a base64url P-256 private key (43 characters)")])
     .optional(),
   // who push services contact about our pushes: a mailto: or https: URL (default: PUBLIC_URL when it is https)
   VAPID_SUBJECT: z

@@ -1,7 +1,7 @@
 import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, verify } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { PushConfig } from "./config";
+import { fullLengthPrivateKey, type PushConfig } from "./config";
 
 /*
  * A push service for tests, written from the RFCs rather than with web-push's own code, so it checks
@@ -16,7 +16,7 @@ export function testPushConfig(): PushConfig {
   ecdh.generateKeys();
   return {
     publicKey: ecdh.getPublicKey("base64url", "uncompressed"),
-    privateKey: ecdh.getPrivateKey("base64url"),
+    privateKey: fullLengthPrivateKey(ecdh.getPrivateKey("base64url")),
     subject: "mailto:push-tests@example.com",
     allowPrivateEndpoints: true,
   };

@@ -4,6 +4,8 @@ import { pushMessageSchema } from "@ringback/core/push";
 import { pushSubscriptions } from "@ringback/db/schema";
 import { deliver, knownPair, servicesOf, unansweredCall } from "../messages/test-kit";
 import { failure, startTestApi, type TestApi, type TestUser } from "../testing/harness";
+import { readEnv } from "../env";
+import { pushConfigFromEnv } from "./config";
 import { guardedLookup, isPublicAddress, PrivateAddressError } from "./endpoint-guard";
 import { browserKeys, decryptPush, startPushEndpoint, testPushConfig, verifyVapid, type BrowserKeys, type PushEndpoint, type ReceivedPush } from "./push-test-kit";
 
@@ -372,5 +374,34 @@ describe("push endpoints are checked against SSRF", () => {
     } finally {
       await off.close();
     }
+  });
+});
+
+describe("push configuration", () => {
+  const base: NodeJS.ProcessEnv = {
+    NODE_ENV: "test",
+    DATABASE_URL: "postgres://x@127.0.0.1:5432/x",
+    AUTH_SECRET: "a".repeat(32),
+    LIVEKIT_URL: "ws://127.0.0.1:7880",
+    LIVEKIT_API_KEY: "k",
+    LIVEKIT_API_SECRET: "s".repeat(32),
+  };
+
+  it("takes a private key whose leading zero byte was dropped (one generated key in 256), padded to 32 bytes", () => {
+    const full = Buffer.from(config.privateKey, "base64url");
+    const shortKey = Buffer.concat([Buffer.alloc(1), full.subarray(1)]).subarray(1).toString("base64url");
+    expect(shortKey).toHaveLength(42);
+    const parsed = pushConfigFromEnv(readEnv({ ...base, VAPID_PUBLIC_KEY: config.publicKey, VAPID_PRIVATE_KEY: shortKey }));
+    expect(Buffer.from(parsed?.privateKey ?? "", "base64url")).toEqual(Buffer.concat([Buffer.alloc(1), full.subarray(1)]));
+  });
+
+  it("is off without keys, refuses half a pair, defaults the subject from PUBLIC_URL", () => {
+    expect(pushConfigFromEnv(readEnv(base))).toBeNull();
+    expect(() => pushConfigFromEnv(readEnv({ ...base, VAPID_PUBLIC_KEY: config.publicKey }))).toThrow(/set together/);
+    const keys = { VAPID_PUBLIC_KEY: config.publicKey, VAPID_PRIVATE_KEY: config.privateKey };
+    expect(pushConfigFromEnv(readEnv({ ...base, ...keys, PUBLIC_URL: "https://calls.example.org" }))?.subject).toBe("https://calls.example.org");
+    expect(pushConfigFromEnv(readEnv({ ...base, ...keys }))?.subject).toBe("mailto:ringback@localhost");
+    expect(pushConfigFromEnv(readEnv({ ...base, ...keys }))?.allowPrivateEndpoints).toBe(false);
+    expect(() => readEnv({ ...base, ...keys, VAPID_SUBJECT: "someone" })).toThrow(/VAPID_SUBJECT/);
   });
 });
