@@ -43,8 +43,9 @@ function parseArgs(argv: string[]): Options {
     }
   }
   // PUBLIC_URL=https://… means public mode too (an http:// PUBLIC_URL only names the address)
-  publicUrl ??= profile.public?.url ?? (process.env.PUBLIC_URL?.startsWith("https://") ? process.env.PUBLIC_URL : undefined);
-  if (publicUrl && profile.name === "test") throw new Error("--public does not go with --profile test (use --profile public-test)");
+  if (publicUrl && profile.name !== "default") throw new Error(`--public does not go with --profile ${profile.name}`);
+  const fromEnv = profile.name === "default" && process.env.PUBLIC_URL?.startsWith("https://") ? process.env.PUBLIC_URL : undefined;
+  publicUrl ??= profile.public?.url ?? fromEnv;
   return { profile, publicUrl };
 }
 
