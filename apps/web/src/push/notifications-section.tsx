@@ -19,6 +19,7 @@ import {
   unsubscribeThisDevice,
   type PushSupport,
 } from "./push-device";
+import { notificationsState } from "./notifications-state";
 
 /** What this browser can do, read once it runs (the server render knows nothing of it). */
 type Local = { support: PushSupport; permission: NotificationPermission; subscribed: boolean };
@@ -87,63 +88,84 @@ export function NotificationsSection() {
     await refreshDevices();
   };
 
-  const currentOnServer = devices.data?.some((d) => d.current) ?? false;
-  const on = Boolean(local?.subscribed) && currentOnServer;
+  const state = notificationsState({
+    local,
+    publicKey: publicKey.isPending
+      ? { status: "pending" }
+      : publicKey.isError
+        ? { status: "error", error: publicKey.error }
+        : { status: "ready", key: publicKey.data.publicKey },
+    currentOnServer: devices.data?.some((d) => d.current) ?? false,
+  });
 
   let status: ReactNode;
-  if (!local || publicKey.isPending) {
-    status = <StatusLine icon={<Loader2 className="animate-spin" />} title="Checking this browser…" />;
-  } else if (!local.support.ok) {
-    status = <StatusLine icon={<BellOff />} title="This browser can’t receive notifications" detail={unsupportedDetail(local.support.reason)} />;
-  } else if (publicKey.isError) {
-    status = <StatusLine icon={<BellOff />} title="Notifications couldn’t be checked" detail={errorMessage(publicKey.error)} />;
-  } else if (publicKey.data?.publicKey == null) {
-    status = (
-      <StatusLine
-        icon={<BellOff />}
-        title="Push isn’t set up on this server"
-        detail="Whoever runs this Ringback can turn it on with a VAPID key pair (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY)."
-      />
-    );
-  } else if (local.permission === "denied") {
-    status = (
-      <StatusLine
-        icon={<BellOff />}
-        title="Blocked in browser settings"
-        detail="Allow notifications for this site in your browser’s site settings, then reload this page."
-      />
-    );
-  } else {
-    const key = publicKey.data.publicKey;
-    status = (
-      <div className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
+  switch (state.kind) {
+    case "checking":
+      status = <StatusLine icon={<Loader2 className="animate-spin" />} title="Checking this browser…" />;
+      break;
+    case "unsupported":
+      status = <StatusLine icon={<BellOff />} title="This browser can’t receive notifications" detail={unsupportedDetail(state.reason)} />;
+      break;
+    case "unknown":
+      status = <StatusLine icon={<BellOff />} title="Notifications couldn’t be checked" detail={errorMessage(state.error)} />;
+      break;
+    case "server-off":
+      status = (
         <StatusLine
-          icon={on ? <BellRing className="text-primary" /> : <Bell />}
-          title={on ? "On for this device" : "Off for this device"}
-          detail={
-            on
-              ? "Calls and new messages reach this device even when Ringback isn’t open."
-              : "Get calls and new messages on this device even when Ringback isn’t open."
-          }
+          icon={<BellOff />}
+          title="Push isn’t set up on this server"
+          detail="Whoever runs this Ringback can turn it on with a VAPID key pair (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY)."
         />
-        {on ? (
-          <Button variant="outline" className="shrink-0 self-start sm:self-center" disabled={busy} onClick={() => void turnOff()}>
-            {busy ? <Loader2 className="animate-spin" aria-hidden="true" /> : <BellOff aria-hidden="true" />}
-            Turn off
-          </Button>
-        ) : (
-          <Button
-            className="shrink-0 self-start sm:self-center"
-            disabled={busy}
-            aria-describedby={problem ? problemId : undefined}
-            onClick={() => void turnOn(key)}
-          >
-            {busy ? <Loader2 className="animate-spin" aria-hidden="true" /> : <Bell aria-hidden="true" />}
-            Turn on
-          </Button>
-        )}
-      </div>
-    );
+      );
+      break;
+    case "blocked":
+      status = (
+        <StatusLine
+          icon={<BellOff />}
+          title="Blocked in browser settings"
+          detail="Allow notifications for this site in your browser’s site settings, then reload this page."
+        />
+      );
+      break;
+    case "on":
+    case "off": {
+      const on = state.kind === "on";
+      const key = publicKey.data?.publicKey ?? "";
+      status = (
+        <div className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
+          <StatusLine
+            icon={on ? <BellRing className="text-primary" /> : <Bell />}
+            title={on ? "On for this device" : "Off for this device"}
+            detail={
+              on
+                ? "Calls and new messages reach this device even when Ringback isn’t open."
+                : "Get calls and new messages on this device even when Ringback isn’t open."
+            }
+          />
+          {on ? (
+            <Button variant="outline" className="shrink-0 self-start sm:self-center" disabled={busy} onClick={() => void turnOff()}>
+              {busy ? <Loader2 className="animate-spin" aria-hidden="true" /> : <BellOff aria-hidden="true" />}
+              Turn off
+            </Button>
+          ) : (
+            <Button
+              className="shrink-0 self-start sm:self-center"
+              disabled={busy}
+              aria-describedby={problem ? problemId : undefined}
+              onClick={() => void turnOn(key)}
+            >
+              {busy ? <Loader2 className="animate-spin" aria-hidden="true" /> : <Bell aria-hidden="true" />}
+              Turn on
+            </Button>
+          )}
+        </div>
+      );
+      break;
+    }
+    default: {
+      const _exhaustive: never = state;
+      status = _exhaustive;
+    }
   }
 
   return (
