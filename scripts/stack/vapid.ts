@@ -10,7 +10,10 @@ export type VapidKeys = { publicKey: string; privateKey: string };
 export function generateVapidKeys(): VapidKeys {
   const ecdh = createECDH("prime256v1");
   ecdh.generateKeys();
-  return { publicKey: ecdh.getPublicKey("base64url", "uncompressed"), privateKey: ecdh.getPrivateKey("base64url") };
+  // getPrivateKey drops leading zero bytes (about one key in 256): web-push wants all 32
+  const privateKey = ecdh.getPrivateKey();
+  const padded = Buffer.concat([Buffer.alloc(32 - privateKey.length), privateKey]);
+  return { publicKey: ecdh.getPublicKey("base64url", "uncompressed"), privateKey: padded.toString("base64url") };
 }
 
 /**
