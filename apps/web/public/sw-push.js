@@ -72,7 +72,9 @@ async function openFromNotification(data) {
     const ringing = await stillRinging(data.callId);
     path = ringing === false ? "/calls" : `/call/${data.callId}`;
   }
-  const target = new URL(path, self.location.origin).href;
+  let target = new URL(path, self.location.origin).href;
+  // only ever a page of this site ("//other.host/x" is a path too, but leads elsewhere)
+  if (new URL(target).origin !== self.location.origin) target = new URL("/calls", self.location.origin).href;
   const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   const exact = windows.find((client) => client.url === target);
   if (exact) return exact.focus();

@@ -21,7 +21,7 @@ export const pushMessageSchema = z.object({
   title: z.string(),
   body: z.string(),
   /** the in-app path a click opens */
-  url: z.string().startsWith("/"),
+  url: z.string().regex(/^\/(?![/\\])/, { error: "a path on this site" }),
   callId: z.string().optional(),
   messageId: z.string().optional(),
 });
