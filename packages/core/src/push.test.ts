@@ -151,6 +151,11 @@ describe("push subscriptions", () => {
     expect(bad({ ...ok, keys: { p256dh, auth: `${auth}==` } })).toBeNull();
     expect(bad({ ...ok, keys: { p256dh: `A${p256dh.slice(1)}`, auth } })).toMatch(/p256dh/);
     expect(bad({ ...ok, endpoint: `https://x.example/${"a".repeat(3000)}` })).toMatch(/too long/);
+    // real endpoints are ASCII: a NUL (Postgres text cannot hold it), spaces or non-ASCII are refused here
+    expect(bad({ ...ok, endpoint: "https://push.example.net/a\u0000b" })).toMatch(/printable ASCII/);
+    expect(bad({ ...ok, endpoint: "https://push.example.net/a b" })).toMatch(/printable ASCII/);
+    expect(bad({ ...ok, endpoint: "https://push.example.net/\u4e00\u4e01" })).toMatch(/printable ASCII/);
+    expect(bad({ ...ok, endpoint: `https://push.example.net/${"~".repeat(2000)}` })).toBeNull();
     expect(bad({ ...ok, label: "\u202Eevil" })).toMatch(/direction/);
   });
 

@@ -193,7 +193,7 @@ function messageBody(message: MessageView): string {
   return length ? `${what} · ${length}` : what;
 }
 
-/** The longest endpoint URL we store (real push services use well under 1 KB). */
+/** The longest endpoint URL we take and store, in ASCII characters (real push services use well under 1 KB). */
 export const PUSH_ENDPOINT_MAX_CHARS = 2048;
 
 /** A browser's PushSubscription as `push.subscribe` takes it (the endpoint's address is checked by the API). */
@@ -202,7 +202,9 @@ export const pushSubscribeInput = z.object({
   endpoint: z
     .string({ error: "endpoint is required" })
     .max(PUSH_ENDPOINT_MAX_CHARS, { error: "That push endpoint is too long" })
-    .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/\S+$/, { error: "The push endpoint must be an https:// URL" }),
+    .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/./, { error: "The push endpoint must be an https:// URL" })
+    // real push services hand out ASCII URLs; anything else (a NUL, spaces, non-ASCII) is not a browser's endpoint
+    .regex(/^[\x21-\x7e]+$/, { error: "The push endpoint can only contain printable ASCII characters (no spaces)" }),
   // base64url as PushSubscription.toJSON() gives them (padding tolerated)
   keys: z.object({
     // an uncompressed P-256 point, 65 bytes starting 0x04 (RFC 8291 §3.1)

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP, type LookupFunction } from "node:net";
+import { PUSH_ENDPOINT_MAX_CHARS } from "@ringback/core/push";
 
 /*
  * The API POSTs to URLs that browsers hand it (push endpoints), so a signed-in person could point it
@@ -29,11 +30,14 @@ for (const [net, prefix] of [
   notPublic.addSubnet(net, prefix, "ipv4");
 }
 for (const [net, prefix] of [
-  ["::", 128],
   ["::1", 128],
-  // IPv4 inside IPv6 (NAT64, 6to4, Teredo) could carry any of the above; no push service needs them.
-  // (IPv4-mapped ::ffff:a.b.c.d needs no rule: BlockList checks it against the IPv4 rules above, and a
-  // rule for all of ::ffff:0:0/96 would match every IPv4 address too.)
+  // IPv4 inside IPv6 (IPv4-compatible, SIIT, NAT64, 6to4, Teredo) could carry any of the above; no push
+  // service needs them. (IPv4-mapped ::ffff:a.b.c.d needs no rule: BlockList checks it against the IPv4
+  // rules above, and a rule for all of ::ffff:0:0/96 would match every IPv4 address too. The two /96s
+  // below differ from it in bits 80-95, so BlockList never matches a plain IPv4 address against them:
+  // "classifies addresses" in push.integration.test.ts checks that public IPv4 stays public.)
+  ["::", 96], // IPv4-compatible ::a.b.c.d (deprecated), and :: itself
+  ["::ffff:0:0:0", 96], // IPv4-translated ::ffff:0:a.b.c.d (SIIT, RFC 2765)
   ["64:ff9b::", 96],
   ["64:ff9b:1::", 48],
   ["2002::", 16],
@@ -55,6 +59,11 @@ export function isPublicAddress(address: string): boolean {
   return !notPublic.check(address, family === 4 ? "ipv4" : "ipv6");
 }
 
+// One answer for "no such host" and "a private host", so subscribe cannot tell a signed-in person
+// which internal names the API host resolves.
+const NOT_PUBLIC = "The push endpoint must be on the public internet";
+
+/** `url` is the normalised endpoint (`href`: ASCII, anything else percent-encoded): store and send to that. */
 export type EndpointCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
 /** Whether the API may send to this push endpoint; the reason is shown to the person as is. */
@@ -65,6 +74,9 @@ export async function checkPushEndpoint(raw: string, allowPrivate: boolean): Pro
   } catch {
     return { ok: false, reason: "The push endpoint must be a URL" };
   }
+  // the normalised form is what is stored (under a unique index, which holds ~2.7 KB), and
+  // percent-encoding can make it longer than what was sent
+  if (url.href.length > PUSH_ENDPOINT_MAX_CHARS) return { ok: false, reason: "That push endpoint is too long" };
   if (url.protocol !== "https:" && !(allowPrivate && url.protocol === "http:")) {
     return { ok: false, reason: "The push endpoint must be an https:// URL" };
   }
@@ -72,7 +84,7 @@ export async function checkPushEndpoint(raw: string, allowPrivate: boolean): Pro
   if (allowPrivate) return { ok: true, url };
   const host = hostOf(url);
   if (isIP(host)) {
-    return isPublicAddress(host) ? { ok: true, url } : { ok: false, reason: "The push endpoint must be on the public internet" };
+    return isPublicAddress(host) ? { ok: true, url } : { ok: false, reason: NOT_PUBLIC };
   }
   let addresses: LookupAddress[];
   try {
@@ -80,10 +92,10 @@ export async function checkPushEndpoint(raw: string, allowPrivate: boolean): Pro
       dnsLookup(host, { all: true }, (err, found) => (err ? reject(err) : resolve(found))),
     );
   } catch {
-    return { ok: false, reason: "The push endpoint's host can't be found" };
+    return { ok: false, reason: NOT_PUBLIC };
   }
   if (addresses.length === 0 || !addresses.every((a) => isPublicAddress(a.address))) {
-    return { ok: false, reason: "The push endpoint must be on the public internet" };
+    return { ok: false, reason: NOT_PUBLIC };
   }
   return { ok: true, url };
 }

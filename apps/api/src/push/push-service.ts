@@ -20,7 +20,14 @@ type PushJob = {
   message: PushPlan["message"];
   urgency: PushPlan["urgency"];
   expiresAt: string;
+  /** times this push was put back because its person's devices were busy (see `deliver`) */
+  deferrals?: number;
 };
+
+/** Pushes to one person that this process sends at once; the rest wait their turn (see `deliver`). */
+const SENDING_PER_PERSON = 2;
+/** Workers per process: more than one person can occupy, so everyone else's rings keep flowing. */
+const WORKERS = 4;
 
 export type PushServiceOptions = {
   databaseUrl: string;
@@ -64,6 +71,8 @@ export function createPushService(opts: PushServiceOptions): PushService {
   });
   boss.on("error", (err) => log.error({ err }, "push queue error"));
   const workerIds: string[] = [];
+  /** per person: pushes this process is sending right now */
+  const sending = new Map<string, number>();
   let unlisten: (() => Promise<void>) | null = null;
   let started = false;
 
@@ -112,7 +121,28 @@ export function createPushService(opts: PushServiceOptions): PushService {
       return;
     }
     const at = now();
-    const outcome = await sendPush(target, { message, urgency: job.data.urgency, expiresAt: new Date(job.data.expiresAt) }, config, at);
+    const expiresAt = new Date(job.data.expiresAt);
+    if (expiresAt.getTime() <= at.getTime()) {
+      log.debug({ subscriptionId, kind: message.kind }, "push expired before it could be sent");
+      return;
+    }
+    // A push service may take up to the send deadline to answer. Without a cap, one person with many
+    // devices on a slow service (their own, say) would hold every worker, and others' rings would
+    // wait behind them; beyond the cap, this push goes back in the queue for a moment instead.
+    const busy = sending.get(userId) ?? 0;
+    if (busy >= SENDING_PER_PERSON) {
+      await deferJob(job);
+      return;
+    }
+    sending.set(userId, busy + 1);
+    let outcome: Awaited<ReturnType<typeof sendPush>>;
+    try {
+      outcome = await sendPush(target, { message, urgency: job.data.urgency, expiresAt }, config, at);
+    } finally {
+      const left = (sending.get(userId) ?? 1) - 1;
+      if (left > 0) sending.set(userId, left);
+      else sending.delete(userId);
+    }
     switch (outcome.status) {
       case "delivered":
         await markPushDelivered(db, target.id, at);
@@ -135,6 +165,25 @@ export function createPushService(opts: PushServiceOptions): PushService {
     }
   }
 
+  /**
+   * Queues `job` again a little later as a new job, done in its place. The id is derived from this
+   * job's, so doing it twice (a job run twice) queues it once; it keeps only the retries left, so
+   * deferring never lets a failing push be tried more often.
+   */
+  async function deferJob(job: PgBoss.JobWithMetadata<PushJob>) {
+    const deferrals = (job.data.deferrals ?? 0) + 1;
+    await boss.insert([
+      {
+        id: jobId(job.data.userId, `deferred:${job.id}`, job.data.subscriptionId),
+        name: PUSH_QUEUE,
+        data: { ...job.data, deferrals } satisfies PushJob,
+        startAfter: `${Math.min(deferrals, 5)} seconds`,
+        retryLimit: Math.max(job.retryLimit - job.retryCount, 0),
+      },
+    ]);
+    log.debug({ subscriptionId: job.data.subscriptionId, deferrals }, "person's pushes busy: push deferred");
+  }
+
   return {
     async start() {
       await boss.start();
@@ -144,7 +193,7 @@ export function createPushService(opts: PushServiceOptions): PushService {
         retryLimit: 3,
         retryDelay: opts.retryDelaySeconds ?? 2,
         retryBackoff: true,
-        // a push request times out after 10 s; one stuck longer is given up and retried
+        // a push request is cut off 10 s after it starts (send.ts); this only catches a worker that hangs elsewhere
         expireInSeconds: 60,
       });
       const handler = async ([job]: PgBoss.JobWithMetadata<PushJob>[]) => {
@@ -159,7 +208,7 @@ export function createPushService(opts: PushServiceOptions): PushService {
         }
       };
       // sends wait on the network, not the CPU: a few side by side
-      for (let i = 0; i < 3; i += 1) {
+      for (let i = 0; i < WORKERS; i += 1) {
         workerIds.push(
           await boss.work<PushJob>(
             PUSH_QUEUE,

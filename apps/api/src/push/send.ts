@@ -28,7 +28,8 @@ export class TransientPushError extends Error {
   }
 }
 
-const TIMEOUT_MS = 10_000;
+/** The longest one push request may take, from connecting to the last byte of the answer. */
+const DEADLINE_MS = 10_000;
 const MAX_RESPONSE_BYTES = 8 * 1024;
 
 /**
@@ -92,23 +93,44 @@ export function topicFor(tag: string): string {
 function post(url: URL, headers: Record<string, string | number>, body: Buffer | null, allowPrivate: boolean) {
   return new Promise<{ statusCode: number; body: string }>((resolve, reject) => {
     const request = url.protocol === "http:" ? httpRequest : httpsRequest;
-    const req = request(
-      url,
-      { method: "POST", headers, lookup: guardedLookup(allowPrivate), timeout: TIMEOUT_MS },
-      (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (chunk: Buffer) => {
-          // only the start of an error body is logged; a push service has no reason to send more
-          if (size < MAX_RESPONSE_BYTES) chunks.push(chunk);
-          size += chunk.length;
-        });
-        res.on("end", () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8").slice(0, MAX_RESPONSE_BYTES) }));
-        res.on("error", reject);
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error("timed out")));
-    req.on("error", reject);
+    let response: IncomingMessage | null = null;
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      outcome();
+    };
+    const req = request(url, { method: "POST", headers, lookup: guardedLookup(allowPrivate) }, (res: IncomingMessage) => {
+      response = res;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const answer = () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8").slice(0, MAX_RESPONSE_BYTES) });
+      res.on("data", (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        // only the start of an error body is logged, and a push service has no reason to send more:
+        // stop reading (and close the connection) instead of taking whatever it streams
+        if (size >= MAX_RESPONSE_BYTES) {
+          settle(answer);
+          res.destroy();
+        }
+      });
+      res.on("end", () => settle(answer));
+      // the service closed the connection before the answer ended
+      res.on("close", () => settle(() => (res.complete ? answer() : reject(new Error("connection closed before the answer ended")))));
+      res.on("error", (err) => settle(() => reject(err)));
+    });
+    // A deadline for the whole request, not a socket idle timeout: a service that drips a byte every
+    // few seconds would reset an idle timer for ever and keep a worker (and everyone's pushes behind
+    // it) waiting.
+    const deadline = setTimeout(() => {
+      const err = new Error(`no complete answer within ${DEADLINE_MS} ms`);
+      settle(() => reject(err));
+      response?.destroy();
+      req.destroy(err);
+    }, DEADLINE_MS);
+    req.on("error", (err) => settle(() => reject(err)));
     req.end(body ?? undefined);
   });
 }

@@ -20,7 +20,8 @@ export const pushRouter = router({
     const { id } = await upsertPushSubscription(ctx.db, {
       userId: ctx.user.id,
       sessionId: ctx.user.sessionId,
-      endpoint: input.endpoint,
+      // normalised (pure ASCII): what the guard checked, and what Postgres can store and index
+      endpoint: check.url.href,
       p256dh: input.keys.p256dh,
       auth: input.keys.auth,
       label: input.label ?? "Browser",

@@ -1,6 +1,6 @@
-import { and, desc, eq, notInArray, sql } from "drizzle-orm";
+import { and, desc, eq, gt, notInArray, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { callParticipants, pushSubscriptions } from "../schema";
+import { callParticipants, pushSubscriptions, sessions } from "../schema";
 
 /** What Settings lists for one device. */
 export type PushDeviceRow = { id: string; sessionId: string; label: string; createdAt: Date; lastUsedAt: Date | null };
@@ -49,7 +49,14 @@ export async function upsertPushSubscription(
   });
 }
 
-/** One person's devices, newest first. */
+/*
+ * A subscription lives as long as its session. Signing out deletes the session row (and the cascade
+ * the subscription), but an expired session stays until maintenance prunes it: the API already
+ * refuses its cookie, so nothing is pushed to (or listed for) that device from the moment it expires.
+ */
+const liveSession = and(eq(sessions.id, pushSubscriptions.sessionId), gt(sessions.expiresAt, sql`now()`));
+
+/** One person's devices whose session is still live, newest first. */
 export async function listPushDevices(db: Database, userId: string): Promise<PushDeviceRow[]> {
   return db
     .select({
@@ -60,16 +67,17 @@ export async function listPushDevices(db: Database, userId: string): Promise<Pus
       lastUsedAt: pushSubscriptions.lastUsedAt,
     })
     .from(pushSubscriptions)
+    .innerJoin(sessions, liveSession)
     .where(eq(pushSubscriptions.userId, userId))
     .orderBy(desc(pushSubscriptions.createdAt));
 }
 
-/** Every device a push for `userId` goes to. */
+/** Every device a push for `userId` goes to (those with a live session). */
 export async function pushTargetsOf(db: Database, userId: string): Promise<Array<{ id: string }>> {
-  return db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId));
+  return db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).innerJoin(sessions, liveSession).where(eq(pushSubscriptions.userId, userId));
 }
 
-/** One device to send to, if it is still subscribed (and still this person's). */
+/** One device to send to, if it is still subscribed (and still this person's, in a live session). */
 export async function getPushTarget(db: Database, id: string, userId: string): Promise<PushTarget | null> {
   const [row] = await db
     .select({
@@ -80,6 +88,7 @@ export async function getPushTarget(db: Database, id: string, userId: string): P
       auth: pushSubscriptions.auth,
     })
     .from(pushSubscriptions)
+    .innerJoin(sessions, liveSession)
     .where(and(eq(pushSubscriptions.id, id), eq(pushSubscriptions.userId, userId)))
     .limit(1);
   return row ?? null;
