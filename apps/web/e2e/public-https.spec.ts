@@ -295,7 +295,9 @@ async function relayCall(browser: Browser, testInfo: TestInfo, only?: "turns"): 
     expect(figures.pairs.length, `${name}: connected peer connections`).toBeGreaterThan(0);
     for (const pair of figures.pairs) {
       expect(pair.local, `${name}: selected local candidate`).toBe("relay");
-      expect(pair.state).toBe("succeeded");
+      // the selected pair is re-checked now and then (consent freshness, RFC 7675); Chromium then
+      // reports it "in-progress" while it still carries the media measured below
+      expect(["succeeded", "in-progress"], `${name}: selected pair state`).toContain(pair.state);
       if (only === "turns") expect(pair.relayProtocol, `${name}: relay reached over`).toBe("tls");
     }
     expect(measured.videoFps, `${name}: remote video frames per second over the relay`).toBeGreaterThan(5);
