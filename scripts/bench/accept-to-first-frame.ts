@@ -9,58 +9,11 @@
  * share a clock. The caller is already connected to LiveKit while it rings (as in real use), so the
  * number is the callee's answer + join + publish + the caller's subscribe and first decode.
  */
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "../../apps/web/node_modules/@playwright/test";
 import { chromiumArgs, chromiumPath } from "../../apps/web/e2e/chromium";
+import type { Page } from "../../apps/web/node_modules/@playwright/test";
+import { BASE, chromium, percentile, signUp, trpc } from "./browser-kit";
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-// Playwright is a dependency of apps/web (where the e2e tests live); borrow it from there.
-const requireFromWeb = createRequire(join(repoRoot, "apps", "web", "package.json"));
-const { chromium } = requireFromWeb("@playwright/test") as typeof import("../../apps/web/node_modules/@playwright/test");
-
-const BASE = (process.env.BENCH_URL ?? "http://localhost:3100").replace(/\/+$/, "");
 const CALLS = Number(process.env.BENCH_CALLS ?? 10);
-
-type User = { email: string; password: string; displayName: string; handle: string };
-
-function newUser(label: string): User {
-  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const handle = `${label}_${suffix}`.slice(0, 20);
-  return { email: `${handle}@bench.test`, password: "bench-pass-42", displayName: `${label} ${suffix.slice(-4)}`, handle };
-}
-
-async function trpc<T>(page: Page, path: string, input: unknown, method: "GET" | "POST" = "POST"): Promise<T> {
-  const response =
-    method === "POST"
-      ? await page.request.post(`${BASE}/api/trpc/${path}`, { data: { json: input }, headers: { "content-type": "application/json" } })
-      : await page.request.get(`${BASE}/api/trpc/${path}`);
-  if (!response.ok()) throw new Error(`${path} failed: ${response.status()} ${await response.text()}`);
-  const body = (await response.json()) as { result: { data: { json: T } } };
-  return body.result.data.json;
-}
-
-async function signedIn(browser: Browser, label: string): Promise<{ page: Page; id: string; user: User }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ["camera", "microphone"] });
-  const page = await context.newPage();
-  const user = newUser(label);
-  await page.goto(`${BASE}/signup`);
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Display name").fill(user.displayName);
-  await page.getByLabel("Handle").fill(user.handle);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/contacts$/);
-  const me = await trpc<{ id: string }>(page, "me.get", undefined, "GET");
-  return { page, id: me.id, user };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] ?? Number.NaN;
-}
 
 async function oneCall(caller: { page: Page }, callee: { page: Page }, calleeName: string, callerName: string): Promise<number> {
   await caller.page.goto(`${BASE}/contacts`);
@@ -100,8 +53,8 @@ async function main(): Promise<void> {
     args: chromiumArgs,
   });
   try {
-    const caller = await signedIn(browser, "bench_a");
-    const callee = await signedIn(browser, "bench_b");
+    const caller = await signUp(browser, "bench_a");
+    const callee = await signUp(browser, "bench_b");
     await trpc(caller.page, "contacts.add", { userId: callee.id });
     const samples: number[] = [];
     for (let i = 1; i <= CALLS; i++) {

@@ -12,60 +12,11 @@
  *   pnpm exec tsx scripts/bench/live-photo-latency.ts                  # http://localhost:3100
  *   LIVE_PHOTO_PRESSES=20 BENCH_URL=http://localhost:3000 pnpm exec tsx scripts/bench/live-photo-latency.ts
  */
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, CDPSession, Page } from "../../apps/web/node_modules/@playwright/test";
-import { chromiumArgs, chromiumPath } from "../../apps/web/e2e/chromium";
+import type { CDPSession, Page } from "../../apps/web/node_modules/@playwright/test";
+import { BASE, type Person, percentile, personInOwnBrowser, type ProcessInfo, processes, trpc } from "./browser-kit";
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const requireFromWeb = createRequire(join(repoRoot, "apps", "web", "package.json"));
-const { chromium } = requireFromWeb("@playwright/test") as typeof import("../../apps/web/node_modules/@playwright/test");
-
-const BASE = (process.env.BENCH_URL ?? "http://localhost:3100").replace(/\/+$/, "");
 const PRESSES = Number(process.env.LIVE_PHOTO_PRESSES ?? 10);
 const CPU_SECONDS = Number(process.env.LIVE_PHOTO_CPU_SECONDS ?? 60);
-
-type User = { email: string; password: string; displayName: string; handle: string };
-type Person = { page: Page; context: BrowserContext; browser: Browser; id: string; user: User };
-
-function newUser(label: string): User {
-  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const handle = `${label}_${suffix}`.slice(0, 20);
-  return { email: `${handle}@bench.test`, password: "bench-pass-42", displayName: `${label} ${suffix.slice(-4)}`, handle };
-}
-
-async function trpc<T>(page: Page, path: string, input: unknown, method: "GET" | "POST" = "POST"): Promise<T> {
-  const url = method === "GET" ? `${BASE}/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`}` : `${BASE}/api/trpc/${path}`;
-  const response =
-    method === "POST" ? await page.request.post(url, { data: { json: input }, headers: { "content-type": "application/json" } }) : await page.request.get(url);
-  if (!response.ok()) throw new Error(`${path} failed: ${response.status()} ${await response.text()}`);
-  const body = (await response.json()) as { result: { data: { json: T } } };
-  return body.result.data.json;
-}
-
-async function signedIn(label: string): Promise<Person> {
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ["camera", "microphone"] });
-  const page = await context.newPage();
-  const user = newUser(label);
-  await page.goto(`${BASE}/signup`);
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Display name").fill(user.displayName);
-  await page.getByLabel("Handle").fill(user.handle);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/contacts$/);
-  const me = await trpc<{ id: string }>(page, "me.get", undefined, "GET");
-  return { page, context, browser, id: me.id, user };
-}
-
-type ProcessInfo = { type: string; id: number; cpuTime: number };
-
-async function processes(session: CDPSession): Promise<ProcessInfo[]> {
-  const info = (await session.send("SystemInfo.getProcessInfo")) as { processInfo: ProcessInfo[] };
-  return info.processInfo;
-}
 
 /** CPU of the taker's renderer and of all its processes over `seconds`, as % of one core. */
 async function cpuOver(session: CDPSession, page: Page, seconds: number): Promise<{ renderer: number; all: number }> {
@@ -81,16 +32,10 @@ async function cpuOver(session: CDPSession, page: Page, seconds: number): Promis
   return { renderer: ((cpuOf(after, renderer.id) - cpuOf(before, renderer.id)) / elapsed) * 100, all: (all / elapsed) * 100 };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] ?? Number.NaN;
-}
-
 const shutterDisabled = (page: Page) => page.evaluate(() => document.querySelector('button[aria-label="Take Live Photo"]')?.getAttribute("aria-disabled") === "true");
 
 async function main(): Promise<void> {
-  const [taker, subject] = await Promise.all([signedIn("bench_lp_a"), signedIn("bench_lp_b")]);
+  const [taker, subject] = await Promise.all([personInOwnBrowser("bench_lp_a"), personInOwnBrowser("bench_lp_b")]);
   try {
     await trpc(taker.page, "contacts.add", { userId: subject.id });
     await taker.page.goto(`${BASE}/contacts`);

@@ -13,62 +13,12 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, CDPSession, Page } from "../../apps/web/node_modules/@playwright/test";
-import { chromiumArgs, chromiumPath } from "../../apps/web/e2e/chromium";
+import type { CDPSession, Page } from "../../apps/web/node_modules/@playwright/test";
+import { BASE, type Person, personInOwnBrowser, type ProcessInfo, processes, trpc } from "./browser-kit";
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const requireFromWeb = createRequire(join(repoRoot, "apps", "web", "package.json"));
-const { chromium } = requireFromWeb("@playwright/test") as typeof import("../../apps/web/node_modules/@playwright/test");
-
-const BASE = (process.env.BENCH_URL ?? "http://localhost:3100").replace(/\/+$/, "");
 const SECONDS = Number(process.env.RECORDING_BENCH_SECONDS ?? 300);
 const API_PORT = Number(process.env.BENCH_API_PORT ?? 3101);
 const SAMPLE_MS = 5_000;
-
-type User = { email: string; password: string; displayName: string; handle: string };
-type Person = { page: Page; context: BrowserContext; browser: Browser; id: string; user: User };
-
-function newUser(label: string): User {
-  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const handle = `${label}_${suffix}`.slice(0, 20);
-  return { email: `${handle}@bench.test`, password: "bench-pass-42", displayName: `${label} ${suffix.slice(-4)}`, handle };
-}
-
-async function trpc<T>(page: Page, path: string, input: unknown, method: "GET" | "POST" = "POST"): Promise<T> {
-  const url = method === "GET" ? `${BASE}/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`}` : `${BASE}/api/trpc/${path}`;
-  const response =
-    method === "POST" ? await page.request.post(url, { data: { json: input }, headers: { "content-type": "application/json" } }) : await page.request.get(url);
-  if (!response.ok()) throw new Error(`${path} failed: ${response.status()} ${await response.text()}`);
-  const body = (await response.json()) as { result: { data: { json: T } } };
-  return body.result.data.json;
-}
-
-async function signedIn(label: string): Promise<Person> {
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ["camera", "microphone"] });
-  const page = await context.newPage();
-  const user = newUser(label);
-  await page.goto(`${BASE}/signup`);
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Display name").fill(user.displayName);
-  await page.getByLabel("Handle").fill(user.handle);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/contacts$/);
-  const me = await trpc<{ id: string }>(page, "me.get", undefined, "GET");
-  return { page, context, browser, id: me.id, user };
-}
-
-type ProcessInfo = { type: string; id: number; cpuTime: number };
-
-/** CPU seconds of each of the browser's processes (SystemInfo is a browser-level CDP domain). */
-async function processes(session: CDPSession): Promise<ProcessInfo[]> {
-  const info = (await session.send("SystemInfo.getProcessInfo")) as { processInfo: ProcessInfo[] };
-  return info.processInfo;
-}
 
 function rssBytes(pid: number): number {
   try {
@@ -186,7 +136,7 @@ function pct(cpuSeconds: number, seconds: number): string {
 }
 
 async function main(): Promise<void> {
-  const [alex, bea] = await Promise.all([signedIn("bench_rec_a"), signedIn("bench_rec_b")]);
+  const [alex, bea] = await Promise.all([personInOwnBrowser("bench_rec_a"), personInOwnBrowser("bench_rec_b")]);
   try {
     await trpc(alex.page, "contacts.add", { userId: bea.id });
     await Promise.all([trpc(alex.page, "settings.update", { allowRecording: true }), trpc(bea.page, "settings.update", { allowRecording: true })]);
