@@ -5,7 +5,7 @@ import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { addContacts, callFromContacts, incomingFrom, newPerson, trpcMutation, type Person } from "./helpers/calls";
-import { listMessages } from "./helpers/media";
+import { listMessages, sendClipAsMessage } from "./helpers/media";
 
 /*
  * An axe-core scan (all of axe's default rules: WCAG 2.x A/AA and best practices) of every page and
@@ -70,31 +70,13 @@ async function scan(page: Page, name: string, findings: Finding[], testInfo: Tes
   await page.emulateMedia({ colorScheme: "light" });
 }
 
-/** Sends `clip` as a video message after a declined call (the recorder's tus upload, with the sender's cookies). */
+/** Sends `clip` as a video message after a declined call, once it has reached its recipient. */
 async function sendVideoMessage(from: Person, to: Person): Promise<string> {
-  await callFromContacts(from, to, "video");
-  const callId = /\/call\/([0-9a-f-]{36})/.exec(from.page.url())?.[1] ?? "";
-  await incomingFrom(to.page, from).getByRole("button", { name: "Decline" }).click();
-  await expect(from.page.getByRole("status").filter({ hasText: /^Declined$/ })).toBeVisible();
-  const begun = await trpcMutation<{ messageId: string; uploadUrl: string }>(from.page, "messages.begin", { callId });
-  const b64 = (s: string) => Buffer.from(s).toString("base64");
-  const created = await from.page.request.post(begun.uploadUrl, {
-    headers: {
-      "Tus-Resumable": "1.0.0",
-      "Upload-Length": String(clip.length),
-      "Upload-Metadata": `messageId ${b64(begun.messageId)},filetype ${b64("video/webm")}`,
-    },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-  const patched = await from.page.request.patch(created.headers()["location"] ?? "", {
-    headers: { "Tus-Resumable": "1.0.0", "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream" },
-    data: clip,
-  });
-  expect(patched.status(), await patched.text()).toBe(204);
+  const messageId = await sendClipAsMessage(from, to, clip);
   await expect
-    .poll(async () => (await listMessages(to.page)).some((m) => m.id === begun.messageId), { timeout: 45_000, message: "the message reaches its recipient" })
+    .poll(async () => (await listMessages(to.page)).some((m) => m.id === messageId), { timeout: 45_000, message: "the message reaches its recipient" })
     .toBe(true);
-  return begun.messageId;
+  return messageId;
 }
 
 async function report(findings: Finding[], testInfo: TestInfo): Promise<void> {

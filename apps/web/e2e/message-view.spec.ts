@@ -2,9 +2,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { snap } from "./helpers";
-import { addContacts, callFromContacts, incomingFrom, newPerson, trpcMutation, trpcQuery, type Person } from "./helpers/calls";
+import { addContacts, newPerson, trpcQuery, type Person } from "./helpers/calls";
+import { sendClipAsMessage } from "./helpers/media";
 
 /*
  * The recipient's message page with a real message: a short WebM (test pattern plus espeak-ng
@@ -43,37 +44,6 @@ test.afterEach(async () => {
   for (const p of people.splice(0)) await p.context.close();
 });
 
-/** Sends `body` as the message through tus (create, then one PATCH), with the sender's cookies. */
-async function upload(page: Page, messageId: string, uploadUrl: string, body: Buffer): Promise<void> {
-  const b64 = (s: string) => Buffer.from(s).toString("base64");
-  const created = await page.request.post(uploadUrl, {
-    headers: {
-      "Tus-Resumable": "1.0.0",
-      "Upload-Length": String(body.length),
-      "Upload-Metadata": `messageId ${b64(messageId)},filetype ${b64("video/webm")}`,
-    },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-  const location = created.headers()["location"];
-  expect(location).toBeTruthy();
-  const patched = await page.request.patch(location ?? "", {
-    headers: { "Tus-Resumable": "1.0.0", "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream" },
-    data: body,
-  });
-  expect(patched.status(), await patched.text()).toBe(204);
-}
-
-/** Alex video-calls Bea, she declines, and Alex sends the clip as a video message. */
-async function sendVideoMessage(alex: Person, bea: Person): Promise<string> {
-  await callFromContacts(alex, bea, "video");
-  const callId = /\/call\/([0-9a-f-]{36})/.exec(alex.page.url())?.[1] ?? "";
-  await incomingFrom(bea.page, alex).getByRole("button", { name: "Decline" }).click();
-  await expect(alex.page.getByRole("status").filter({ hasText: /^Declined$/ })).toBeVisible();
-  const begun = await trpcMutation<{ messageId: string; uploadUrl: string }>(alex.page, "messages.begin", { callId });
-  await upload(alex.page, begun.messageId, begun.uploadUrl, clip);
-  return begun.messageId;
-}
-
 test("a video message: toast, row, player with the spoken word highlighted, seek by word, search, delete", async ({ browser }, testInfo) => {
   test.setTimeout(180_000);
   const [alex, bea] = await Promise.all([newPerson(browser, "Alex"), newPerson(browser, "Bea")]);
@@ -82,7 +52,7 @@ test("a video message: toast, row, player with the spoken word highlighted, seek
   await addContacts(bea, alex);
   await bea.page.goto("/calls");
 
-  const messageId = await sendVideoMessage(alex, bea);
+  const messageId = await sendClipAsMessage(alex, bea, clip);
 
   // Bea is told, and the history row of the call gets the thumbnail with its length.
   await expect(bea.page.getByText(`${alex.displayName} left you a video message`)).toBeVisible({ timeout: 60_000 });

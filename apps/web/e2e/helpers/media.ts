@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, type Locator, type Page } from "@playwright/test";
-import { trpcQuery } from "./calls";
+import { callFromContacts, incomingFrom, trpcMutation, trpcQuery, type Person } from "./calls";
 
 /*
  * Helpers for the message tests: recording a take through the recorder's UI, reading a message's
@@ -137,4 +137,38 @@ export function watchUploadCreations(page: Page): string[] {
     if (id) ids.push(id);
   });
   return ids;
+}
+
+/** Sends `body` as the message through tus (create, then one PATCH), with the sender's cookies. */
+export async function uploadMessage(page: Page, messageId: string, uploadUrl: string, body: Buffer): Promise<void> {
+  const b64 = (s: string) => Buffer.from(s).toString("base64");
+  const created = await page.request.post(uploadUrl, {
+    headers: {
+      "Tus-Resumable": "1.0.0",
+      "Upload-Length": String(body.length),
+      "Upload-Metadata": `messageId ${b64(messageId)},filetype ${b64("video/webm")}`,
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const location = created.headers()["location"];
+  expect(location).toBeTruthy();
+  const patched = await page.request.patch(location ?? "", {
+    headers: { "Tus-Resumable": "1.0.0", "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream" },
+    data: body,
+  });
+  expect(patched.status(), await patched.text()).toBe(204);
+}
+
+/**
+ * `from` video-calls `to`, who declines, and `from` sends `clip` as the video message through the
+ * recorder's upload (without the recorder's UI). Returns the message id.
+ */
+export async function sendClipAsMessage(from: Person, to: Person, clip: Buffer): Promise<string> {
+  await callFromContacts(from, to, "video");
+  const callId = /\/call\/([0-9a-f-]{36})/.exec(from.page.url())?.[1] ?? "";
+  await incomingFrom(to.page, from).getByRole("button", { name: "Decline" }).click();
+  await expect(from.page.getByRole("status").filter({ hasText: /^Declined$/ })).toBeVisible();
+  const begun = await trpcMutation<{ messageId: string; uploadUrl: string }>(from.page, "messages.begin", { callId });
+  await uploadMessage(from.page, begun.messageId, begun.uploadUrl, clip);
+  return begun.messageId;
 }
