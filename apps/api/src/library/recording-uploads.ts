@@ -4,9 +4,8 @@ import { libraryBytesUsed } from "@ringback/db/queries/library";
 import { recordingOfUpload, settleRecordingBytes } from "@ringback/db/queries/recordings";
 import { Server, type Upload } from "@tus/server";
 import type { SessionUser } from "../auth/session";
-import { genericMessage } from "../error-reference";
 import type { Logger } from "../logger";
-import { isRefusal, referenceOf, refusal, UploadRefusal, UploadStore, type HookRequest } from "../media/tus-kit";
+import { answerOtherError, isRefusal, refusal, requestStates, sharedTusOptions, UploadRefusal, UploadStore, type HookRequest } from "../media/tus-kit";
 import { isUploadId, isUuid } from "../media/upload-files";
 import type { Services } from "../trpc";
 import { admitChunk, bindUpload, chunkEnded, discardRecording, finishRecordingUpload, RECORDING_UPLOAD_TEXT } from "./recording-finish";
@@ -34,25 +33,13 @@ export function createRecordingUploadHandler(
   deps: { userOf: (req: IncomingMessage) => Promise<SessionUser | null>; log: Logger },
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { libraryQuotaBytes } = services.media;
-  const state = new WeakMap<object, RequestState>();
-  const stateOf = (req: HookRequest): RequestState => {
-    const node = req.runtime?.node?.req;
-    const found = node ? state.get(node) : undefined;
-    // the handler below sets it before tus sees the request
-    if (!found) throw refusal(401, "Please sign in");
-    return found;
-  };
+  const states = requestStates<RequestState>();
+  const stateOf = states.of;
 
   const store = new UploadStore({ directory: recordingUploadDir(services.media.uploadDir) });
   const tus = new Server({
-    path: LIBRARY_UPLOADS_PATH,
-    datastore: store,
-    // the web origin proxies this path: a relative Location works through it and directly
-    relativeLocation: true,
-    respectForwardedHeaders: false,
     // no recording may be larger than a whole Library (each chunk is checked against what is left)
-    maxSize: libraryQuotaBytes,
-    allowedOrigins: [services.publicUrl],
+    ...sharedTusOptions({ path: LIBRARY_UPLOADS_PATH, datastore: store, maxSize: libraryQuotaBytes, publicUrl: services.publicUrl }),
 
     async onIncomingRequest(req: HookRequest, uploadId: string) {
       if (req.method === "POST") return;
@@ -125,15 +112,7 @@ export function createRecordingUploadHandler(
         const decision = decideQuota({ usedBytes: used, addingBytes: declared, quotaBytes: libraryQuotaBytes });
         return refusal(413, decision.ok ? RECORDING_UPLOAD_TEXT.pastEnd : decision.message);
       }
-      if (status >= 500) {
-        // nothing of the cause (a path, a system error) reaches the recorder: the reference finds it in the log
-        const reference = referenceOf(req);
-        deps.log.child({ reqId: reference }).error({ err, method: req.method, reference }, "recording upload failed");
-        return refusal(status, genericMessage(reference));
-      }
-      // tus's own words for an upload whose files went while this request ran (a termination, the job)
-      if (!(err instanceof UploadRefusal) && (status === 404 || status === 410)) return refusal(404, RECORDING_UPLOAD_TEXT.notFound);
-      return undefined;
+      return answerOtherError(req, err, status, { notFound: RECORDING_UPLOAD_TEXT.notFound, log: deps.log, what: "recording upload failed" });
     },
   });
 
@@ -165,7 +144,7 @@ export function createRecordingUploadHandler(
       return;
     }
     const st: RequestState = { user };
-    state.set(req, st);
+    states.set(req, st);
     try {
       await tus.handle(req, res);
     } finally {

@@ -1,13 +1,22 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Metadata, Server, type Upload } from "@tus/server";
 import type { SessionUser } from "../auth/session";
-import { genericMessage } from "../error-reference";
 import type { Logger } from "../logger";
 import { attachUpload, discardMessage, messageForUpload, type StoredMessage } from "../messages/service";
 import type { Services } from "../trpc";
 import { discardUploadIfCurrent, finishUploadIfCurrent, releaseFailedUpload, staleUploadAnswer, uploadStanding } from "./finish";
 import { checkRecording, probeRecording } from "./probe";
-import { isRefusal, randomUploadId, referenceOf, refusal, UploadRefusal, UploadStore, type HookRequest, type TusRefusal } from "./tus-kit";
+import {
+  answerOtherError,
+  isRefusal,
+  randomUploadId,
+  refusal,
+  requestStates,
+  sharedTusOptions,
+  UploadStore,
+  type HookRequest,
+  type TusRefusal,
+} from "./tus-kit";
 import { isUploadId, isUuid, uploadFiles } from "./upload-files";
 
 /** Where resumable uploads live (tus 1.0: creation, creation-defer-length, termination). */
@@ -33,24 +42,12 @@ export function createUploadHandler(
   deps: { userOf: (req: IncomingMessage) => Promise<SessionUser | null>; log: Logger },
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { uploadDir, maxUploadBytes } = services.media;
-  const state = new WeakMap<object, RequestState>();
-  const stateOf = (req: HookRequest): RequestState => {
-    const node = req.runtime?.node?.req;
-    const found = node ? state.get(node) : undefined;
-    // the handler below sets it before tus sees the request
-    if (!found) throw refusal(401, "Please sign in");
-    return found;
-  };
+  const states = requestStates<RequestState>();
+  const stateOf = states.of;
 
   const store = new UploadStore({ directory: uploadDir });
   const tus = new Server({
-    path: UPLOADS_PATH,
-    datastore: store,
-    // the web origin proxies this path: a relative Location works through it and directly
-    relativeLocation: true,
-    respectForwardedHeaders: false,
-    maxSize: maxUploadBytes,
-    allowedOrigins: [services.publicUrl],
+    ...sharedTusOptions({ path: UPLOADS_PATH, datastore: store, maxSize: maxUploadBytes, publicUrl: services.publicUrl }),
 
     // HEAD, PATCH, DELETE (and GET, which never gets here): only the message's sender may touch it
     async onIncomingRequest(req: HookRequest, uploadId: string) {
@@ -107,15 +104,7 @@ export function createUploadHandler(
         return refusal(413, tooBigText(maxUploadBytes));
       }
       await releaseFailedCreation(req).catch((e: unknown) => deps.log.error({ err: e }, "releasing a failed upload failed"));
-      if (status >= 500) {
-        // nothing of the cause (a path, a system error) reaches the sender: the reference finds it in the log
-        const reference = referenceOf(req);
-        deps.log.child({ reqId: reference }).error({ err, method: req.method, reference }, "upload failed");
-        return refusal(status, genericMessage(reference));
-      }
-      // tus's own words for an upload whose files went while this request ran (retake, termination)
-      if (!(err instanceof UploadRefusal) && (status === 404 || status === 410)) return refusal(404, UPLOAD_NOT_FOUND);
-      return undefined;
+      return answerOtherError(req, err, status, { notFound: UPLOAD_NOT_FOUND, log: deps.log, what: "upload failed" });
     },
   });
 
@@ -153,8 +142,7 @@ export function createUploadHandler(
    * is the sender's unfinished message before it goes.
    */
   async function discardOversized(req: HookRequest) {
-    const node = req.runtime?.node?.req;
-    const st = node ? state.get(node) : undefined;
+    const st = states.peek(req);
     if (!st) return;
     if (st.message) {
       if (st.message.uploadId) await discardUploadIfCurrent(services, st.message.id, st.message.uploadId);
@@ -182,8 +170,7 @@ export function createUploadHandler(
    */
   async function releaseFailedCreation(req: HookRequest) {
     if (req.method !== "POST") return;
-    const node = req.runtime?.node?.req;
-    const message = node ? state.get(node)?.message : undefined;
+    const message = states.peek(req)?.message;
     if (message?.uploadId && message.status === "recording") await releaseFailedUpload(services, message.id, message.uploadId);
   }
 
@@ -206,7 +193,7 @@ export function createUploadHandler(
         res.writeHead(401, { "content-type": "text/plain; charset=utf-8", "tus-resumable": "1.0.0" }).end("Please sign in");
         return;
       }
-      state.set(req, { user });
+      states.set(req, { user });
     }
     await tus.handle(req, res);
   };
