@@ -10,7 +10,7 @@ import { startEmbeddedPostgres } from "./embedded-postgres";
 import { ensureLivekitBinary, startLivekit } from "./livekit";
 import { startCaddy, waitForHttps } from "./caddy";
 import { PROFILES, type Profile } from "./profiles";
-import { assertTcpPortFree, waitForHttp } from "./ports";
+import { assertTcpPortFree, envPort, waitForHttp } from "./ports";
 import { findCertificate, livekitPublicConfig, planPublic } from "./public";
 import { createSupervisor } from "./supervisor";
 import { ensureTranscriber, transcriberCommand } from "./transcriber";
@@ -47,14 +47,6 @@ function parseArgs(argv: string[]): Options {
   const fromEnv = profile.name === "default" && process.env.PUBLIC_URL?.startsWith("https://") ? process.env.PUBLIC_URL : undefined;
   publicUrl ??= profile.public?.url ?? fromEnv;
   return { profile, publicUrl };
-}
-
-function envPort(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
-  return port;
 }
 
 /** Reads a secret kept in the data dir, creating it on first run so restarts keep sessions valid. */

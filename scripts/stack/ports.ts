@@ -1,6 +1,19 @@
 import { createSocket } from "node:dgram";
 import { createServer } from "node:net";
 
+/**
+ * The port a variable names, or `fallback` when it is unset or empty; a bad value stops start-up
+ * with its name. `allowOff`: 0 is accepted too (the part it belongs to is turned off).
+ */
+export function envPort(name: string, fallback: number, opts: { env?: NodeJS.ProcessEnv; allowOff?: boolean } = {}): number {
+  const raw = (opts.env ?? process.env)[name];
+  if (raw === undefined || raw === "") return fallback;
+  const port = Number(raw);
+  const lowest = opts.allowOff ? 0 : 1;
+  if (!Number.isInteger(port) || port < lowest || port > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  return port;
+}
+
 /** A TCP port that was free a moment ago (the OS picks it); good enough for test servers. */
 export async function freeTcpPort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {

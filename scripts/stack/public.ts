@@ -6,6 +6,7 @@ import { X509Certificate, createHash } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
+import { envPort } from "./ports";
 
 export type CertificateSource = "acme" | "internal";
 
@@ -57,14 +58,6 @@ export function parsePublicUrl(raw: string): URL {
   return url;
 }
 
-function envPortOr(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
-  return port;
-}
-
 export type PlanDefaults = {
   httpPort?: number | null;
   turnUdpPort?: number;
@@ -85,9 +78,9 @@ export async function planPublic(raw: string, env: NodeJS.ProcessEnv = process.e
   const httpsPort = url.port ? Number(url.port) : DEFAULT_PUBLIC_PORTS.https;
   const certificates = certificateSourceFor(host);
   const ipHost = isIP(host) !== 0;
-  const httpPortSetting = envPortOr(env, "HTTP_PORT", defaults.httpPort === null ? 0 : (defaults.httpPort ?? DEFAULT_PUBLIC_PORTS.http));
-  const udpPort = envPortOr(env, "TURN_UDP_PORT", defaults.turnUdpPort ?? DEFAULT_PUBLIC_PORTS.turnUdp);
-  const tlsSetting = envPortOr(env, "TURN_TLS_PORT", defaults.turnTlsPort ?? DEFAULT_PUBLIC_PORTS.turnTls);
+  const httpPortSetting = envPort("HTTP_PORT", defaults.httpPort === null ? 0 : (defaults.httpPort ?? DEFAULT_PUBLIC_PORTS.http), { env, allowOff: true });
+  const udpPort = envPort("TURN_UDP_PORT", defaults.turnUdpPort ?? DEFAULT_PUBLIC_PORTS.turnUdp, { env, allowOff: true });
+  const tlsSetting = envPort("TURN_TLS_PORT", defaults.turnTlsPort ?? DEFAULT_PUBLIC_PORTS.turnTls, { env, allowOff: true });
   const tlsPort = ipHost || tlsSetting === 0 ? null : tlsSetting;
   if (udpPort === 0 && tlsPort === null) throw new Error("TURN needs a UDP or a TLS port (TURN_UDP_PORT / TURN_TLS_PORT)");
   if (tlsPort !== null && tlsPort === httpsPort) {
