@@ -9,9 +9,29 @@ const schema = z.object({
   PUBLIC_URL: z.string().url().default("http://localhost:3000"),
   LIVEKIT_URL: z.string().url(),
   LIVEKIT_PUBLIC_URL: z.string().url().optional(),
+  // several LiveKit nodes of one cluster (multi-node with Redis): the ws(s):// URLs browsers are spread
+  // over, comma-separated; unset: everyone gets LIVEKIT_PUBLIC_URL (or LIVEKIT_URL)
+  LIVEKIT_NODE_URLS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((u) => u.trim()).filter((u) => u !== ""))
+    .pipe(z.array(z.string().url({ message: "LIVEKIT_NODE_URLS must be comma-separated ws:// or wss:// URLs" }))),
   LIVEKIT_API_KEY: z.string().min(1),
   LIVEKIT_API_SECRET: z.string().min(32, "LIVEKIT_API_SECRET must be at least 32 characters"),
   MEDIA_DIR: z.string().default(".data/media"),
+  // S3-compatible media storage: set S3_BUCKET to use it (unset: local files under MEDIA_DIR)
+  S3_BUCKET: z.string().optional(),
+  // the S3 API's address (unset: AWS in S3_REGION); the API reaches the store here
+  S3_ENDPOINT: z.string().url().optional(),
+  // where browsers reach the store for signed media URLs (default: S3_ENDPOINT)
+  S3_PUBLIC_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  // path-style addressing (http://host/bucket/key), which most self-hosted stores need: default on with S3_ENDPOINT
+  S3_FORCE_PATH_STYLE: z.enum(["0", "1", ""]).optional(),
+  // how long a signed media URL stays valid, in seconds
+  MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(300),
   // where our own workers reach this API (the transcriber posts live voicemail words here)
   API_URL: z.string().url().optional(),
   // the largest message upload, in bytes (a 3-minute 1080p recording is about 180 MB)

@@ -28,6 +28,7 @@ const services = {
   bus,
   livekit,
   livekitPublicUrl: env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL,
+  livekitNodeUrls: env.LIVEKIT_NODE_URLS,
   publicUrl: env.PUBLIC_URL,
   internalSecret: env.AUTH_SECRET,
   ...mediaServicesFromEnv(env),

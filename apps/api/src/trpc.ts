@@ -18,6 +18,8 @@ export type Services = {
   livekit: LivekitConfig;
   /** the LiveKit address browsers connect to (may differ from the one the API uses) */
   livekitPublicUrl: string;
+  /** several LiveKit nodes of one cluster: browsers are spread over these (see livekitUrlFor) */
+  livekitNodeUrls?: readonly string[];
   publicUrl: string;
   /** where this API can be reached by our own workers (the transcriber posts live segments here) */
   apiUrl: string;

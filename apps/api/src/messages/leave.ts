@@ -15,6 +15,7 @@ import { takeBeginSlot } from "./begin-throttle";
 import { mintLiveToken } from "./live-token";
 import { endLive } from "./service";
 import { createVoicemailRoom, deleteVoicemailRoom, mintTranscriberToken, mintVoicemailCallerToken, voicemailRoomName } from "./voicemail-room";
+import { livekitUrlFor } from "../livekit/config";
 
 export const NO_SUCH_CALL = "No such call";
 export const NO_SUCH_MESSAGE = "No such message";
@@ -113,7 +114,7 @@ export async function beginMessage(services: Services, userId: string, callId: s
   let voicemail: BeginResult["voicemail"] = null;
   if (roomName) {
     const token = await mintVoicemailCallerToken(services.livekit, { userId, name: callerName, roomName });
-    voicemail = { livekitUrl: services.livekitPublicUrl, token, roomName };
+    voicemail = { livekitUrl: livekitUrlFor(services, userId), token, roomName };
     try {
       await services.transcriber.startLive({
         messageId: id,

@@ -10,6 +10,7 @@ import { answerInput, callRefInput, historyInput, startCallInput } from "@ringba
 import { getCall, getCalls, historyFor, markMissedSeen, ringFacts, ringingCallOf, ringingFor, unseenMissedCount } from "@ringback/db/queries/calls";
 import { publishEvents } from "@ringback/db/queries/events";
 import { unwatchedCount } from "@ringback/db/queries/messages";
+import { livekitUrlFor } from "../livekit/config";
 import { createRoom, deleteRoom } from "../livekit/rooms";
 import { mintJoinToken } from "../livekit/tokens";
 import { toCoreCall } from "../calls/mapping";
@@ -85,7 +86,7 @@ export const callsRouter = router({
       roomName: row.roomName,
       ttlSeconds: JOIN_TOKEN_TTL_SECONDS,
     });
-    return { token, url: ctx.livekitPublicUrl, roomName: row.roomName };
+    return { token, url: livekitUrlFor(ctx, ctx.user.id), roomName: row.roomName };
   }),
 
   get: protectedProcedure.input(callRefInput).query(async ({ ctx, input }) => {
