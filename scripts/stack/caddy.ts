@@ -43,6 +43,8 @@ export async function startCaddy(opts: {
     cwd: home,
     // autosave.json and anything else Caddy keeps go here, not in the user's home
     env: { XDG_CONFIG_HOME: home, XDG_DATA_HOME: home },
+    // a restarted Caddy finds its certificate in the storage dir
+    ready: () => waitForHttps(plan, 30_000),
   });
   // The certificate: at once from the internal CA; an ACME one needs DNS and port 80 to reach us.
   const deadline = Date.now() + (plan.certificates === "internal" ? 30_000 : 120_000);

@@ -22,8 +22,10 @@ export type EmbeddedPostgresHandle = {
   adminUrl: string;
   /** Where the cluster's files really are (a relocated data dir differs from the one asked for). */
   dataDir: string;
+  /** The postmaster's process id. */
+  pid: number | undefined;
   /** Resolves when the server process ends, whether by stop() or on its own. */
-  exited: Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 };
 
@@ -125,9 +127,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     ],
     { ...asOwner, stdio: ["ignore", "pipe", "pipe"] },
   );
-  const exited = new Promise<void>((resolve) => {
-    child.once("close", () => resolve());
-    child.once("error", () => resolve());
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("close", (code, signal) => resolve({ code, signal }));
+    child.once("error", () => resolve({ code: null, signal: null }));
   });
   child.stdout.on("data", (chunk: Buffer) => log(chunk.toString("utf8")));
   try {
@@ -184,11 +186,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     await stop();
     throw error;
   }
-  return { url: `${base}/${DATABASE}`, adminUrl, dataDir, exited, stop };
+  return { url: `${base}/${DATABASE}`, adminUrl, dataDir, pid: child.pid, exited, stop };
 }
 
 /** Fast shutdown (SIGINT), then immediate shutdown (SIGQUIT) if it takes too long. */
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill("SIGINT");
   const timer = setTimeout(() => child.kill("SIGQUIT"), STOP_GRACE_MS);

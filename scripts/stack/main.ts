@@ -137,6 +137,7 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
   // it cannot reach the clone at all, the wrapper keeps the cluster elsewhere and links it here).
   await chmod(profile.dataDir, 0o755);
   log(`profile ${profile.name}, data in ${profile.dataDir}`);
+  supervisor.setStateFile(join(profile.dataDir, "services.json"));
 
   supervisor.installSignalHandlers();
 
@@ -144,17 +145,18 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
 
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres({
+    const pgOptions = {
       dataDir: join(profile.dataDir, "postgres"),
       port: profile.postgresPort,
-      // The folder was wiped above, but a relocated cluster lives outside it. A throw-away
-      // profile's cluster also goes at stop, so none piles up outside the clone.
-      fresh: profile.fresh,
+      // A throw-away profile's cluster also goes at stop, so none piles up outside the clone.
       persistent: !profile.fresh,
       handleSignals: false,
       onLog: supervisor.prefixer("postgres"),
-    });
-    supervisor.add({ name: "postgres", stop: pg.stop, exited: pg.exited });
+    };
+    // The folder was wiped above, but a relocated cluster lives outside it; a restart after a
+    // crash keeps the data, of course.
+    const pg = await startEmbeddedPostgres({ ...pgOptions, fresh: profile.fresh });
+    supervisor.add({ name: "postgres", ...pg, restart: () => startEmbeddedPostgres({ ...pgOptions, fresh: false }) });
     databaseUrl = pg.url;
     log(`postgres ready on port ${profile.postgresPort}`);
   }
@@ -171,7 +173,7 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
     // TURN/TLS: our front ends TLS and passes plain TURN over TCP to LiveKit on the next port (LiveKit
     // listens there on every interface, as for TURN/UDP: that port stays closed in the firewall)
     const turnTlsInternalPort = plan?.turn.tlsPort != null ? plan.turn.tlsPort + 1 : null;
-    const livekit = await startLivekit({
+    const livekitOptions = {
       binary: await ensureLivekitBinary(repoRoot, log),
       ...profile.livekit,
       apiKey: livekitApiKey,
@@ -179,8 +181,9 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
       webhookUrl: `${apiUrl}/livekit/webhook`,
       onLog: supervisor.prefixer("livekit"),
       publicConfig: plan ? livekitPublicConfig(plan, turnTlsInternalPort) : undefined,
-    });
-    supervisor.add({ name: "livekit", stop: livekit.stop, exited: livekit.exited });
+    };
+    const livekit = await startLivekit(livekitOptions);
+    supervisor.add({ name: "livekit", ...livekit, restart: () => startLivekit(livekitOptions) });
     livekitUrl = livekit.url;
     log(`livekit ready at ${livekitUrl}`);
     if (plan) {
@@ -213,6 +216,7 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
       ...transcriberCommand({ install, port: transcriberPort }),
       // a live voicemail gets its last words and its "ended" posted before the worker goes
       stopTimeoutMs: 15_000,
+      ready: (aborted) => waitForHttp(`http://127.0.0.1:${transcriberPort}/healthz`, { timeoutMs: 120_000, okOnly: true, aborted }),
     });
     transcriberUrl = `http://127.0.0.1:${transcriberPort}`;
     // The API starts while the models load: it only calls the worker when a message needs it.
@@ -248,6 +252,7 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
       // Web Push: the key pair, and (optionally) VAPID_SUBJECT
       ...(await vapidEnv(profile.dataDir)),
     },
+    ready: (aborted) => waitForHttp(`${apiUrl}/healthz`, { timeoutMs: 60_000, okOnly: true, aborted }),
   });
   await waitForHttp(`${apiUrl}/healthz`, { timeoutMs: 60_000, okOnly: true, aborted: api.failure });
   log(`api ready at ${apiUrl}`);
@@ -268,6 +273,7 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
       PORT: String(webPort),
       NODE_ENV: "production",
     },
+    ready: (aborted) => waitForHttp(`http://127.0.0.1:${webPort}/`, { timeoutMs: 60_000, aborted }),
   });
   await waitForHttp(`http://127.0.0.1:${webPort}/`, { timeoutMs: 60_000, aborted: web.failure });
   if (plan) {
