@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,8 +7,9 @@ import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../stack/embedded-postgres";
 import { startLocalLivekit } from "../stack/livekit";
 import { freeTcpPort } from "../stack/ports";
+import { ensureSeaweedfsBinary, startSeaweedfs } from "../stack/seaweedfs";
 import { ensureTranscriber, startTranscriber } from "../stack/transcriber";
-import type { TestLivekit } from "./provided-context";
+import type { TestLivekit, TestS3 } from "./provided-context";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -72,6 +74,52 @@ export async function setupTranscriber(project: TestProject): Promise<Teardown> 
   project.provide("transcriberUrl", worker.url);
   project.provide("transcriberPython", install.python);
   return () => worker.stop();
+}
+
+/**
+ * One SeaweedFS (S3 gateway, master, volume and filer in one process) for the whole run, on free
+ * ports with throw-away data, unless S3_TEST_ENDPOINT (+ S3_TEST_ACCESS_KEY_ID,
+ * S3_TEST_SECRET_ACCESS_KEY, S3_TEST_BUCKET, S3_TEST_REGION) points at another S3-compatible store.
+ */
+export async function setupSeaweedfs(project: TestProject): Promise<Teardown> {
+  const external = process.env.S3_TEST_ENDPOINT;
+  if (external) {
+    const s3: TestS3 = {
+      endpoint: external,
+      region: process.env.S3_TEST_REGION ?? "us-east-1",
+      accessKeyId: process.env.S3_TEST_ACCESS_KEY_ID ?? "",
+      secretAccessKey: process.env.S3_TEST_SECRET_ACCESS_KEY ?? "",
+      bucket: process.env.S3_TEST_BUCKET ?? "ringback-test",
+    };
+    if (!s3.accessKeyId || !s3.secretAccessKey) throw new Error("S3_TEST_ENDPOINT is set but S3_TEST_ACCESS_KEY_ID or S3_TEST_SECRET_ACCESS_KEY is not");
+    project.provide("s3", s3);
+    return async () => undefined;
+  }
+  const dir = await mkdtemp(join(tmpdir(), "ringback-test-s3-"));
+  try {
+    const keys = { accessKey: "ringbacktest", secretKey: randomBytes(20).toString("hex") };
+    const bucket = "ringback-test";
+    const store = await startSeaweedfs({
+      binary: await ensureSeaweedfsBinary(repoRoot, (line) => console.log(line)),
+      dataDir: dir,
+      s3Port: await freeTcpPort(),
+      masterPort: await freeTcpPort(),
+      volumePort: await freeTcpPort(),
+      filerPort: await freeTcpPort(),
+      grpcPorts: { master: await freeTcpPort(), volume: await freeTcpPort(), filer: await freeTcpPort(), s3: await freeTcpPort() },
+      ...keys,
+      bucket,
+      onLog: process.env.SEAWEEDFS_LOG ? (line) => console.log(`[seaweedfs] ${line}`) : undefined,
+    });
+    project.provide("s3", { endpoint: store.endpoint, region: "us-east-1", accessKeyId: keys.accessKey, secretAccessKey: keys.secretKey, bucket });
+    return async () => {
+      await store.stop();
+      await rm(dir, { recursive: true, force: true });
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** Runs the setups in order and returns one teardown that undoes them in reverse, also after a failure. */

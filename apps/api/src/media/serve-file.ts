@@ -41,7 +41,8 @@ export function sendMediaNotFound(res: ServerResponse): void {
 
 /**
  * Answers a GET or HEAD with a stored file of `size` bytes (or the one range asked for): the media
- * routes' common response, for messages and the Library alike.
+ * routes' common response, for messages and the Library alike. Storage that hands out signed URLs
+ * (S3) gets a redirect there instead: the store answers ranges just the same.
  */
 export async function serveStoredFile(
   req: IncomingMessage,
@@ -50,6 +51,14 @@ export async function serveStoredFile(
   log: Logger,
 ): Promise<void> {
   const { size } = file;
+  if (file.storage.signedUrl) {
+    // an object store serves the bytes (and ranges) itself: the browser is sent there, signed for
+    // this file only and for minutes, once the route has decided this person may have it
+    const location = await file.storage.signedUrl(file.key, { contentType: file.contentType, contentDisposition: file.headers?.["content-disposition"] });
+    // each request gets a fresh signature: the redirect itself is never kept
+    res.writeHead(302, { location, "cache-control": "no-store", "content-length": "0" }).end();
+    return;
+  }
   const headers = {
     "content-type": file.contentType,
     "accept-ranges": "bytes",

@@ -1,8 +1,11 @@
 import type { Readable } from "node:stream";
 
+/** What a signed URL makes the store answer with (the browser gets these headers from the store). */
+export type SignedUrlOptions = { contentType: string; contentDisposition?: string };
+
 /**
- * Where message media lives: local files under MEDIA_DIR by default; an S3-compatible store can
- * implement the same interface later. Keys are relative paths like `messages/<id>/media.webm`.
+ * Where media lives: local files under MEDIA_DIR by default (local-storage.ts), or an S3-compatible
+ * bucket when S3_BUCKET is set (s3-storage.ts). Keys are relative paths like `messages/<id>/media.webm`.
  */
 export interface MediaStorage {
   /** Stores a file that already exists on local disk (moved when possible), returning its size. */
@@ -20,4 +23,9 @@ export interface MediaStorage {
   delete(key: string): Promise<void>;
   /** Removes every file under a prefix (a message's folder). */
   deletePrefix(prefix: string): Promise<void>;
+  /**
+   * A short-lived URL the browser fetches the file from directly (object stores), instead of the API
+   * streaming it; absent for storage the API serves itself.
+   */
+  signedUrl?(key: string, opts: SignedUrlOptions): Promise<string>;
 }

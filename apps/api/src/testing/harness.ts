@@ -17,6 +17,7 @@ import { EventBus } from "../events/bus";
 import { createApiServer } from "../server";
 import { createJobQueue } from "../media/job-queue";
 import { LocalStorage } from "../media/local-storage";
+import { S3Storage } from "../media/s3-storage";
 import { sweepMedia } from "../media/sweep";
 import type { MessageStatus } from "../messages/service";
 import type { PushConfig } from "../push/config";
@@ -49,6 +50,10 @@ export async function startTestApi(
     jobsPaused?: boolean;
     /** Web Push on, with these keys (off unless a test asks) */
     push?: PushConfig;
+    /** media in the run's S3 store (`inject("s3")`, SeaweedFS) instead of local files */
+    storage?: "local" | "s3";
+    /** how long signed media URLs live (S3 only; default 300 s) */
+    urlTtlSeconds?: number;
   } = {},
 ) {
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase(inject("databaseAdminUrl"), "api"));
@@ -74,7 +79,7 @@ export async function startTestApi(
     apiUrl: baseUrl,
     internalSecret: TEST_AUTH_SECRET,
     media: {
-      storage: new LocalStorage(join(mediaDir, "store")),
+      storage: opts.storage === "s3" ? testS3Storage(opts.urlTtlSeconds) : new LocalStorage(join(mediaDir, "store")),
       uploadDir: join(mediaDir, "uploads"),
       maxUploadBytes: opts.maxUploadBytes ?? 50 * 1024 * 1024,
       libraryQuotaBytes: opts.libraryQuotaBytes ?? 1024 * 1024 * 1024,
@@ -215,6 +220,19 @@ export async function startTestApi(
 }
 
 export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
+
+/** S3Storage over the run's store; keys hold fresh ids, so tests share its bucket. */
+export function testS3Storage(urlTtlSeconds = 300): S3Storage {
+  const s3 = inject("s3");
+  return new S3Storage({
+    bucket: s3.bucket,
+    endpoint: s3.endpoint,
+    region: s3.region,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    forcePathStyle: true,
+    urlTtlSeconds,
+  });
+}
 
 /** A port nobody listens on right now (the API needs its own address before it starts). */
 async function freePort(): Promise<number> {
