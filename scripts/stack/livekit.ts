@@ -87,6 +87,8 @@ export type LivekitOptions = {
   /** Seconds an explicitly created room waits for its first participant. Default 30. */
   emptyTimeoutSeconds?: number;
   startTimeoutMs?: number;
+  /** host:port of the Redis that makes this one node of a multi-node cluster (rooms, message bus). */
+  redisAddress?: string;
   /** Public mode (public.ts): the node address and TURN, merged over the loopback settings. */
   publicConfig?: { rtc: Record<string, unknown>; turn: Record<string, unknown> };
 };
@@ -128,6 +130,7 @@ export function livekitConfig(opts: LivekitOptions): Record<string, unknown> {
       auto_create: false,
     },
     ...(opts.webhookUrl ? { webhook: { api_key: opts.apiKey, urls: [opts.webhookUrl] } } : {}),
+    ...(opts.redisAddress ? { redis: { address: opts.redisAddress } } : {}),
   };
 }
 

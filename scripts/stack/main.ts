@@ -9,6 +9,8 @@ import { runMigrations } from "@ringback/db/migrate";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { ensureLivekitBinary, startLivekit } from "./livekit";
 import { startCaddy, waitForHttps } from "./caddy";
+import { startClusterProxy } from "./cluster-proxy";
+import { startRedis } from "./redis";
 import { PROFILES, type Profile } from "./profiles";
 import { assertTcpPortFree, envPort, waitForHttp } from "./ports";
 import { findCertificate, livekitPublicConfig, planPublic } from "./public";
@@ -28,15 +30,15 @@ function parseArgs(argv: string[]): Options {
     const arg = argv[i];
     if (arg === "--profile" || arg?.startsWith("--profile=")) {
       const value = arg === "--profile" ? argv[++i] : arg.slice("--profile=".length);
-      if (value !== "default" && value !== "test" && value !== "public-test") {
-        throw new Error(`Unknown profile "${value ?? ""}" (use default, test or public-test)`);
+      if (!value || !Object.hasOwn(PROFILES, value)) {
+        throw new Error(`Unknown profile "${value ?? ""}" (use ${Object.keys(PROFILES).join(", ")})`);
       }
-      profile = PROFILES[value];
+      profile = PROFILES[value as Profile["name"]];
     } else if (arg === "--public" || arg?.startsWith("--public=")) {
       publicUrl = arg === "--public" ? argv[++i] : arg.slice("--public=".length);
       if (!publicUrl) throw new Error("--public needs a URL, e.g. --public https://calls.example.org");
     } else if (arg === "--help" || arg === "-h") {
-      console.log("Usage: stack [--profile default|test|public-test] [--public https://host[:port]]");
+      console.log(`Usage: stack [--profile ${Object.keys(PROFILES).join("|")}] [--public https://host[:port]]`);
       process.exit(0);
     } else {
       throw new Error(`Unknown argument "${arg}"`);
@@ -95,7 +97,9 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
   const apiUrl = (process.env.API_URL || `http://127.0.0.1:${apiPort}`).replace(/\/+$/, "");
   // TRANSCRIBER_URL set: a worker running elsewhere, or (empty) no transcripts; unset: start ours.
   // The public test stack has none (its tests make calls, not voicemails).
-  if (profile.name === "public-test") process.env.TRANSCRIBER_URL = "";
+  if (profile.name === "public-test" || profile.noTranscriber) process.env.TRANSCRIBER_URL = "";
+  const cluster = profile.cluster;
+  if (cluster && process.env.LIVEKIT_URL) throw new Error(`--profile ${profile.name} runs its own LiveKit nodes; unset LIVEKIT_URL`);
   const externalTranscriber = process.env.TRANSCRIBER_URL !== undefined;
   const transcriberPort = envPort("TRANSCRIBER_PORT", profile.transcriberPort);
 
@@ -113,6 +117,15 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
   if (!process.env.DATABASE_URL) ports.push(["Postgres", profile.postgresPort]);
   if (!process.env.LIVEKIT_URL) ports.push(["LiveKit", profile.livekit.port], ["LiveKit TCP", profile.livekit.tcpPort]);
   if (!externalTranscriber) ports.push(["TRANSCRIBER_PORT", transcriberPort]);
+  if (cluster) {
+    ports.push(
+      ["API process 1", cluster.apiPorts[0]],
+      ["API process 2", cluster.apiPorts[1]],
+      ["Redis", cluster.redisPort],
+      ["LiveKit node b", cluster.livekitB.port],
+      ["LiveKit node b TCP", cluster.livekitB.tcpPort],
+    );
+  }
   const publicPorts: Array<[string, number]> = [];
   if (plan) {
     if (process.env.LIVEKIT_URL) throw new Error("--public runs its own LiveKit (with TURN); unset LIVEKIT_URL");
@@ -163,6 +176,17 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
   await runMigrations(databaseUrl);
   log("migrations applied");
 
+  // the cluster's LiveKit nodes share rooms and their message bus through Redis
+  let redisAddress: string | undefined;
+  if (cluster) {
+    const redisOptions = { port: cluster.redisPort, dir: join(profile.dataDir, "redis"), onLog: supervisor.prefixer("redis") };
+    const redis = await startRedis(redisOptions);
+    supervisor.add({ name: "redis", ...redis, restart: () => startRedis(redisOptions) });
+    redisAddress = redis.address;
+    log(`redis ready on port ${cluster.redisPort}`);
+  }
+  const livekitNodeUrls: string[] = [];
+
   let livekitUrl = process.env.LIVEKIT_URL;
   const livekitApiKey = process.env.LIVEKIT_API_KEY || "devkey";
   let livekitApiSecret = process.env.LIVEKIT_API_SECRET;
@@ -173,19 +197,29 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
     // TURN/TLS: our front ends TLS and passes plain TURN over TCP to LiveKit on the next port (LiveKit
     // listens there on every interface, as for TURN/UDP: that port stays closed in the firewall)
     const turnTlsInternalPort = plan?.turn.tlsPort != null ? plan.turn.tlsPort + 1 : null;
-    const livekitOptions = {
-      binary: await ensureLivekitBinary(repoRoot, log),
-      ...profile.livekit,
-      apiKey: livekitApiKey,
-      apiSecret: livekitApiSecret,
-      webhookUrl: `${apiUrl}/livekit/webhook`,
-      onLog: supervisor.prefixer("livekit"),
-      publicConfig: plan ? livekitPublicConfig(plan, turnTlsInternalPort) : undefined,
-    };
-    const livekit = await startLivekit(livekitOptions);
-    supervisor.add({ name: "livekit", ...livekit, restart: () => startLivekit(livekitOptions) });
-    livekitUrl = livekit.url;
-    log(`livekit ready at ${livekitUrl}`);
+    const binary = await ensureLivekitBinary(repoRoot, log);
+    const nodes = cluster
+      ? ([["livekit-a", profile.livekit], ["livekit-b", cluster.livekitB]] as const)
+      : ([["livekit", profile.livekit]] as const);
+    for (const [name, nodePorts] of nodes) {
+      const livekitOptions = {
+        binary,
+        ...nodePorts,
+        apiKey: livekitApiKey,
+        apiSecret: livekitApiSecret,
+        // in a cluster both nodes post to the proxy, and either API process takes it
+        webhookUrl: `${apiUrl}/livekit/webhook`,
+        redisAddress,
+        onLog: supervisor.prefixer(name),
+        publicConfig: plan ? livekitPublicConfig(plan, turnTlsInternalPort) : undefined,
+      };
+      const livekit = await startLivekit(livekitOptions);
+      supervisor.add({ name, ...livekit, restart: () => startLivekit(livekitOptions) });
+      livekitNodeUrls.push(livekit.url);
+      log(`${name} ready at ${livekit.url}`);
+    }
+    // the server API goes to node a; with Redis, any node reaches every room
+    livekitUrl = livekitNodeUrls[0] ?? "";
     if (plan) {
       const caddyStorage = join(profile.dataDir, "caddy");
       await startCaddy({ plan, storageDir: caddyStorage, webPort, livekitPort: profile.livekit.port, supervisor, log });
@@ -230,32 +264,48 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
     log(transcriberUrl ? `transcriber: ${transcriberUrl} (external)` : "transcriber: off (TRANSCRIBER_URL is empty)");
   }
 
-  const api = supervisor.spawn({
-    name: "api",
-    command: process.execPath,
-    args: ["--import", "tsx", join(repoRoot, "apps", "api", "src", "main.ts")],
-    cwd: repoRoot,
-    env: {
-      DATABASE_URL: databaseUrl,
-      LIVEKIT_URL: livekitUrl,
-      LIVEKIT_API_KEY: livekitApiKey,
-      LIVEKIT_API_SECRET: livekitApiSecret,
-      AUTH_SECRET: authSecret,
-      API_PORT: String(apiPort),
-      API_URL: apiUrl,
-      PUBLIC_URL: publicUrl,
-      ...(plan ? { LIVEKIT_PUBLIC_URL: plan.livekitPublicUrl } : passThrough(["LIVEKIT_PUBLIC_URL"])),
-      TRANSCRIBER_URL: transcriberUrl,
-      ...passThrough(["TRANSCRIPTION_API_URL", "TRANSCRIPTION_API_KEY", "TRANSCRIPTION_MODEL"]),
-      MEDIA_DIR: process.env.MEDIA_DIR || join(profile.dataDir, "media"),
-      LOG_LEVEL: process.env.LOG_LEVEL || profile.logLevel,
-      // Web Push: the key pair, and (optionally) VAPID_SUBJECT
-      ...(await vapidEnv(profile.dataDir)),
-    },
-    ready: (aborted) => waitForHttp(`${apiUrl}/healthz`, { timeoutMs: 60_000, okOnly: true, aborted }),
+  const vapid = await vapidEnv(profile.dataDir);
+  const apiEnv = (port: number): Record<string, string> => ({
+    DATABASE_URL: databaseUrl,
+    LIVEKIT_URL: livekitUrl,
+    LIVEKIT_API_KEY: livekitApiKey,
+    LIVEKIT_API_SECRET: livekitApiSecret,
+    // a cluster spreads people over its nodes (core's livekitNodeFor)
+    ...(cluster ? { LIVEKIT_NODE_URLS: livekitNodeUrls.join(",") } : passThrough(["LIVEKIT_NODE_URLS"])),
+    AUTH_SECRET: authSecret,
+    API_PORT: String(port),
+    API_URL: apiUrl,
+    PUBLIC_URL: publicUrl,
+    ...(plan ? { LIVEKIT_PUBLIC_URL: plan.livekitPublicUrl } : passThrough(["LIVEKIT_PUBLIC_URL"])),
+    TRANSCRIBER_URL: transcriberUrl,
+    ...passThrough(["TRANSCRIPTION_API_URL", "TRANSCRIPTION_API_KEY", "TRANSCRIPTION_MODEL"]),
+    MEDIA_DIR: process.env.MEDIA_DIR || join(profile.dataDir, "media"),
+    LOG_LEVEL: process.env.LOG_LEVEL || profile.logLevel,
+    // Web Push: the key pair, and (optionally) VAPID_SUBJECT
+    ...vapid,
   });
-  await waitForHttp(`${apiUrl}/healthz`, { timeoutMs: 60_000, okOnly: true, aborted: api.failure });
-  log(`api ready at ${apiUrl}`);
+  // a cluster runs one process per port behind the proxy on the API port; otherwise one on it
+  const apiProcesses = cluster ? cluster.apiPorts.map((port, i) => [`api-${i + 1}`, port] as const) : ([["api", apiPort]] as const);
+  // One after the other: two processes creating pg-boss's queues at once on a fresh database
+  // deadlock (40P01), and the loser exits during start-up.
+  for (const [name, port] of apiProcesses) {
+    const healthz = `http://127.0.0.1:${port}/healthz`;
+    const child = supervisor.spawn({
+      name,
+      command: process.execPath,
+      args: ["--import", "tsx", join(repoRoot, "apps", "api", "src", "main.ts")],
+      cwd: repoRoot,
+      env: apiEnv(port),
+      ready: (aborted) => waitForHttp(healthz, { timeoutMs: 60_000, okOnly: true, aborted }),
+    });
+    await waitForHttp(healthz, { timeoutMs: 60_000, okOnly: true, aborted: child.failure });
+  }
+  if (cluster) {
+    await startClusterProxy({ port: apiPort, upstreamPorts: [...cluster.apiPorts], dataDir: profile.dataDir, supervisor });
+    log(`api ready at ${apiUrl} (proxy over ${cluster.apiPorts.map((port) => `127.0.0.1:${port}`).join(", ")})`);
+  } else {
+    log(`api ready at ${apiUrl}`);
+  }
   await transcriberReady;
 
   const web = supervisor.spawn({

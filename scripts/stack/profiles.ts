@@ -7,7 +7,7 @@ import type { PlanDefaults } from "./public";
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 export type Profile = {
-  name: "default" | "test" | "public-test";
+  name: "default" | "test" | "public-test" | "cluster" | "cluster-test";
   webPort: number;
   apiPort: number;
   postgresPort: number;
@@ -21,6 +21,20 @@ export type Profile = {
   logLevel: "info" | "warn";
   /** The public-test profile is always public, on a test name with fixed ports and no transcriber. */
   public?: { url: string; defaults: PlanDefaults };
+  /** Scaled out (cluster.ts): Redis, a second LiveKit node, two API processes behind a proxy on apiPort. */
+  cluster?: ClusterPorts;
+  /** No speech-to-text worker (TRANSCRIBER_URL=""), whatever the shell says. */
+  noTranscriber?: boolean;
+};
+
+export type ClusterPorts = {
+  /** The API processes' own ports; the proxy listens on the profile's apiPort. */
+  apiPorts: [number, number];
+  redisPort: number;
+  /** LiveKit node b (node a is the profile's `livekit`). */
+  livekitB: { port: number; tcpPort: number; udpPort: number };
+  /** SeaweedFS: its S3 port and the master, volume and filer behind it. */
+  s3: { s3Port: number; masterPort: number; volumePort: number; filerPort: number };
 };
 
 export const PROFILES: Record<Profile["name"], Profile> = {
@@ -62,6 +76,43 @@ export const PROFILES: Record<Profile["name"], Profile> = {
       // LiveKit's media sockets bind the interfaces' own addresses, and lo has only 127.0.0.1: that is
       // the node address it advertises (and relays to), while the name and TURN/TLS live on 127.0.0.2.
       defaults: { httpPort: null, turnUdpPort: 3488, turnTlsPort: 5359, bindAddress: "127.0.0.2", nodeIp: "127.0.0.1" },
+    },
+  },
+  // the default profile's public ports, with everything behind them doubled
+  cluster: {
+    name: "cluster",
+    webPort: 3000,
+    apiPort: 3001,
+    postgresPort: 54359,
+    livekit: { port: 7880, tcpPort: 7881, udpPort: 7882 },
+    transcriberPort: 3002,
+    dataDir: join(repoRoot, ".data", "cluster"),
+    fresh: false,
+    logLevel: "info",
+    cluster: {
+      apiPorts: [3011, 3012],
+      redisPort: 6380,
+      livekitB: { port: 7885, tcpPort: 7886, udpPort: 7887 },
+      s3: { s3Port: 8333, masterPort: 9333, volumePort: 8080, filerPort: 8888 },
+    },
+  },
+  // the faults layer's stack (apps/web/playwright.faults.config.ts)
+  "cluster-test": {
+    name: "cluster-test",
+    webPort: 3400,
+    apiPort: 3401,
+    postgresPort: 54369,
+    livekit: { port: 7930, tcpPort: 7931, udpPort: 7932 },
+    transcriberPort: 3402,
+    dataDir: join(repoRoot, ".data", "cluster-test"),
+    fresh: true,
+    logLevel: "warn",
+    noTranscriber: true,
+    cluster: {
+      apiPorts: [3411, 3412],
+      redisPort: 6399,
+      livekitB: { port: 7940, tcpPort: 7941, udpPort: 7942 },
+      s3: { s3Port: 8433, masterPort: 9433, volumePort: 8434, filerPort: 8435 },
     },
   },
 };
