@@ -3,6 +3,7 @@ import { failRecording } from "../library/recording-finish";
 import { processRecording } from "../library/recording-jobs";
 import { startRecordingWatchdog } from "../library/recording-watchdog";
 import type { Logger } from "../logger";
+import { createQueueRetrying, JOB_SCHEMA } from "../jobs/pg-boss-kit";
 import { markFailed } from "../messages/service";
 import type { Services } from "../trpc";
 import type { MessageJobs } from "./jobs";
@@ -12,8 +13,6 @@ import { sweepMedia } from "./sweep";
 export const MESSAGE_QUEUE = "message-process";
 export const RECORDING_QUEUE = "recording-process";
 export const SWEEP_QUEUE = "media-sweep";
-/** pg-boss's tables (its default schema, named so the queue check below can read them) */
-const JOB_SCHEMA = "pgboss";
 
 export type JobQueueOptions = {
   databaseUrl: string;
@@ -96,14 +95,14 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
     async start(services, startOpts = {}) {
       await boss.start();
       started = true;
-      await boss.createQueue(MESSAGE_QUEUE, {
+      await createQueueRetrying(boss, MESSAGE_QUEUE, {
         name: MESSAGE_QUEUE,
         retryLimit: 2,
         retryDelay: opts.retryDelaySeconds ?? 5,
         // a 3-minute message transcribes in well under this; a stuck ffmpeg is killed before it
         expireInSeconds: 15 * 60,
       });
-      await boss.createQueue(RECORDING_QUEUE, {
+      await createQueueRetrying(boss, RECORDING_QUEUE, {
         name: RECORDING_QUEUE,
         retryLimit: 2,
         retryDelay: opts.retryDelaySeconds ?? 5,
@@ -159,7 +158,7 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
       const checkMs = opts.recordingCheckMs ?? 5_000;
       if (checkMs > 0) watchdog = startRecordingWatchdog(services, checkMs, log);
       if (opts.sweep ?? true) {
-        await boss.createQueue(SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 5 * 60 });
+        await createQueueRetrying(boss, SWEEP_QUEUE, { name: SWEEP_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 5 * 60 });
         await boss.schedule(SWEEP_QUEUE, "* * * * *");
         await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
           const swept = await sweepMedia(services, new Date());

@@ -5,13 +5,12 @@ import { pushFor, pushMessageSchema, type PushPlan } from "@ringback/core/push";
 import { createDb } from "@ringback/db/client";
 import { EVENTS_CHANNEL } from "@ringback/db/queries/events";
 import { deleteGonePushTarget, getPushTarget, markPushDelivered, pushTargetsOf, ringStillRinging } from "@ringback/db/queries/push";
+import { createQueueRetrying, JOB_SCHEMA } from "../jobs/pg-boss-kit";
 import type { Logger } from "../logger";
 import type { PushConfig } from "./config";
 import { sendPush, TransientPushError } from "./send";
 
 export const PUSH_QUEUE = "push-send";
-/** pg-boss's tables, shared with the media job queue (media/job-queue.ts) */
-const JOB_SCHEMA = "pgboss";
 
 /** One push to one device, as queued. */
 type PushJob = {
@@ -188,7 +187,7 @@ export function createPushService(opts: PushServiceOptions): PushService {
     async start() {
       await boss.start();
       started = true;
-      await boss.createQueue(PUSH_QUEUE, {
+      await createQueueRetrying(boss, PUSH_QUEUE, {
         name: PUSH_QUEUE,
         retryLimit: 3,
         retryDelay: opts.retryDelaySeconds ?? 2,
