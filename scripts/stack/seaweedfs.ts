@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, createHmac } from "node:crypto";
 import { access, constants, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
 import { forEachLine } from "./supervisor";
 
 /**
@@ -15,9 +16,19 @@ export const SEAWEEDFS_VERSION = "v0.0.0-20261109003541-7506e5f91cd6";
 const MIN_GO = [1, 25] as const;
 
 /**
- * Finds a `weed` binary: $SEAWEEDFS_BIN, then `.tools/bin/weed-<commit>` (a version bump builds a
- * new one); otherwise builds the pinned version with the machine's Go (about 4 minutes on 2 cores
- * without a Go build cache).
+ * Where built binaries are kept: a cache folder outside the clone (like the transcriber's venv), so a
+ * fresh clone (CI's) or `git clean` does not pay the build again; the commit in the name makes a
+ * version bump build a new one.
+ */
+export function seaweedfsCachedBinary(): string {
+  const cache = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  return join(cache, "ringback", "bin", `weed-${SEAWEEDFS_VERSION.slice(-12)}`);
+}
+
+/**
+ * Finds a `weed` binary: $SEAWEEDFS_BIN, then `.tools/bin/weed-<commit>` in the clone, then the
+ * cache folder; otherwise builds the pinned version there with the machine's Go (about 4 minutes on
+ * 2 cores without a Go build cache).
  */
 export async function ensureSeaweedfsBinary(repoRoot: string, log: (line: string) => void = console.log): Promise<string> {
   const fromEnv = process.env.SEAWEEDFS_BIN;
@@ -25,9 +36,11 @@ export async function ensureSeaweedfsBinary(repoRoot: string, log: (line: string
     if (!(await isExecutable(fromEnv))) throw new Error(`SEAWEEDFS_BIN=${fromEnv} is not an executable file`);
     return fromEnv;
   }
-  const binDir = join(repoRoot, ".tools", "bin");
-  const target = join(binDir, `weed-${SEAWEEDFS_VERSION.slice(-12)}`);
+  const inClone = join(repoRoot, ".tools", "bin", `weed-${SEAWEEDFS_VERSION.slice(-12)}`);
+  if (await isExecutable(inClone)) return inClone;
+  const target = seaweedfsCachedBinary();
   if (await isExecutable(target)) return target;
+  const binDir = dirname(target);
 
   const go = await goVersion();
   if (!go) {
@@ -41,7 +54,7 @@ export async function ensureSeaweedfsBinary(repoRoot: string, log: (line: string
   }
 
   await mkdir(binDir, { recursive: true });
-  const buildDir = await mkdtemp(join(repoRoot, ".tools", "build-weed-"));
+  const buildDir = await mkdtemp(join(binDir, ".build-weed-"));
   log(`Building SeaweedFS ${SEAWEEDFS_VERSION} with go${go.major}.${go.minor} (one-off, about 4 minutes)...`);
   const started = Date.now();
   const heartbeat = setInterval(() => log(`  still building SeaweedFS (${Math.round((Date.now() - started) / 1000)} s)...`), 30_000);
