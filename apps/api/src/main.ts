@@ -10,10 +10,22 @@ import { createLogger } from "./logger";
 import { startMaintenance } from "./maintenance";
 import { pushConfigFromEnv } from "./push/config";
 import { createPushService } from "./push/push-service";
+import { isDatabaseUnavailable } from "./error-reference";
 import { createApiServer } from "./server";
 
 const env = readEnv();
 const log = createLogger(env.LOG_LEVEL);
+// postgres.js leaves one rejection of its own unhandled: the array-type lookup of a connection that
+// Postgres closes while it opens (a restart). Its queries fail and are answered 503 anyway; that is no
+// reason to stop serving. Anything else unhandled still ends the process, as Node would.
+process.on("unhandledRejection", (reason) => {
+  if (isDatabaseUnavailable(reason)) {
+    log.warn({ code: (reason as { code?: unknown }).code }, "database connection lost while it opened");
+    return;
+  }
+  log.fatal({ err: reason }, "unhandled rejection");
+  process.exit(1);
+});
 await runMigrations(env.DATABASE_URL);
 const { db, sql, close } = createDb(env.DATABASE_URL);
 const bus = new EventBus(sql);

@@ -3,7 +3,15 @@ import type { Duplex } from "node:stream";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { clientAddressOf, INTERNAL_HEADER, isInternalRequest } from "./auth/internal";
 import { type SessionUser, userFromCookie } from "./auth/session";
-import { genericMessage, isUnexpected, newRequestId, referenceFor } from "./error-reference";
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE_MESSAGE,
+  genericMessage,
+  isDatabaseUnavailable,
+  isUnexpected,
+  newRequestId,
+  referenceFor,
+} from "./error-reference";
 import type { Logger } from "./logger";
 import { createLibraryMediaRoute, LIBRARY_MEDIA_PATH } from "./library/media-route";
 import { createLivePhotoUploadHandler, LIBRARY_PHOTOS_PATH } from "./library/photo-upload";
@@ -24,6 +32,11 @@ export const TRPC_PATH = "/api/trpc";
 export const MAX_TRPC_BODY_BYTES = 256 * 1024;
 export const REQUEST_ID_HEADER = "x-request-id";
 export const TRANSCRIPTS_PATH = "/internal/transcripts";
+/** 200 while this process and its database answer; 503 while Postgres is unreachable. */
+export const HEALTH_PATH = "/healthz";
+/** 200 while this process answers at all: for a proxy's health checks, which should not drop every process at once when only Postgres is down. */
+export const LIVENESS_PATH = "/livez";
+const HEALTH_DB_TIMEOUT_MS = 2_000;
 
 /** What the server knows about one request while it runs: its id, its logger, what failed in it. */
 type RequestScope = { id: string; log: Logger; errors: string[]; user?: Promise<SessionUser | null> };
@@ -66,10 +79,14 @@ export function createApiServer(deps: ApiDeps): Server {
         log: scope.log,
       };
     },
+    // the formatter (trpc.ts) turns an unreachable database into a 503; say when to try again
+    responseMeta: ({ errors }) => (errors.some((e) => isDatabaseUnavailable(e)) ? { headers: { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) } } : {}),
     onError({ error, path, type, ctx, req }) {
       const scope = scopeOf(req);
       scope.errors.push(`${path ?? "?"} ${error.code}`);
-      if (isUnexpected(error)) {
+      if (isDatabaseUnavailable(error)) {
+        scope.log.warn({ path, code: codeOf(error) }, "database unavailable");
+      } else if (isUnexpected(error)) {
         // the formatter shows the person this same reference (see trpc.ts)
         const reference = referenceFor(error, ctx?.requestId ?? scope.id);
         scope.log.error({ err: error.cause ?? error, path, type, reference }, "unexpected error");
@@ -86,12 +103,20 @@ export function createApiServer(deps: ApiDeps): Server {
   const libraryMedia = createLibraryMediaRoute(services, { userOf, log });
   /** Runs a plain HTTP handler of ours; an unexpected failure is logged and answered with a reference. */
   const run = (req: IncomingMessage, res: ServerResponse, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, what: string) => {
-    handler(req, res).catch((err: unknown) => {
-      const scope = scopeOf(req);
-      scope.log.error({ err, reference: scope.id }, `${what} failed`);
-      if (!res.headersSent) sendJson(res, 500, { error: genericMessage(scope.id) });
+    handler(req, res).catch((err: unknown) => failed(req, res, err, what));
+  };
+  /** The answer for a plain handler's failure: 503 while the database is away, else 500 with a reference. */
+  const failed = (req: IncomingMessage, res: ServerResponse, err: unknown, what: string) => {
+    const scope = scopeOf(req);
+    if (isDatabaseUnavailable(err)) {
+      scope.log.warn({ code: codeOf(err) }, `${what}: database unavailable`);
+      if (!res.headersSent) sendUnavailable(res);
       else res.destroy();
-    });
+      return;
+    }
+    scope.log.error({ err, reference: scope.id }, `${what} failed`);
+    if (!res.headersSent) sendJson(res, 500, { error: genericMessage(scope.id) });
+    else res.destroy();
   };
 
   const server = createServer((req, res) => {
@@ -102,15 +127,20 @@ export function createApiServer(deps: ApiDeps): Server {
     const path = url.split("?", 1)[0] ?? "/";
     res.once("close", () => logRequest(scope, req, res, path, performance.now() - startedAt));
 
-    if (url === "/healthz") {
+    if (url === LIVENESS_PATH) {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       return;
     }
-    if (url.startsWith("/livekit/webhook") && onWebhook) {
-      onWebhook(req, res).catch((err: unknown) => {
-        scope.log.error({ err, reference: scope.id }, "webhook failed");
-        if (!res.headersSent) sendJson(res, 500, { error: genericMessage(scope.id) });
+    if (url === HEALTH_PATH) {
+      void databaseAnswers(services.db).then((up) => {
+        if (up) res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+        else res.writeHead(503, { "content-type": "text/plain", "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) }).end("database unavailable");
       });
+      return;
+    }
+    if (url.startsWith("/livekit/webhook") && onWebhook) {
+      // a 503 makes LiveKit send the webhook again later, which is what an outage needs
+      onWebhook(req, res).catch((err: unknown) => failed(req, res, err, "webhook"));
       return;
     }
     if (path === UPLOADS_PATH || path.startsWith(`${UPLOADS_PATH}/`)) {
@@ -144,10 +174,7 @@ export function createApiServer(deps: ApiDeps): Server {
         // missing session would only show as an error event inside it; plain SSE clients need a 401
         void userOf(req).then(
           (user) => (user ? trpc(req, res) : sendUnauthorized(res)),
-          (err: unknown) => {
-            scope.log.error({ err, reference: scope.id }, "session check failed");
-            if (!res.headersSent) sendJson(res, 500, { error: genericMessage(scope.id) });
-          },
+          (err: unknown) => failed(req, res, err, "session check"),
         );
         return;
       }
@@ -194,6 +221,35 @@ function sendUnauthorized(res: ServerResponse) {
   sendJson(res, 401, { error: { message: "Please sign in", code: "UNAUTHORIZED" } });
 }
 
+/** Whether Postgres answers a trivial query within HEALTH_DB_TIMEOUT_MS. */
+async function databaseAnswers(db: ApiDeps["db"]): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), HEALTH_DB_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([db.$client`select 1`.then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function codeOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; depth < 6 && typeof e === "object" && e !== null; depth++, e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "INTERNAL_SERVER_ERROR") return code;
+  }
+  return undefined;
+}
+
+/** Postgres is down or restarting: the same words and status a tRPC call gets (trpc.ts). */
+function sendUnavailable(res: ServerResponse) {
+  res.setHeader("retry-after", String(DATABASE_RETRY_AFTER_SECONDS));
+  sendJson(res, 503, { error: DATABASE_UNAVAILABLE_MESSAGE });
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
@@ -214,7 +270,8 @@ function logRequest(scope: RequestScope, req: IncomingMessage, res: ServerRespon
     // the client went away before the response ended (normal for a subscription)
     ...(res.writableFinished ? {} : { aborted: true }),
   };
-  if (res.statusCode >= 500) scope.log.error(line, "request");
-  else if (path === "/healthz") scope.log.debug(line, "request");
+  // health checks come every second or so from a proxy; their 503s say nothing the warnings don't
+  if (path === HEALTH_PATH || path === LIVENESS_PATH) scope.log.debug(line, "request");
+  else if (res.statusCode >= 500) scope.log.error(line, "request");
   else scope.log.info(line, "request");
 }

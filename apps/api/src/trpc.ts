@@ -5,7 +5,7 @@ import type { Database } from "@ringback/db/client";
 import type { LivekitConfig } from "./livekit/config";
 import type { SessionUser } from "./auth/session";
 import type { EventBus } from "./events/bus";
-import { genericMessage, isUnexpected, referenceFor } from "./error-reference";
+import { DATABASE_UNAVAILABLE_MESSAGE, genericMessage, isDatabaseUnavailable, isUnexpected, referenceFor } from "./error-reference";
 import type { Logger } from "./logger";
 import type { MessageJobs } from "./media/jobs";
 import type { MediaStorage } from "./media/storage";
@@ -65,6 +65,15 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
     // a stack trace is for the server log, never for the client (tRPC adds one outside production)
     const { stack: _stack, ...data } = shape.data;
+    if (error.code === "INTERNAL_SERVER_ERROR" && isDatabaseUnavailable(error)) {
+      // Postgres is down or restarting: not a bug to quote a reference for, and it passes; the
+      // httpStatus here makes the response a 503 (server.ts adds Retry-After)
+      return {
+        ...shape,
+        message: DATABASE_UNAVAILABLE_MESSAGE,
+        data: { ...data, code: "SERVICE_UNAVAILABLE" as const, httpStatus: 503, fieldErrors: undefined, reference: undefined },
+      };
+    }
     if (isUnexpected(error)) {
       // the message of a failed query carries its SQL and parameters (a password hash, an email):
       // nothing of it leaves the server; the log has it all under the same reference
