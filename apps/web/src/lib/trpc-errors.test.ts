@@ -1,6 +1,6 @@
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
-import { errorMessage } from "./trpc-errors";
+import { errorMessage, isApiUnavailable } from "./trpc-errors";
 
 /** A client error as the tRPC client builds it from the API's JSON error body. */
 function fromApi(message: string, data: Record<string, unknown>) {
@@ -30,5 +30,18 @@ describe("errorMessage", () => {
     expect(errorMessage(fromApi("Display name can't contain control characters", { httpStatus: 400 }))).toBe(
       "Display name can't contain control characters",
     );
+  });
+});
+
+describe("an API that cannot serve right now", () => {
+  it("shows the API's own 503 words, and counts 502-504 and no answer at all as unavailable", () => {
+    const restarting = fromApi("Ringback can't reach its database right now. Try again in a moment.", { code: "SERVICE_UNAVAILABLE", httpStatus: 503 });
+    expect(errorMessage(restarting)).toBe("Ringback can't reach its database right now. Try again in a moment.");
+    expect(isApiUnavailable(restarting)).toBe(true);
+    expect(isApiUnavailable(fromApi("Bad gateway", { httpStatus: 502 }))).toBe(true);
+    expect(isApiUnavailable(new TRPCClientError("fetch failed"))).toBe(true);
+    expect(isApiUnavailable(fromApi("Something went wrong. Reference: 0a1b2c3d4e5f", { httpStatus: 500, reference: "0a1b2c3d4e5f" }))).toBe(false);
+    expect(isApiUnavailable(fromApi("Please sign in", { httpStatus: 401 }))).toBe(false);
+    expect(isApiUnavailable(new Error("boom"))).toBe(false);
   });
 });
