@@ -4,6 +4,7 @@ import { Play } from "lucide-react";
 import { useState, type RefObject, type SyntheticEvent } from "react";
 import { cn } from "@ringback/ui/cn";
 import { mediaFrame } from "@ringback/ui/live-photo";
+import { reloadExpiredMedia } from "~/messages/reload-expired-media";
 
 /**
  * A call recording, large: at its own shape (from the item, then from the file), with the browser's
@@ -42,6 +43,7 @@ export function RecordingPlayer({
         playsInline
         preload="metadata"
         onLoadedMetadata={learnShape}
+        onError={reloadExpiredMedia}
         className="block size-full bg-black object-contain"
       />
       {!playing ? (

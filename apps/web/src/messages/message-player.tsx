@@ -5,6 +5,7 @@ import { useState, type KeyboardEvent, type PointerEvent, type RefObject, type S
 import { formatMessageDuration, type MessageView } from "@ringback/core/messages";
 import { Waveform } from "@ringback/ui/waveform";
 import { seekAndPlay, type Playback } from "./playback-clock";
+import { reloadExpiredMedia } from "./reload-expired-media";
 
 /** What the player needs of a message (a saved copy in the Library plays the same way). */
 export type PlayableMessage = Pick<MessageView, "kind" | "mediaUrl" | "posterUrl" | "durationMs" | "waveform">;
@@ -46,6 +47,7 @@ function VideoPlayer({ message, mediaRef, playback }: { message: PlayableMessage
         playsInline
         preload="metadata"
         onLoadedMetadata={learnShape}
+        onError={reloadExpiredMedia}
         className="block size-full bg-black object-contain"
       />
       {!playback.playing ? (
@@ -95,7 +97,7 @@ function VoicemailPlayer({ message, mediaRef, playback }: { message: PlayableMes
 
   return (
     <div className="flex items-center gap-4 rounded-2xl border border-border bg-card px-4 py-5 shadow-xs sm:px-5">
-      <audio ref={mediaRef} aria-label="Voicemail" src={message.mediaUrl} preload="metadata" />
+      <audio ref={mediaRef} aria-label="Voicemail" src={message.mediaUrl} preload="metadata" onError={reloadExpiredMedia} />
       <button
         type="button"
         onClick={toggle}
