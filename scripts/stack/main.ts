@@ -11,6 +11,7 @@ import { ensureLivekitBinary, startLivekit } from "./livekit";
 import { startCaddy, waitForHttps } from "./caddy";
 import { startClusterProxy } from "./cluster-proxy";
 import { startRedis } from "./redis";
+import { ensureSeaweedfsBinary, startSeaweedfs } from "./seaweedfs";
 import { PROFILES, type Profile } from "./profiles";
 import { assertTcpPortFree, envPort, waitForHttp } from "./ports";
 import { findCertificate, livekitPublicConfig, planPublic } from "./public";
@@ -100,6 +101,9 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
   if (profile.name === "public-test" || profile.noTranscriber) process.env.TRANSCRIBER_URL = "";
   const cluster = profile.cluster;
   if (cluster && process.env.LIVEKIT_URL) throw new Error(`--profile ${profile.name} runs its own LiveKit nodes; unset LIVEKIT_URL`);
+  // A cluster keeps media in SeaweedFS (S3) unless S3_BUCKET names another store, or is empty: then
+  // the API processes share local files under MEDIA_DIR.
+  const ownS3 = Boolean(cluster) && process.env.S3_BUCKET === undefined;
   const externalTranscriber = process.env.TRANSCRIBER_URL !== undefined;
   const transcriberPort = envPort("TRANSCRIBER_PORT", profile.transcriberPort);
 
@@ -125,6 +129,10 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
       ["LiveKit node b", cluster.livekitB.port],
       ["LiveKit node b TCP", cluster.livekitB.tcpPort],
     );
+    if (ownS3) {
+      const { s3Port, masterPort, volumePort, filerPort } = cluster.s3;
+      ports.push(["SeaweedFS S3", s3Port], ["SeaweedFS master", masterPort], ["SeaweedFS volume", volumePort], ["SeaweedFS filer", filerPort]);
+    }
   }
   const publicPorts: Array<[string, number]> = [];
   if (plan) {
@@ -155,6 +163,44 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
   supervisor.installSignalHandlers();
 
   const authSecret = process.env.AUTH_SECRET || (await persistedSecret(join(profile.dataDir, "auth-secret"), 48));
+
+  // the cluster's media store, shared by both API processes
+  let s3Env: Record<string, string> = passThrough([
+    "S3_BUCKET",
+    "S3_ENDPOINT",
+    "S3_PUBLIC_ENDPOINT",
+    "S3_REGION",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_FORCE_PATH_STYLE",
+    "MEDIA_URL_TTL_SECONDS",
+  ]);
+  let weedReady: Promise<unknown> = Promise.resolve();
+  if (cluster && ownS3) {
+    const s3Options = {
+      binary: await ensureSeaweedfsBinary(repoRoot, log),
+      dataDir: join(profile.dataDir, "seaweedfs"),
+      ...cluster.s3,
+      accessKey: "ringback",
+      secretKey: await persistedSecret(join(profile.dataDir, "s3-secret"), 40),
+      bucket: "ringback-media",
+      onLog: supervisor.prefixer("seaweedfs"),
+    };
+    // started first and awaited last: it takes longer than Postgres, Redis and LiveKit together
+    weedReady = supervisor.starting("seaweedfs", startSeaweedfs(s3Options), () => startSeaweedfs(s3Options)).then((weed) => {
+      log(`seaweedfs ready at ${weed.endpoint} (bucket ${s3Options.bucket})`);
+      return weed.endpoint;
+    });
+    // awaited below; a failure before then must not surface as an unhandled rejection
+    weedReady.catch(() => undefined);
+    s3Env = {
+      ...s3Env,
+      S3_BUCKET: s3Options.bucket,
+      S3_ENDPOINT: `http://127.0.0.1:${cluster.s3.s3Port}`,
+      S3_ACCESS_KEY_ID: s3Options.accessKey,
+      S3_SECRET_ACCESS_KEY: s3Options.secretKey,
+    };
+  }
 
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -280,6 +326,7 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
     TRANSCRIBER_URL: transcriberUrl,
     ...passThrough(["TRANSCRIPTION_API_URL", "TRANSCRIPTION_API_KEY", "TRANSCRIPTION_MODEL"]),
     MEDIA_DIR: process.env.MEDIA_DIR || join(profile.dataDir, "media"),
+    ...s3Env,
     LOG_LEVEL: process.env.LOG_LEVEL || profile.logLevel,
     // Web Push: the key pair, and (optionally) VAPID_SUBJECT
     ...vapid,
@@ -332,6 +379,8 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
     );
   }
 
+  // the API processes start while SeaweedFS gets ready: they touch the store only when media moves
+  await weedReady;
   supervisor.markReady();
   console.log(`\nRingback is running at ${publicUrl}\n`);
 }

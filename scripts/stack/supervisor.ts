@@ -183,6 +183,25 @@ export function createSupervisor(log: Logger, opts: { policy?: typeof RESTART_PO
     watch(entry, service);
   };
 
+  /**
+   * Supervises a service whose start is still under way, so it can start alongside others: it
+   * takes its place in the stop order now, and a shutdown meanwhile waits for it and stops it.
+   */
+  const starting = <T extends Instance>(name: string, start: Promise<T>, restart: () => Promise<Instance>): Promise<T> => {
+    const entry: Entry = { service: { name, stop: async () => undefined, restart }, current: undefined, restarts: 0, streak: 0, startedAt: Date.now() };
+    entries.push(entry);
+    entry.relaunching = start.then(
+      (instance) => {
+        entry.current = instance;
+        entry.startedAt = Date.now();
+        writeState();
+        watch(entry, instance);
+      },
+      () => undefined,
+    );
+    return start;
+  };
+
   const spawnChild = (opts: SpawnOptions): Spawned => {
     const launch = (): Spawned & Instance => {
       // Not detached: if whoever started us kills our process group (Playwright does), the children
@@ -257,6 +276,7 @@ export function createSupervisor(log: Logger, opts: { policy?: typeof RESTART_PO
   return {
     prefixer,
     add,
+    starting,
     spawn: spawnChild,
     shutdown,
     installSignalHandlers,
