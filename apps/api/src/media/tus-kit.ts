@@ -3,7 +3,7 @@
 // own errors, and the answer (with its reference) for an unexpected failure.
 import { FileStore } from "@tus/file-store";
 import type { DataStore } from "@tus/server";
-import { genericMessage, newRequestId } from "../error-reference";
+import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE_MESSAGE, genericMessage, isDatabaseUnavailable, newRequestId } from "../error-reference";
 import type { Logger } from "../logger";
 
 /** What a refused tus request answers: the sender's browser shows `body` as it is. */
@@ -27,7 +27,7 @@ export function isRefusal(err: unknown): err is TusRefusal {
 const REQUEST_ID_HEADER = "x-request-id";
 
 /** tus hands its hooks a web Request; on Node it carries the original request and response. */
-export type HookRequest = Request & { runtime?: { node?: { req?: object; res?: { getHeader(name: string): unknown } } } };
+export type HookRequest = Request & { runtime?: { node?: { req?: object; res?: { getHeader(name: string): unknown; setHeader?(name: string, value: string): unknown } } } };
 
 /** The reference a person quotes for a failure of this request: its request id. */
 export function referenceOf(req: HookRequest): string {
@@ -100,6 +100,11 @@ export function answerOtherError(
   status: number,
   opts: { notFound: string; log: Logger; what: string },
 ): TusRefusal | undefined {
+  if (isDatabaseUnavailable(err)) {
+    // Postgres restarting: not a fault of this upload, and a retry soon will do (tus-js-client retries)
+    req.runtime?.node?.res?.setHeader?.("retry-after", String(DATABASE_RETRY_AFTER_SECONDS));
+    return refusal(503, DATABASE_UNAVAILABLE_MESSAGE);
+  }
   if (status >= 500) {
     // nothing of the cause (a path, a system error) reaches the browser: the reference finds it in the log
     const reference = referenceOf(req);
