@@ -12,8 +12,8 @@ type Supervisor = ReturnType<typeof createSupervisor>;
 export const STICKY_UPLOAD_PATHS = ["/api/uploads*", "/api/library/uploads*"];
 
 /**
- * Round-robin over the API processes, with active health checks (/healthz answers 503 while a
- * process cannot serve) and retries on the next upstream for a dead one. Uploads hash on their URI
+ * Round-robin over the API processes, with active health checks (/livez: the process answers) and
+ * retries on the next upstream for a dead one. Uploads hash on their URI
  * so an upload's chunks stay on one process. flush_interval -1: the event stream (SSE) is passed on
  * as it is written, never buffered.
  */
@@ -23,7 +23,9 @@ export function clusterCaddyfile(opts: { port: number; upstreamPorts: number[] }
 		# a request that finds its upstream down (refused, reset before an answer) tries the other one
 		lb_try_duration 5s
 		lb_try_interval 100ms
-		health_uri /healthz
+		# /livez, not /healthz: with Postgres down both processes answer 503 themselves (readable,
+		# with Retry-After), which beats Caddy's empty 503 for having no healthy upstream
+		health_uri /livez
 		health_interval 1s
 		health_timeout 2s
 		# passive too: a connection refused takes a process out at once, before the next health check

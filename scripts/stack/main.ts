@@ -333,9 +333,7 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
   });
   // a cluster runs one process per port behind the proxy on the API port; otherwise one on it
   const apiProcesses = cluster ? cluster.apiPorts.map((port, i) => [`api-${i + 1}`, port] as const) : ([["api", apiPort]] as const);
-  // One after the other: two processes creating pg-boss's queues at once on a fresh database
-  // deadlock (40P01), and the loser exits during start-up.
-  for (const [name, port] of apiProcesses) {
+  const apisReady = apiProcesses.map(([name, port]) => {
     const healthz = `http://127.0.0.1:${port}/healthz`;
     const child = supervisor.spawn({
       name,
@@ -345,8 +343,9 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
       env: apiEnv(port),
       ready: (aborted) => waitForHttp(healthz, { timeoutMs: 60_000, okOnly: true, aborted }),
     });
-    await waitForHttp(healthz, { timeoutMs: 60_000, okOnly: true, aborted: child.failure });
-  }
+    return waitForHttp(healthz, { timeoutMs: 60_000, okOnly: true, aborted: child.failure });
+  });
+  await Promise.all(apisReady);
   if (cluster) {
     await startClusterProxy({ port: apiPort, upstreamPorts: [...cluster.apiPorts], dataDir: profile.dataDir, supervisor });
     log(`api ready at ${apiUrl} (proxy over ${cluster.apiPorts.map((port) => `127.0.0.1:${port}`).join(", ")})`);
