@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { getLibraryItem, updateLibraryItem } from "@ringback/db/queries/library";
+import type { S3Storage } from "../media/s3-storage";
+import { startTestApi, type TestApi, type TestUser } from "../testing/harness";
+import { containerDuration, makeMediaFixtures, type MediaFixtures } from "../testing/media-fixtures";
+import { makeLivePhotoFixtures, postPhoto, type LivePhotoFixtures } from "./live-photo-test-kit";
+import { allowRecording, liveCall, streamRecording, waitForItem } from "./recording-test-kit";
+
+// The Library's own pipelines with media on S3 (the run's SeaweedFS): a Live Photo's checked files and
+// a call recording's remux and poster end up in the bucket, and play through signed URLs.
+let api: TestApi;
+let media: MediaFixtures;
+let photos: LivePhotoFixtures;
+beforeAll(async () => {
+  [api, media, photos] = await Promise.all([startTestApi({ storage: "s3" }), makeMediaFixtures(), makeLivePhotoFixtures()]);
+}, 60_000);
+afterAll(async () => {
+  await api?.close();
+  await media?.remove();
+  await photos?.remove();
+});
+
+const storage = () => api.media.storage as S3Storage;
+
+/** The store's answer behind a media route's redirect. */
+async function viaRedirect(user: TestUser, path: string): Promise<Response> {
+  const answer = await fetch(`${api.baseUrl}${path}`, { redirect: "manual", headers: { cookie: user.cookie } });
+  expect(answer.status, path).toBe(302);
+  const location = answer.headers.get("location") ?? "";
+  expect(location.startsWith(`${inject("s3").endpoint}/`)).toBe(true);
+  return fetch(location);
+}
+
+describe("the Library on S3", () => {
+  it("a Live Photo: still and clip stored in the bucket, counted, and served by signed URL", async () => {
+    const ana = await api.signUp("Ana");
+    const ben = await api.signUp("Ben");
+    const callId = await liveCall(api, ana, [ben]);
+    const { itemId } = await api.as(ana).livePhotos.capture.mutate({ callId, subjectId: ben.id });
+    const res = await postPhoto(api, ana, itemId, { pressOffsetMs: 2500 }, photos);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+
+    const still = await storage().stat(`library/${itemId}/still.jpg`);
+    const clip = await storage().stat(`library/${itemId}/clip.webm`);
+    expect(still && clip).toBeTruthy();
+    expect((await getLibraryItem(api.db, itemId))?.sizeBytes).toBe((still?.size ?? 0) + (clip?.size ?? 0));
+
+    const stillFile = await viaRedirect(ana, `/api/media/library/${itemId}/still`);
+    expect(stillFile.headers.get("content-type")).toBe("image/jpeg");
+    expect(Buffer.from(await stillFile.arrayBuffer()).length).toBe(still?.size);
+    const clipFile = await viaRedirect(ana, `/api/media/library/${itemId}/clip`);
+    expect(clipFile.headers.get("content-type")).toBe("video/webm");
+    const clipCopy = join(media.dir, `${randomUUID()}.webm`);
+    await writeFile(clipCopy, Buffer.from(await clipFile.arrayBuffer()));
+    expect(await containerDuration(clipCopy)).toBeGreaterThan(2.8);
+
+    // only its taker gets a URL
+    const other = await fetch(`${api.baseUrl}/api/media/library/${itemId}/still`, { redirect: "manual", headers: { cookie: ben.cookie } });
+    expect(other.status).toBe(404);
+    expect(other.headers.get("location")).toBeNull();
+  });
+
+  it("a call recording: remuxed with its poster into the bucket, seekable, and removed with the item", async () => {
+    const ann = await api.signUp("Ann");
+    const bo = await api.signUp("Bo");
+    await allowRecording(api, true, ann, bo);
+    const callId = await liveCall(api, ann, [bo]);
+    const { recordingId } = await api.as(ann).recordings.start.mutate({ callId });
+    // begun a minute ago, so the cut at the stop keeps all five seconds streamed now
+    await updateLibraryItem(api.db, recordingId, { capturedAt: new Date(Date.now() - 60_000) });
+    const sent = await streamRecording(api, ann, recordingId, media.video, { chunkBytes: 40_000 });
+    expect(sent.last.status).toBe(204);
+    const ready = await waitForItem(api, recordingId, "ready");
+    expect(ready).toMatchObject({ mediaKey: `library/${recordingId}/media.webm`, posterKey: `library/${recordingId}/poster.jpg` });
+    const stored = await storage().stat(`library/${recordingId}/media.webm`);
+    const poster = await storage().stat(`library/${recordingId}/poster.jpg`);
+    expect(ready?.sizeBytes).toBe((stored?.size ?? 0) + (poster?.size ?? 0));
+
+    const file = await viaRedirect(ann, `/api/media/library/${recordingId}/media`);
+    const copy = join(media.dir, `${randomUUID()}.webm`);
+    await writeFile(copy, Buffer.from(await file.arrayBuffer()));
+    const seconds = await containerDuration(copy);
+    expect(seconds).toBeGreaterThan(4.5);
+    expect(seconds).toBeLessThan(5.6);
+
+    await api.as(ann).library.delete.mutate({ itemId: recordingId });
+    expect(await storage().stat(`library/${recordingId}/media.webm`)).toBeNull();
+    expect(await storage().stat(`library/${recordingId}/poster.jpg`)).toBeNull();
+  });
+});
