@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { access, constants, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -164,7 +164,10 @@ export async function startSeaweedfs(opts: SeaweedfsOptions): Promise<SeaweedfsH
     if (!line.startsWith("I")) opts.onLog?.(line);
   };
   // cwd: anything SeaweedFS writes relative to it (the filer's leveldb) stays in the data folder
-  const child = spawn(opts.binary, args, { cwd: opts.dataDir, stdio: ["ignore", "pipe", "pipe"] });
+  // signed writes between its parts, and the filer's IAM gRPC service closed to anyone without the key
+  // (unset, any local process could add S3 users); fresh each start, as the tokens live seconds
+  const jwt = { WEED_JWT_SIGNING_KEY: randomBytes(32).toString("hex"), WEED_JWT_FILER_SIGNING_KEY: randomBytes(32).toString("hex") };
+  const child = spawn(opts.binary, args, { cwd: opts.dataDir, env: { ...process.env, ...jwt }, stdio: ["ignore", "pipe", "pipe"] });
   const killOnExit = (): void => {
     child.kill("SIGKILL");
   };
