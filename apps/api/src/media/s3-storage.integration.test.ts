@@ -5,8 +5,11 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { readEnv } from "../env";
 import { testS3Storage } from "../testing/harness";
-import { PART_BYTES, type S3Storage } from "./s3-storage";
+import { LocalStorage } from "./local-storage";
+import { PART_BYTES, S3Storage } from "./s3-storage";
+import { storageFromEnv } from "./services";
 
 // Against the run's real S3-compatible store (SeaweedFS from scripts/test-env), not a fake.
 let storage: S3Storage;
@@ -155,5 +158,48 @@ describe("S3Storage on SeaweedFS", () => {
       await new Promise((r) => setTimeout(r, 2_100));
       expect((await fetch(url)).status).toBe(403);
     });
+  });
+});
+
+describe("storage from the environment", () => {
+  const base: NodeJS.ProcessEnv = {
+    NODE_ENV: "test",
+    DATABASE_URL: "postgres://localhost/x",
+    AUTH_SECRET: "x".repeat(32),
+    LIVEKIT_URL: "ws://127.0.0.1:7880",
+    LIVEKIT_API_KEY: "k",
+    LIVEKIT_API_SECRET: "s".repeat(32),
+  };
+  const withS3 = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+    ...base,
+    S3_BUCKET: s3().bucket,
+    S3_ENDPOINT: s3().endpoint,
+    S3_ACCESS_KEY_ID: s3().accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3().secretAccessKey,
+    ...extra,
+  });
+
+  it("is local files without S3_BUCKET", () => {
+    expect(storageFromEnv(readEnv(base))).toBeInstanceOf(LocalStorage);
+  });
+
+  it("is the bucket with S3_BUCKET, signing for S3_PUBLIC_ENDPOINT, path-style by default with an endpoint", async () => {
+    const storage = storageFromEnv(readEnv(withS3()));
+    expect(storage).toBeInstanceOf(S3Storage);
+    const key = `messages/${randomUUID()}/poster.jpg`;
+    await storage.putFile(key, await fileWith(randomBytes(10)));
+    expect(await storage.stat(key)).toEqual({ size: 10 });
+    // signed for where browsers reach the store, which self-hosted stores serve path-style
+    const publicUrl = { S3_PUBLIC_ENDPOINT: "https://media.example.org", MEDIA_URL_TTL_SECONDS: "120" };
+    const url = await storageFromEnv(readEnv(withS3(publicUrl))).signedUrl?.(key, { contentType: "image/jpeg" });
+    expect(url?.startsWith(`https://media.example.org/${s3().bucket}/${key}?`)).toBe(true);
+    expect(new URL(url ?? "").searchParams.get("X-Amz-Expires")).toBe("120");
+    // S3_FORCE_PATH_STYLE=0: a name per bucket, as AWS itself does it
+    const hosted = await storageFromEnv(readEnv(withS3({ ...publicUrl, S3_FORCE_PATH_STYLE: "0" }))).signedUrl?.(key, { contentType: "image/jpeg" });
+    expect(hosted?.startsWith(`https://${s3().bucket}.media.example.org/${key}?`)).toBe(true);
+  });
+
+  it("refuses half a key pair", () => {
+    expect(() => storageFromEnv(readEnv(withS3({ S3_SECRET_ACCESS_KEY: "" })))).toThrow(/go together/);
   });
 });
