@@ -1,16 +1,37 @@
 // A tiny stack for supervisor.integration.test.ts: two real child processes (HTTP servers) under
 // the real supervisor, so restarts, services.json and stopping are tested without the whole stack.
-// Usage: supervisor-fixture.ts <dataDir> <portA> <portB> [crash-at-start]
+// Usage: supervisor-fixture.ts <dataDir> <portA> <portB> [crash-at-start|slow-part]
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { waitForHttp } from "./ports";
 import { createSupervisor } from "./supervisor";
 
 const [dataDir, portA, portB, mode] = process.argv.slice(2);
-if (!dataDir || !portA || !portB) throw new Error("usage: supervisor-fixture.ts <dataDir> <portA> <portB> [crash-at-start]");
+if (!dataDir || !portA || !portB) throw new Error("usage: supervisor-fixture.ts <dataDir> <portA> <portB> [crash-at-start|slow-part]");
 
 const supervisor = createSupervisor((line) => console.log(`[stack] ${line}`));
 supervisor.installSignalHandlers();
 supervisor.setStateFile(join(dataDir, "services.json"));
+
+// slow-part: a part that takes 2 s to get ready starts alongside the others (as SeaweedFS does)
+let slowReady: Promise<unknown> = Promise.resolve();
+if (mode === "slow-part") {
+  const startSlow = async () => {
+    const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+    console.log(`[stack] slow pid ${child.pid}`);
+    const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    return {
+      pid: child.pid,
+      exited,
+      stop: async () => {
+        child.kill("SIGTERM");
+        await exited;
+      },
+    };
+  };
+  slowReady = supervisor.starting("slow", startSlow(), startSlow);
+}
 
 // Answers with its pid, so the test sees which instance serves the port.
 const server = (port: string): string[] => [
@@ -35,5 +56,6 @@ for (const [name, port] of [["alpha", portA], ["beta", portB]] as const) {
     await supervisor.shutdown(1);
   }
 }
+await slowReady;
 supervisor.markReady();
 console.log("[stack] ready");

@@ -114,6 +114,17 @@ describe("supervisor", () => {
     expect(alive(alpha!.pid)).toBe(false);
   });
 
+  it("waits for a part still starting when told to stop, and stops it too", async () => {
+    const { stack } = await startStack("slow-part");
+    await stack.waitFor(/slow pid (\d+)/);
+    const slowPid = Number(/slow pid (\d+)/.exec(stack.output())![1]);
+    await stack.waitFor("listening");
+    stack.child.kill("SIGTERM");
+    expect(await stack.exit).toBe(0);
+    expect(stack.output()).not.toContain("[stack] ready");
+    expect(alive(slowPid)).toBe(false);
+  });
+
   it("stops everything when a service dies during start-up", async () => {
     const { stack, state } = await startStack("crash-at-start");
     expect(await stack.exit).toBe(1);
