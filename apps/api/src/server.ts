@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { clientAddressOf, INTERNAL_HEADER, isInternalRequest } from "./auth/internal";
 import { type SessionUser, userFromCookie } from "./auth/session";
+import { serveEventStream } from "./events/sse";
 import {
   DATABASE_RETRY_AFTER_SECONDS,
   DATABASE_UNAVAILABLE_MESSAGE,
@@ -173,7 +174,7 @@ export function createApiServer(deps: ApiDeps): Server {
         // tRPC answers a subscription with 200 and an event stream before any middleware runs, so a
         // missing session would only show as an error event inside it; plain SSE clients need a 401
         void userOf(req).then(
-          (user) => (user ? trpc(req, res) : sendUnauthorized(res)),
+          (user) => (user ? serveEventStream(services, user, req, res, scope.log) : sendUnauthorized(res)),
           (err: unknown) => failed(req, res, err, "session check"),
         );
         return;

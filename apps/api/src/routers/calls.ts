@@ -11,17 +11,18 @@ import { getCall, getCalls, historyFor, markMissedSeen, ringFacts, ringingCallOf
 import { publishEvents } from "@ringback/db/queries/events";
 import { unwatchedCount } from "@ringback/db/queries/messages";
 import { livekitUrlFor } from "../livekit/config";
-import { createRoom, deleteRoom } from "../livekit/rooms";
 import { mintJoinToken } from "../livekit/tokens";
 import { toCoreCall } from "../calls/mapping";
 import { beforeJoinToken } from "../library/recording-service";
-import { applyOrThrow, namesFor, storeNewCall, viewFor, viewsFor } from "../calls/service";
+import { callRoomReady, createCallRoom, roomOptions } from "../calls/rooms";
+import { applyCallEvent, applyOrThrow, namesFor, storeNewCall, viewFor, viewsFor } from "../calls/service";
 import { withCaptureSummaries } from "../library/history-captures";
 import { withMessageSummaries } from "../messages/summaries";
 import { protectedProcedure, router } from "../trpc";
 
 const JOIN_TOKEN_TTL_SECONDS = 300;
 const ALREADY_CALLING = "You're already calling. Hang up first.";
+const CALLS_UNAVAILABLE = "Calls can't connect right now. Try again in a moment.";
 
 export const callsRouter = router({
   start: protectedProcedure.input(startCallInput).mutation(async ({ ctx, input }) => {
@@ -39,13 +40,19 @@ export const callsRouter = router({
     const id = randomUUID();
     const call = createCall({ id, kind: input.kind, callerId: me, callees: plan.callees, now });
     const roomName = `call_${id}`;
-    await createRoom(ctx.livekit, roomName, { emptyTimeoutSeconds: 120, maxParticipants: input.calleeIds.length + 1 });
-
     const names = await namesFor(ctx.db, call);
+    // the ring goes out first: LiveKit's room creation is not on the path to the callee's phone
     if (!(await storeNewCall(ctx.db, call, roomName, names))) {
       // another start by the same caller won the race (possibly on another API process)
-      await deleteRoom(ctx.livekit, roomName).catch(() => {});
       throw new TRPCError({ code: "CONFLICT", message: ALREADY_CALLING });
+    }
+    try {
+      await createCallRoom(ctx.livekit, roomName, roomOptions(input.calleeIds.length + 1));
+    } catch (err) {
+      // without a room nobody can talk: the call ends for everyone it reached, like a vanished room
+      ctx.log.error({ err, callId: id }, "creating the call's room failed; ending the call");
+      await applyCallEvent(ctx, id, { type: "room-finished", now: new Date() });
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: CALLS_UNAVAILABLE });
     }
     return toCallView(call, me, names);
   }),
@@ -79,6 +86,10 @@ export const callsRouter = router({
     if (me.role === "callee" && me.ringState !== "answered") throw new TRPCError({ code: "FORBIDDEN", message: "Answer the call to join it" });
     // a recording in progress stops before someone who has not allowed recording can be in it
     await beforeJoinToken(ctx, row.id, ctx.user.id);
+    // the room is created just after the ring: a join must not overtake that
+    await callRoomReady(ctx.livekit, row.roomName, { createdAt: row.createdAt, people: row.participants.length }).catch(() => {
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: CALLS_UNAVAILABLE });
+    });
     const names = await namesFor(ctx.db, toCoreCall(row));
     const token = await mintJoinToken(ctx.livekit, {
       identity: ctx.user.id,
