@@ -4,8 +4,11 @@ import { env } from "./src/env";
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   transpilePackages: ["@ringback/ui", "@ringback/core", "@ringback/api"],
-  // gzip would buffer the tRPC SSE stream (events.subscribe) until the response ends.
-  compress: false,
+  // gzip for scripts, pages and JSON (Next's `compression` middleware). The tRPC event stream
+  // (events.subscribe, proxied below) is not buffered by it: the API answers SSE with
+  // `Cache-Control: no-cache, no-transform`, which the proxy passes on and the middleware honours
+  // by leaving the response alone (e2e/event-stream.spec.ts checks both through this origin).
+  compress: true,
   poweredByHeader: false,
   experimental: {
     // /api/trpc is proxied to the API, and Next cuts a proxied response that is quiet for 30 s by

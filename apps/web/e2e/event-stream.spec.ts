@@ -62,6 +62,51 @@ test("an idle event stream through the web origin stays open for 90 s without re
   }
 });
 
+test("through the web origin, which gzips scripts, a browser's event stream is not compressed and a ring arrives at once", async ({ page }) => {
+  // Next compresses what it serves (next.config compress); an SSE response carries
+  // `Cache-Control: no-transform`, so the compression middleware must leave it alone: gzip would hold
+  // each event in its buffer. Chromium offers gzip, br and zstd on every request, as people's do.
+  const callee = await signedIn(uniqueUser("Unzipped"));
+  const caller = await signedIn(uniqueUser("Zipper"));
+  try {
+    await page.context().addCookies((await callee.api.storageState()).cookies);
+    const script = page.waitForResponse((r) => r.request().resourceType() === "script" && r.url().includes("/_next/static/"));
+    await page.goto("/calls");
+    expect(await (await script).headerValue("content-encoding"), "scripts are compressed").toBe("gzip");
+
+    const input = encodeURIComponent(JSON.stringify({ json: { lastEventId: null } }));
+    const streamResponse = page.waitForResponse((r) => r.url().includes("/api/trpc/events.subscribe") && r.request().resourceType() === "eventsource");
+    await page.evaluate((url) => {
+      const w = window as unknown as { __got: { body: string; at: number }[]; __stream: EventSource };
+      w.__got = [];
+      w.__stream = new EventSource(url);
+      w.__stream.addEventListener("message", (m) => w.__got.push({ body: m.data as string, at: Date.now() }));
+    }, `/api/trpc/events.subscribe?input=${input}`);
+    const stream = await streamResponse;
+    expect(await stream.request().headerValue("accept-encoding")).toMatch(/gzip/);
+    expect(await stream.headerValue("content-type")).toMatch(/^text\/event-stream/);
+    expect(await stream.headerValue("content-encoding"), "the event stream is sent as it is").toBeNull();
+    // the subscription is running once the server's `connected` event has come through
+    await page.waitForFunction(() => (window as unknown as { __stream: EventSource }).__stream.readyState === EventSource.OPEN);
+
+    const start = await caller.api.post("/api/trpc/calls.start", { data: { json: { calleeIds: [callee.id], kind: "audio" } } });
+    expect(start.status(), await start.text()).toBe(200);
+    const ring = await page.waitForFunction(() => {
+      for (const { body, at } of (window as unknown as { __got: { body: string; at: number }[] }).__got) {
+        const event = (JSON.parse(body) as { json: { type: string; createdAt: string } }).json;
+        if (event.type === "incoming-call") return { at, storedAt: Date.parse(event.createdAt) };
+      }
+      return null;
+    }, undefined, { timeout: 5_000 });
+    const { at, storedAt } = (await ring.jsonValue()) as { at: number; storedAt: number };
+    console.log(`ring reached the browser ${at - storedAt} ms after it was stored`);
+    expect(at - storedAt).toBeLessThan(100);
+  } finally {
+    await caller.api.dispose();
+    await callee.api.dispose();
+  }
+});
+
 test("an event stream without a session gets HTTP 401 through the web origin, before any stream starts", async () => {
   const api = await playwrightRequest.newContext({ baseURL: ORIGIN });
   const input = encodeURIComponent(JSON.stringify({ json: { lastEventId: null } }));
