@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { LogOut } from "lucide-react";
-import { signOut } from "next-auth/react";
+import { signOut } from "~/lib/auth-client";
 import { useState } from "react";
 import { Button, type ButtonProps } from "@ringback/ui/button";
 
@@ -18,7 +18,7 @@ export function SignOutButton({ variant = "outline", className }: Pick<ButtonPro
         setPending(true);
         // Nothing of this person's data may show to whoever signs in next on this tab.
         queryClient.clear();
-        await signOut({ callbackUrl: "/signin" });
+        await signOut("/signin");
       }}
     >
       <LogOut aria-hidden="true" />

@@ -3,11 +3,11 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { MonitorSmartphone, Trash2 } from "lucide-react";
-import { signOut } from "next-auth/react";
+import { signOut } from "~/lib/auth-client";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import { changePasswordInput, confirmsEmail } from "@ringback/core/account";
 import { Button } from "@ringback/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@ringback/ui/card";
@@ -175,7 +175,7 @@ function DeleteAccountForm({ email, hasPassword, onCancel }: { email: string; ha
     }
     // nothing of this person may linger in this tab; the cookie goes with next-auth's sign-out
     queryClient.clear();
-    await signOut({ callbackUrl: "/signup" });
+    await signOut("/signup");
   });
 
   return (

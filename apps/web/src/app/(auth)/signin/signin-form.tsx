@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { signIn } from "next-auth/react";
+import { signInWithPassword, signInWithProvider } from "~/lib/auth-client";
 import { useEffect } from "react";
 import { useForm } from "react-hook-form";
 import { signInInput } from "@ringback/core/schemas";
@@ -45,9 +45,9 @@ export function SignInForm({
 
   const onSubmit = form.handleSubmit(async ({ email, password }) => {
     try {
-      const result = await signIn("credentials", { email, password, redirect: false });
-      if (!result || result.error) {
-        form.setError("root", { type: "server", message: signInFailure(result?.error ?? undefined) });
+      const result = await signInWithPassword(email, password);
+      if (!result.ok) {
+        form.setError("root", { type: "server", message: signInFailure(result.error ?? undefined) });
         return;
       }
       router.replace(callbackUrl);
@@ -92,7 +92,7 @@ export function SignInForm({
         {providers.length > 0 ? (
           <div className="mt-4 flex flex-col gap-2">
             {providers.map((p) => (
-              <Button key={p.id} type="button" variant="outline" size="lg" className="w-full" onClick={() => void signIn(p.id, { callbackUrl })}>
+              <Button key={p.id} type="button" variant="outline" size="lg" className="w-full" onClick={() => void signInWithProvider(p.id, callbackUrl)}>
                 Continue with {p.name}
               </Button>
             ))}

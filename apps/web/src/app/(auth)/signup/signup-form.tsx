@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { signIn } from "next-auth/react";
+import { signInWithPassword } from "~/lib/auth-client";
 import { useForm, type UseFormSetError } from "react-hook-form";
 import { z } from "zod";
 import { handleSchema, signUpInput } from "@ringback/core/schemas";
@@ -55,8 +55,8 @@ export function SignUpForm() {
       showServerError(error, form.setError);
       return;
     }
-    const result = await signIn("credentials", { email: values.email, password: values.password, redirect: false }).catch(() => undefined);
-    if (!result || result.error) {
+    const result = await signInWithPassword(values.email, values.password).catch(() => undefined);
+    if (!result?.ok) {
       form.setError("root", { type: "server", message: "Your account is ready, but we couldn’t sign you in. Try signing in." });
       return;
     }
