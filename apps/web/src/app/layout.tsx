@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
-import { Toaster } from "sonner";
+import { Toasts } from "~/components/toasts";
 import { RegisterServiceWorker } from "~/pwa/service-worker";
 import { TRPCReactProvider } from "~/trpc/react";
 import "./globals.css";
@@ -30,8 +30,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <TRPCReactProvider>{children}</TRPCReactProvider>
         <RegisterServiceWorker />
         {/* bottom, above the phone tab bar: a stack of toasts at the top would cover search boxes. On a
-            call screen its controls set --toast-clearance (calls/toast-clearance.ts) to stay uncovered. */}
-        <Toaster
+            call screen its controls set --toast-clearance (calls/toast-clearance.ts) to stay uncovered.
+            Mounted with the first toast (components/toasts.tsx). */}
+        <Toasts
           position="bottom-center"
           richColors
           closeButton

@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import { errorMessage } from "~/lib/trpc-errors";
 import { useOnline } from "~/pwa/online";
 import { useTRPC } from "~/trpc/react";

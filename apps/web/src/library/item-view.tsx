@@ -5,7 +5,7 @@ import { ChevronLeft, Download, ImageOff, Loader2, Trash2, TriangleAlert } from 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import { libraryItemTitle, recordingStoppedText, type LibraryItemView } from "@ringback/core/library";
 import { Avatar } from "@ringback/ui/avatar";
 import { Button } from "@ringback/ui/button";

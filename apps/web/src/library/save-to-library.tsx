@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { BookmarkCheck, BookmarkPlus } from "lucide-react";
 import Link from "next/link";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import { Button } from "@ringback/ui/button";
 import { refreshQueries } from "~/lib/refresh-queries";
 import { errorMessage } from "~/lib/trpc-errors";

@@ -1,7 +1,7 @@
 "use client";
 
 import { Aperture } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import { notifyMessage } from "~/calls/notifications";
 import { useRealtimeEvent } from "~/calls/realtime-listeners";
 

@@ -7,7 +7,7 @@ import { Aperture } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { createPortal } from "react-dom";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import { ControlButton } from "@ringback/ui/call-controls";
 import { cn } from "@ringback/ui/cn";
 import { useRealtimeEvent } from "~/calls/realtime-listeners";

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Loader2, Phone, Voicemail, X } from "lucide-react";
 import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useReducer, useRef, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import { Avatar } from "@ringback/ui/avatar";
 import { Button } from "@ringback/ui/button";
 import { cn } from "@ringback/ui/cn";

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import { notifyMessage } from "~/calls/notifications";
 import { useRealtimeEvent } from "~/calls/realtime-listeners";
 import { receivedText } from "./labels";

@@ -5,7 +5,7 @@ import { Check, ChevronLeft, Loader2, Phone, Trash2, TriangleAlert, Video } from
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import { formatMessageDuration, type MessageView as Message } from "@ringback/core/messages";
 import { Avatar } from "@ringback/ui/avatar";
 import { Button } from "@ringback/ui/button";

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Bell, BellOff, BellRing, Loader2, Monitor, Smartphone, Trash2 } from "lucide-react";
 import { useEffect, useId, useState, type ReactNode } from "react";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import { deviceLabel, type PushDeviceView } from "@ringback/core/push";
 import { Button } from "@ringback/ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "@ringback/ui/card";

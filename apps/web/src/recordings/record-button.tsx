@@ -2,7 +2,7 @@
 
 import { Circle, Square } from "lucide-react";
 import { useEffect, useRef } from "react";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import { ControlButton } from "@ringback/ui/call-controls";
 import type { CallSession } from "~/calls/call-session";
 import type { CallView } from "~/calls/types";

@@ -3,7 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Circle, Square } from "lucide-react";
 import { useEffect, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import { recordingStoppedText } from "@ringback/core/library";
 import type { CallSession } from "~/calls/call-session";
 import { useRealtimeEvent } from "~/calls/realtime-listeners";

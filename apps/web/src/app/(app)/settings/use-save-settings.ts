@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterInputs } from "@trpc/server";
-import { toast } from "sonner";
+import { toast } from "~/components/toasts";
 import type { AppRouter } from "@ringback/api/router";
 import { errorMessage } from "~/lib/trpc-errors";
 import { useTRPC } from "~/trpc/react";
