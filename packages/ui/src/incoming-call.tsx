@@ -1,7 +1,7 @@
 "use client";
 
 import { Phone, PhoneOff, Video } from "lucide-react";
-import { useRef } from "react";
+import { useRef, type ReactNode } from "react";
 import { Avatar } from "./avatar";
 import { ControlButton } from "./call-controls";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "./dialog";
@@ -17,6 +17,8 @@ export type IncomingCallProps = {
   /** This person is already in a call, which accepting will end. */
   busy?: boolean;
   pending?: boolean;
+  /** The person's own camera while it rings (a muted <video>), shown full-screen behind the ring. */
+  preview?: ReactNode;
   onAcceptVideo: () => void;
   onAcceptAudio: () => void;
   onDecline: () => void;
@@ -26,7 +28,7 @@ export type IncomingCallProps = {
  * The full-screen ring: who is calling, how, and three big buttons. A modal Dialog that cannot be
  * waved away (Escape does nothing): the ring ends by answering, declining or timing out.
  */
-export function IncomingCall({ callerId, callerName, kindLabel, kind, withOthers, busy = false, pending, onAcceptVideo, onAcceptAudio, onDecline }: IncomingCallProps) {
+export function IncomingCall({ callerId, callerName, kindLabel, kind, withOthers, busy = false, pending, preview, onAcceptVideo, onAcceptAudio, onDecline }: IncomingCallProps) {
   // accepting while already in a call hangs that one up, as on a phone: say so before they tap
   const acceptLabel = (what: string) => (busy ? `End current call and ${what.toLowerCase()}` : what);
   const contentRef = useRef<HTMLDivElement>(null);
@@ -45,6 +47,13 @@ export function IncomingCall({ callerId, callerName, kindLabel, kind, withOthers
         }}
         className="z-[60] flex flex-col items-center justify-between bg-gradient-to-b from-neutral-800 via-neutral-900 to-black px-6 pt-[max(4rem,env(safe-area-inset-top))] pb-[max(3rem,env(safe-area-inset-bottom))] text-white"
       >
+        {preview ? (
+          <div aria-hidden="true" className="pointer-events-none absolute inset-0 -z-10 overflow-hidden">
+            {preview}
+            {/* a dark veil, heavier at the top and bottom, keeps the name and buttons legible on any picture */}
+            <div className="absolute inset-0 bg-gradient-to-b from-black/75 via-black/35 to-black/80" />
+          </div>
+        ) : null}
         <div className="flex flex-col items-center gap-5 text-center">
           <Avatar id={callerId} name={callerName} size="xl" className="size-28 text-4xl shadow-2xl ring-4 ring-white/10 motion-safe:animate-pulse sm:size-32" />
           <div>

@@ -1,20 +1,26 @@
 "use client";
 
-import { RoomContext } from "@livekit/components-react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Loader2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { Suspense, lazy, useEffect, useRef, useState, type ReactNode } from "react";
 import { Button } from "@ringback/ui/button";
 import { errorMessage } from "~/lib/trpc-errors";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
-import { currentSession, endSession, startSession, type CallMedia } from "./call-session";
-import { CallOutcome } from "./call-outcome";
-import { CallStage } from "./call-stage";
+import type { CallMedia } from "./call-session";
+import { CallShell } from "./call-shell";
+import { loadCallSession } from "./load-call-session";
+import { currentSession, endSession } from "./session-registry";
 import { useStartCall } from "./use-start-call";
 import { useCallSessionFor, useSessionSnapshot } from "./use-call-session";
-import { isFinal } from "./types";
+import { isFinal, kindLabel, otherPeople } from "./types";
+
+// The call code comes in chunks of its own, after the screen shows (CallShell until then): the live
+// call (livekit-client, the stage, recording and Live Photos) and the no-answer screen (messages).
+const loadLiveCall = () => import("./call-live");
+const LiveCall = lazy(() => loadLiveCall().then((m) => ({ default: m.LiveCall })));
+const CallOutcome = lazy(() => import("./call-outcome").then((m) => ({ default: m.CallOutcome })));
 
 // How many CallScreens show each call; leaving the page (not a re-mount) hangs up.
 const mountedScreens = new Map<string, number>();
@@ -45,6 +51,11 @@ export function CallScreen({ callId, media }: { callId: string; media: CallMedia
     if (!canJoin) return;
     joinCall(client, callId, chosenMedia);
   }, [canJoin, callId, chosenMedia, client]);
+
+  // Fetch the stage while the session connects (both need livekit-client: one download).
+  useEffect(() => {
+    if (canJoin) void loadLiveCall().catch(() => {});
+  }, [canJoin]);
 
   // Leaving the page hangs up; a quick unmount/mount (Strict Mode, same route) does not.
   useEffect(() => {
@@ -97,18 +108,31 @@ export function CallScreen({ callId, media }: { callId: string; media: CallMedia
   if (showOutcome) {
     const callees = call.participants.filter((p) => p.role === "callee").map((p) => p.userId);
     return (
-      <CallOutcome
-        call={call}
-        myId={me.data.id}
-        pending={callAgain.isPending}
-        onClose={() => router.replace("/calls")}
-        onCallAgain={() => callAgain.start(callees, call.kind)}
-      />
+      <Suspense fallback={<FullScreenMessage title="Call ended" spinner />}>
+        <CallOutcome
+          call={call}
+          myId={me.data.id}
+          pending={callAgain.isPending}
+          onClose={() => router.replace("/calls")}
+          onCallAgain={() => callAgain.start(callees, call.kind)}
+        />
+      </Suspense>
     );
   }
   if (isFinal(call)) return <FullScreenMessage title="Call ended" />;
   if (!canJoin) return <FullScreenMessage title="Incoming call…" spinner />;
-  if (!session || !snapshot) return <FullScreenMessage title="Connecting…" spinner />;
+
+  const outgoingRinging = call.status === "ringing" && call.direction === "outgoing";
+  const shell = (
+    <CallShell
+      people={otherPeople(call, me.data.id).filter((p) => p.role === "callee" || call.direction === "incoming")}
+      status={outgoingRinging ? `${kindLabel(call.kind)} · Calling…` : "Connecting…"}
+      endLabel={outgoingRinging ? "Cancel call" : "End call"}
+      onEnd={() => void hangUp()}
+      ending={hangingUp}
+    />
+  );
+  if (!session || !snapshot) return shell;
 
   if (snapshot.phase === "failed") {
     return (
@@ -130,15 +154,19 @@ export function CallScreen({ callId, media }: { callId: string; media: CallMedia
   }
 
   return (
-    <RoomContext.Provider value={session.room}>
-      <CallStage call={call} myId={me.data.id} session={session} snapshot={snapshot} onHangUp={() => void hangUp()} hangingUp={hangingUp} />
-    </RoomContext.Provider>
+    <Suspense fallback={shell}>
+      <LiveCall call={call} myId={me.data.id} session={session} snapshot={snapshot} onHangUp={() => void hangUp()} hangingUp={hangingUp} />
+    </Suspense>
   );
 }
 
 /** This tab's session of the call; it can leave the call itself when another call replaces it. */
 function joinCall(client: ReturnType<typeof useTRPCClient>, callId: string, media: CallMedia): void {
-  startSession(callId, media, () => client.calls.join.mutate({ callId }), () => client.calls.leave.mutate({ callId }));
+  void loadCallSession()
+    .then(({ startSession }) => startSession(callId, media, () => client.calls.join.mutate({ callId }), () => client.calls.leave.mutate({ callId })))
+    .catch(() => {
+      // the call code did not arrive (offline): the page stays on "Connecting…" until the call ends
+    });
 }
 
 function FullScreenMessage({ title, detail, spinner, children }: { title: string; detail?: string; spinner?: boolean; children?: ReactNode }) {

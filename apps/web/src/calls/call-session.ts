@@ -1,9 +1,12 @@
-import { ConnectionState, Room, RoomEvent, VideoPresets } from "livekit-client";
+import { ConnectionState, LocalAudioTrack, LocalVideoTrack, Room, RoomEvent, Track, VideoPresets } from "livekit-client";
 import { prepareConnect } from "./livekit-connect";
+import { AUDIO_CAPTURE, VIDEO_CAPTURE, takeRingMedia } from "./ring-media";
+import { currentSession, replaceSession } from "./session-registry";
 
 /*
  * The LiveKit Room of the call in progress lives here, outside React: one per tab, created and torn
- * down by explicit start/end calls. Components read it through useSyncExternalStore (useCallSession)
+ * down by explicit start/end calls. This module (and livekit-client with it) is loaded only for a
+ * call (load-call-session.ts). Components read it through useSyncExternalStore (useCallSession)
  * and through @livekit/components-react hooks with the Room put in RoomContext.
  * Nothing here is exposed on window for tests: the e2e suite reads WebRTC stats through its own
  * init script and the session's phase from what the page shows.
@@ -65,24 +68,44 @@ export class CallSession {
 
   /** Connects to the call's room and publishes the microphone (and camera for video). */
   async connect(grant: () => Promise<JoinGrant>): Promise<void> {
+    // The devices a ring opened for this call (ring-media.ts), taken while the token is on its way.
+    const ringMedia = takeRingMedia(this.callId);
     try {
       const { token, url } = await grant();
-      if (this.ended) return;
+      if (this.ended) {
+        stopStream(await ringMedia);
+        return;
+      }
       // LiveKit's own ICE servers (its TURN) through a public origin; none on a single machine.
       await this.room.connect(url, token, prepareConnect(this.room, url, { autoSubscribe: true }));
       if (this.ended) {
+        stopStream(await ringMedia);
         await this.room.disconnect();
         return;
       }
     } catch (error) {
+      stopStream(await ringMedia);
       if (this.ended) return;
       this.update({ phase: "failed", error: describe(error, "Couldn’t connect the call.") });
       return;
     }
     const local = this.room.localParticipant;
+    const ready = await ringMedia;
+    const ringAudio = ready?.getAudioTracks()[0];
+    const ringVideo = this.media === "video" ? ready?.getVideoTracks()[0] : undefined;
+    // audio only chosen for a video ring: that camera is not needed
+    for (const track of ready?.getVideoTracks() ?? []) if (track !== ringVideo) track.stop();
+    // Tracks LiveKit treats as its own (userProvidedTrack false): muting the camera turns it off and
+    // unmuting opens it again with the same constraints, as with tracks it opened itself.
     const results = await Promise.allSettled([
-      local.setMicrophoneEnabled(true),
-      this.media === "video" ? local.setCameraEnabled(true) : Promise.resolve(undefined),
+      ringAudio
+        ? local.publishTrack(new LocalAudioTrack(ringAudio, AUDIO_CAPTURE, false), { source: Track.Source.Microphone })
+        : local.setMicrophoneEnabled(true),
+      this.media !== "video"
+        ? Promise.resolve(undefined)
+        : ringVideo
+          ? local.publishTrack(new LocalVideoTrack(ringVideo, VIDEO_CAPTURE, false), { source: Track.Source.Camera })
+          : local.setCameraEnabled(true),
     ]);
     // "connected" only once our media is out, so the controls never flash a muted state.
     const phase = this.room.state === ConnectionState.Reconnecting ? "reconnecting" : "connected";
@@ -162,6 +185,10 @@ export class CallSession {
   }
 }
 
+function stopStream(stream: MediaStream | null): void {
+  for (const track of stream?.getTracks() ?? []) track.stop();
+}
+
 function describe(error: unknown, fallback: string): string {
   if (error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "SecurityError")) {
     return "Ringback isn’t allowed to use your camera or microphone. Allow it in your browser’s site settings.";
@@ -170,39 +197,17 @@ function describe(error: unknown, fallback: string): string {
   return fallback;
 }
 
-// ---- the one session of this tab ----
-
-let current: CallSession | null = null;
-const registryListeners = new Set<() => void>();
+// ---- the one session of this tab (held in session-registry.ts, which needs no LiveKit) ----
 
 /**
  * The live session for this call, creating (and connecting) it if there is none yet. A live session
  * of another call is hung up, on the server too: its page may already be gone and will not leave it.
  */
 export function startSession(callId: string, media: CallMedia, grant: () => Promise<JoinGrant>, leave: () => Promise<unknown>): CallSession {
+  const current = currentSession();
   if (current && current.callId === callId && !current.isEnded) return current;
-  if (current) void current.hangUp();
   const session = new CallSession(callId, media, leave);
-  current = session;
-  for (const l of registryListeners) l();
+  replaceSession(session);
   void session.connect(grant);
   return session;
-}
-
-export function currentSession(): CallSession | null {
-  return current;
-}
-
-export function subscribeSessions(listener: () => void): () => void {
-  registryListeners.add(listener);
-  return () => registryListeners.delete(listener);
-}
-
-/** Ends the session of this call if it is the live one. */
-export async function endSession(callId: string): Promise<void> {
-  if (!current || current.callId !== callId) return;
-  const session = current;
-  current = null;
-  for (const l of registryListeners) l();
-  await session.end();
 }

@@ -2,14 +2,17 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { toast } from "~/components/toasts";
 import { IncomingCall } from "@ringback/ui/incoming-call";
 import { errorMessage } from "~/lib/trpc-errors";
-import { useTRPC } from "~/trpc/react";
+import { useTRPC, useTRPCClient } from "~/trpc/react";
 import { useCallEvents } from "./call-events-provider";
-import { currentSession, subscribeSessions } from "./call-session";
+import { CallShell } from "./call-shell";
+import { loadCallSession } from "./load-call-session";
 import { notifyRing } from "./notifications";
+import { handOverRingMedia, prepareRingMedia, releaseRingMedia } from "./ring-media";
+import { currentSession, subscribeSessions } from "./session-registry";
 import { playTone } from "./tones";
 import { kindLabel, newerCall, peopleNames, type CallKind, type CallView } from "./types";
 
@@ -23,6 +26,7 @@ export function IncomingCallOverlay() {
 
 function Ringing({ call }: { call: CallView }) {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const router = useRouter();
   const queryClient = useQueryClient();
   const { dismissRing } = useCallEvents();
@@ -43,14 +47,37 @@ function Ringing({ call }: { call: CallView }) {
     };
   }, [call.id, callerName, label]);
 
+  // While it rings: the person's own camera (and microphone) opened, shown as a preview and handed to
+  // the call on Accept, so answering waits for no device (ring-media.ts). Stopped when the ring ends
+  // any other way, never published before Accept.
+  const [preview, setPreview] = useState<MediaStream | null>(null);
+  useEffect(() => {
+    let live = true;
+    void prepareRingMedia(call.id, call.kind).then((stream) => {
+      if (live) setPreview(stream);
+    });
+    return () => {
+      live = false;
+      releaseRingMedia(call.id);
+    };
+  }, [call.id, call.kind]);
+
   const answer = useMutation(
     trpc.calls.answer.mutationOptions({
       onSuccess: (view, input) => {
         queryClient.setQueryData(trpc.calls.get.queryKey({ callId: view.id }), (prev: CallView | undefined) => newerCall(prev, view));
-        dismissRing(view.id);
+        // Connect now, not once the call page has rendered (the page finds this session running),
+        // asking for the LiveKit token while the call code arrives.
+        const grant = client.calls.join.mutate({ callId: view.id });
+        grant.catch(() => {}); // the session reports it; this only keeps an unused one quiet
+        void loadCallSession()
+          .then(({ startSession }) => startSession(view.id, input.kind, () => grant, () => client.calls.leave.mutate({ callId: view.id })))
+          .catch(() => {}); // the call page tries again and says what went wrong
         router.push(`/call/${view.id}?media=${input.kind}`);
+        dismissRing(view.id);
       },
       onError: (error) => {
+        releaseRingMedia(call.id, { evenHandedOver: true });
         setPendingKind(null);
         dismissRing(call.id);
         toast.error(errorMessage(error, "Couldn’t answer the call."));
@@ -75,21 +102,42 @@ function Ringing({ call }: { call: CallView }) {
 
   const accept = (kind: CallKind) => {
     setPendingKind(kind);
+    handOverRingMedia(call.id);
     answer.mutate({ callId: call.id, kind });
   };
 
+  // Accepted: the call screen at once (it fetches the call code while the answer is on its way).
+  if (pendingKind !== null) {
+    return <CallShell people={[{ userId: caller?.userId ?? call.id, displayName: callerName }]} status="Connecting…" endLabel="End call" ending prefetch />;
+  }
+
   return (
     <IncomingCall
+      preview={preview && call.kind === "video" ? <PreviewVideo stream={preview} /> : undefined}
       callerId={caller?.userId ?? call.id}
       callerName={callerName}
       kind={call.kind}
       kindLabel={label}
       withOthers={others.length > 0 ? `with ${peopleNames(others)}` : undefined}
       busy={inAnotherCall}
-      pending={pendingKind !== null || decline.isPending}
+      pending={decline.isPending}
       onAcceptVideo={() => accept("video")}
       onAcceptAudio={() => accept("audio")}
       onDecline={() => decline.mutate({ callId: call.id })}
     />
   );
+}
+
+/** The person's own camera, mirrored as in a mirror, filling the ring screen. */
+function PreviewVideo({ stream }: { stream: MediaStream }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const video = ref.current;
+    if (!video) return;
+    video.srcObject = stream;
+    return () => {
+      video.srcObject = null;
+    };
+  }, [stream]);
+  return <video ref={ref} autoPlay muted playsInline className="size-full -scale-x-100 object-cover" />;
 }

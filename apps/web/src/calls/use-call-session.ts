@@ -1,7 +1,8 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
-import { currentSession, subscribeSessions, type CallSession, type SessionSnapshot } from "./call-session";
+import type { CallSession, SessionSnapshot } from "./call-session";
+import { currentSession, subscribeSessions } from "./session-registry";
 
 const noop = () => () => {};
 

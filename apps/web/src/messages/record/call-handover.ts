@@ -1,4 +1,5 @@
-import { currentSession, subscribeSessions, type CallSession } from "~/calls/call-session";
+import type { CallSession } from "~/calls/call-session";
+import { currentSession, subscribeSessions } from "~/calls/session-registry";
 
 /**
  * Resolves once this tab's call session for `callId` is connected with its media out (or gave up),
