@@ -138,6 +138,8 @@ export async function startSeaweedfs(opts: SeaweedfsOptions): Promise<SeaweedfsH
     `-master.port.grpc=${grpc.master}`,
     // nothing leaves this machine
     "-master.telemetry=false",
+    // one master elects itself; the default 10 s wait for an election made every restart take 20 s
+    "-master.electionTimeout=1s",
     // volumes grow on demand; small ones keep an idle test store small on disk
     "-master.volumeSizeLimitMB=512",
     "-volume.max=0",
@@ -167,7 +169,10 @@ export async function startSeaweedfs(opts: SeaweedfsOptions): Promise<SeaweedfsH
   // signed writes between its parts, and the filer's IAM gRPC service closed to anyone without the key
   // (unset, any local process could add S3 users); fresh each start, as the tokens live seconds
   const jwt = { WEED_JWT_SIGNING_KEY: randomBytes(32).toString("hex"), WEED_JWT_FILER_SIGNING_KEY: randomBytes(32).toString("hex") };
-  const child = spawn(opts.binary, args, { cwd: opts.dataDir, env: { ...process.env, ...jwt }, stdio: ["ignore", "pipe", "pipe"] });
+  // a bucket's first write makes this many volumes at once (default 7: seconds on a busy machine);
+  // more are made as they fill
+  const growth = { WEED_MASTER_VOLUME_GROWTH_COPY_1: "2" };
+  const child = spawn(opts.binary, args, { cwd: opts.dataDir, env: { ...process.env, ...jwt, ...growth }, stdio: ["ignore", "pipe", "pipe"] });
   const killOnExit = (): void => {
     child.kill("SIGKILL");
   };
