@@ -122,6 +122,26 @@ export async function setupSeaweedfs(project: TestProject): Promise<Teardown> {
   }
 }
 
+/**
+ * Several setups at once, as one step (SeaweedFS starts while the transcriber loads its models); if
+ * one fails, the others that started are undone.
+ */
+export function inParallel(...steps: Array<(project: TestProject) => Promise<Teardown>>): (project: TestProject) => Promise<Teardown> {
+  return async (project) => {
+    const results = await Promise.allSettled(steps.map((step) => step(project)));
+    const teardowns = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const teardown = async (): Promise<void> => {
+      await Promise.all(teardowns.map((t) => t()));
+    };
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) {
+      await teardown();
+      throw failed.reason;
+    }
+    return teardown;
+  };
+}
+
 /** Runs the setups in order and returns one teardown that undoes them in reverse, also after a failure. */
 export async function setupAll(project: TestProject, steps: Array<(project: TestProject) => Promise<Teardown>>): Promise<Teardown> {
   const teardowns: Teardown[] = [];
