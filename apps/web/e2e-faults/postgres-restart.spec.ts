@@ -70,9 +70,9 @@ test("Postgres killed mid-ring: 503 meanwhile, the API recovers by itself and th
       message: "the ring should end missed by its deadline",
     })
     .toBe("missed");
-  const ended = await trpcQuery<CallView>(callee.page, "calls.get", { callId });
-  const lateMs = Date.parse(ended.endedAt ?? "") - deadline;
-  note(`the ring started before the kill ended missed ${lateMs} ms after its deadline`);
+  // when the API first said so (polled every 200 ms; the stored end time is the deadline itself)
+  const lateMs = Date.now() - deadline;
+  note(`the ring started before the kill was seen missed ${lateMs} ms after its deadline`);
   expect(lateMs).toBeLessThan(3_000);
   await expect(incomingFrom(callee.page, caller)).toBeHidden();
   // and the callee's history shows it
