@@ -112,6 +112,8 @@ const REGION = "us-east-1";
  * bucket exists.
  */
 export async function startSeaweedfs(opts: SeaweedfsOptions): Promise<SeaweedfsHandle> {
+  // said now, not as a minute of refused retries
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.bucket)) throw new Error(`"${opts.bucket}" is not a valid S3 bucket name (3-63 of a-z, 0-9, "." and "-")`);
   await mkdir(opts.dataDir, { recursive: true });
   const grpc = opts.grpcPorts ?? {
     master: opts.masterPort + 10_000,
@@ -194,6 +196,10 @@ export async function startSeaweedfs(opts: SeaweedfsOptions): Promise<SeaweedfsH
   const stop = async (): Promise<void> => {
     await terminate(child, exited);
     process.off("exit", killOnExit);
+    // weed puts a gRPC socket per part in /tmp by port (not configurable); tests use new ports each run
+    await Promise.all(
+      (["master", "volume", "filer", "s3"] as const).map((part) => rm(`/tmp/seaweedfs-${part}-grpc-${grpc[part]}.sock`, { force: true })),
+    );
   };
 
   const endpoint = `http://127.0.0.1:${opts.s3Port}`;
