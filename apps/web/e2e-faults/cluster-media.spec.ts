@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { livekitNodeFor } from "@ringback/core/livekit-nodes";
 import { openRawEventStream } from "@ringback/api/testing/raw-event-stream";
@@ -12,6 +16,7 @@ import {
   trpcQuery,
   type Person,
 } from "../e2e/helpers/calls";
+import { listMessages, sendClipAsMessage } from "../e2e/helpers/media";
 
 /*
  * The cluster-test stack (scripts/stack/main.ts --profile cluster-test): two LiveKit nodes sharing
@@ -20,6 +25,8 @@ import {
 const NODES = ["ws://127.0.0.1:7930", "ws://127.0.0.1:7940"];
 const API_1 = "http://127.0.0.1:3411";
 const API_2 = "http://127.0.0.1:3412";
+/** SeaweedFS's S3 gateway in the cluster-test profile (scripts/stack/profiles.ts). */
+const S3_ENDPOINT = "http://127.0.0.1:8433";
 
 const people: Person[] = [];
 test.afterEach(async () => {
@@ -118,18 +125,19 @@ async function startUnansweredRing(browser: Browser) {
 }
 
 // One test: the unanswered ring's 30 s run while the video call is checked, to keep the layer short.
-test("across nodes and processes: video and sound both ways, a ring reaches the other API process, and it is missed exactly once", async ({ browser }) => {
+test("across nodes and processes: video and sound both ways, a video message stored in S3, and a ring that reaches the other API process and is missed exactly once", async ({ browser }) => {
   test.setTimeout(120_000);
   const ring = await test.step("ring from api-1 reaches the callee's stream on api-2", () => startUnansweredRing(browser));
   try {
-    await test.step("a video call between people on different LiveKit nodes", () => videoCallAcrossNodes(browser));
+    const [caller, callee] = await test.step("a video call between people on different LiveKit nodes", () => videoCallAcrossNodes(browser));
+    await test.step("a video message uploaded through the proxy is stored in S3 and plays", () => messageThroughCluster(caller, callee));
     await test.step("the unanswered ring becomes missed exactly once", () => ring.expectMissedOnce());
   } finally {
     ring.stream.close();
   }
 });
 
-async function videoCallAcrossNodes(browser: Browser): Promise<void> {
+async function videoCallAcrossNodes(browser: Browser): Promise<[Person, Person]> {
   const caller = await newPerson(browser, "Ada");
   people.push(caller);
   // sign people up until one lands on the other node (one in two does)
@@ -167,4 +175,46 @@ async function videoCallAcrossNodes(browser: Browser): Promise<void> {
 
   await caller.page.getByRole("button", { name: "End call" }).click();
   await expect(callee.page).toHaveURL(/\/calls$/, { timeout: 15_000 });
+  return [caller, callee];
+}
+
+/**
+ * A declined call's video message goes up through the proxy (the tus creation and its PATCH may reach
+ * different API processes: both share MEDIA_DIR), is made playable by whichever process takes the job,
+ * and is stored in SeaweedFS: the recipient is redirected to a signed URL there and gets the video.
+ */
+async function messageThroughCluster(from: Person, to: Person): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "rb-cluster-"));
+  let clip: Buffer;
+  try {
+    const webm = join(dir, "message.webm");
+    execFileSync("ffmpeg", [
+      "-hide_banner", "-loglevel", "error", "-y",
+      "-f", "lavfi", "-i", "testsrc=size=320x240:rate=15:duration=1",
+      "-f", "lavfi", "-i", "sine=frequency=440:duration=1",
+      "-c:v", "libvpx", "-b:v", "200k", "-c:a", "libopus", "-ar", "48000",
+      webm,
+    ]);
+    clip = readFileSync(webm);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const messageId = await sendClipAsMessage(from, to, clip);
+  let mediaUrl = "";
+  await expect
+    .poll(async () => (mediaUrl = (await listMessages(to.page)).find((m) => m.id === messageId)?.mediaUrl ?? ""), {
+      timeout: 30_000,
+      message: "the message reaches its recipient",
+    })
+    .not.toBe("");
+  const redirect = await to.page.request.get(mediaUrl, { maxRedirects: 0 });
+  expect(redirect.status(), await redirect.text()).toBe(302);
+  const location = redirect.headers()["location"] ?? "";
+  expect(location.startsWith(`${S3_ENDPOINT}/`), location).toBe(true);
+  const media = await fetch(location);
+  expect(media.status).toBe(200);
+  const bytes = Buffer.from(await media.arrayBuffer());
+  // a WebM file (EBML header) of about the size sent
+  expect(bytes.subarray(0, 4).toString("hex")).toBe("1a45dfa3");
+  expect(bytes.length).toBeGreaterThan(clip.length / 4);
 }
