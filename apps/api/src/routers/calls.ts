@@ -7,7 +7,7 @@ import { missedSeenEvent } from "@ringback/core/events";
 import { badgeCount } from "@ringback/core/messages";
 import { planRing } from "@ringback/core/reachability";
 import { answerInput, callRefInput, historyInput, startCallInput } from "@ringback/core/schemas";
-import { getCall, getCalls, historyFor, markMissedSeen, ringFacts, ringingCallOf, ringingFor, unseenMissedCount } from "@ringback/db/queries/calls";
+import { getCall, getCalls, historyFor, markMissedSeen, ringFacts, ringingCallOf, ringingFor, unseenMissedCount, userNames } from "@ringback/db/queries/calls";
 import { publishEvents } from "@ringback/db/queries/events";
 import { unwatchedCount } from "@ringback/db/queries/messages";
 import { livekitUrlFor } from "../livekit/config";
@@ -28,10 +28,15 @@ export const callsRouter = router({
   start: protectedProcedure.input(startCallInput).mutation(async ({ ctx, input }) => {
     const me = ctx.user.id;
     if (input.calleeIds.includes(me)) throw new TRPCError({ code: "BAD_REQUEST", message: publicMessage("self") });
-    const facts = await ringFacts(ctx.db, me, input.calleeIds);
+    // side by side: each is a round trip to Postgres on the way to the callee's phone
+    const [facts, ringing, names] = await Promise.all([
+      ringFacts(ctx.db, me, input.calleeIds),
+      ringingCallOf(ctx.db, me),
+      userNames(ctx.db, [...new Set([me, ...input.calleeIds])]),
+    ]);
     if (facts.length !== input.calleeIds.length) throw new TRPCError({ code: "NOT_FOUND", message: "No such user" });
     // a cheap early answer; the unique index below is what actually guarantees it
-    if (await ringingCallOf(ctx.db, me)) throw new TRPCError({ code: "CONFLICT", message: ALREADY_CALLING });
+    if (ringing) throw new TRPCError({ code: "CONFLICT", message: ALREADY_CALLING });
 
     const now = new Date();
     const plan = planRing({ callerId: me, callees: facts.map((f) => ({ id: f.id, rel: f.rel, prefs: f })), now });
@@ -40,7 +45,6 @@ export const callsRouter = router({
     const id = randomUUID();
     const call = createCall({ id, kind: input.kind, callerId: me, callees: plan.callees, now });
     const roomName = `call_${id}`;
-    const names = await namesFor(ctx.db, call);
     // the ring goes out first: LiveKit's room creation is not on the path to the callee's phone
     if (!(await storeNewCall(ctx.db, call, roomName, names))) {
       // another start by the same caller won the race (possibly on another API process)

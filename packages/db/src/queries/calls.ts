@@ -85,9 +85,10 @@ export async function ringingCallOf(db: Database, callerId: string) {
 
 type SharedRow = { user_id: string; recipient_called: boolean; shared_call: boolean };
 
-/** Everything the reachability policy needs about each recipient, in three queries. */
+/** Everything the reachability policy needs about each recipient, in four queries sent side by side (they are on the path of every ring). */
 export async function ringFacts(db: Database, callerId: string, recipientIds: string[]) {
-  const people = await db
+  const [people, blockRows, contactRows, shared] = await Promise.all([
+    db
     .select({
       id: users.id,
       displayName: users.displayName,
@@ -98,8 +99,8 @@ export async function ringFacts(db: Database, callerId: string, recipientIds: st
     })
     .from(users)
     .innerJoin(userSettings, eq(userSettings.userId, users.id))
-    .where(inArray(users.id, recipientIds));
-  const blockRows = await db
+    .where(inArray(users.id, recipientIds)),
+    db
     .select({ blockerId: blocks.blockerId, blockedId: blocks.blockedId })
     .from(blocks)
     .where(
@@ -107,13 +108,13 @@ export async function ringFacts(db: Database, callerId: string, recipientIds: st
         and(eq(blocks.blockedId, callerId), inArray(blocks.blockerId, recipientIds)),
         and(eq(blocks.blockerId, callerId), inArray(blocks.blockedId, recipientIds)),
       ),
-    );
-  const contactRows = await db
+    ),
+    db
     .select({ ownerId: contacts.ownerId })
     .from(contacts)
-    .where(and(eq(contacts.contactId, callerId), inArray(contacts.ownerId, recipientIds)));
-  // people the recipient called, or shared any call with: one pass over the caller's calls
-  const shared = await db.execute<SharedRow>(sql`
+    .where(and(eq(contacts.contactId, callerId), inArray(contacts.ownerId, recipientIds))),
+    // people the recipient called, or shared any call with: one pass over the caller's calls
+    db.execute<SharedRow>(sql`
     select other.user_id,
       bool_or(c.caller_id = other.user_id) as recipient_called,
       -- a call both were actually in: answered, and each the caller or a callee who answered
@@ -125,7 +126,8 @@ export async function ringFacts(db: Database, callerId: string, recipientIds: st
     join calls c on c.id = me.call_id
     where me.user_id = ${callerId} and other.user_id in ${recipientIds}
       and (c.answered_at is not null or c.caller_id = other.user_id)
-    group by other.user_id`);
+    group by other.user_id`),
+  ]);
   const sharedRows = Array.from(shared as Iterable<SharedRow>);
   return people.map((p) => {
     const s = sharedRows.find((r) => r.user_id === p.id);
@@ -156,7 +158,9 @@ export async function historyFor(
 ) {
   const mine = and(
     eq(callParticipants.userId, userId),
-    or(eq(callParticipants.role, "caller"), eq(callParticipants.ringSilent, false)),
+    // spelled exactly as call_participants_history_idx's condition (no parameters), so Postgres walks
+    // that index newest first and stops after a page instead of sorting all of a busy person's rows
+    sql`(${callParticipants.role} = 'caller' or not ${callParticipants.ringSilent})`,
     opts.before ? lt(callParticipants.createdAt, opts.before) : undefined,
     opts.missedOnly
       ? and(eq(callParticipants.role, "callee"), inArray(callParticipants.ringState, ["timeout", "cancelled", "unavailable"]))
