@@ -165,6 +165,12 @@ export const callParticipants = pgTable(
     primaryKey({ columns: [t.callId, t.userId] }),
     // the history list: a person's calls, newest first
     index("call_participants_user_time_idx").on(t.userId, t.createdAt.desc()),
+    // the history list as it reads (historyFor): only rows it may show, walked newest first and left
+    // after a page; the index above made Postgres fetch and sort all of a busy person's rows
+    index("call_participants_history_idx")
+      // NULLS FIRST is what ORDER BY … DESC means: with NULLS LAST the order does not match and is not used
+      .on(t.userId, t.createdAt.desc().nullsFirst())
+      .where(sql`${t.role} = 'caller' or not ${t.ringSilent}`),
   ],
 );
 
@@ -241,6 +247,14 @@ export const messages = pgTable(
   (t) => [
     index("messages_recipient_time_idx").on(t.recipientId, t.createdAt.desc()),
     index("messages_sender_time_idx").on(t.senderId, t.createdAt.desc()),
+    // the messages list (listMessagesFor), in its exact order (milliseconds, then id), for each of its
+    // two halves: received and visible, and sent and complete
+    index("messages_received_list_idx")
+      .on(t.recipientId, sql`date_trunc('milliseconds', (${t.createdAt} at time zone 'UTC')) desc`, t.id.desc().nullsFirst())
+      .where(sql`${t.status} = 'ready' and not ${t.hiddenFromRecipient}`),
+    index("messages_sent_list_idx")
+      .on(t.senderId, sql`date_trunc('milliseconds', (${t.createdAt} at time zone 'UTC')) desc`, t.id.desc().nullsFirst())
+      .where(sql`${t.status} in ('processing', 'ready', 'failed')`),
     index("messages_call_idx").on(t.callId),
     uniqueIndex("messages_upload_key").on(t.uploadId),
     uniqueIndex("messages_live_room_key").on(t.liveRoom),

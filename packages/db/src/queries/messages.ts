@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../client";
 import { blocks, messages, userSettings, users } from "../schema";
 import type { Tx } from "./calls";
@@ -80,43 +80,54 @@ export async function messageSettingsOf(db: Db, userId: string): Promise<{ accep
 const senderNotBlockedByRecipient = sql`not exists (select 1 from ${blocks} b where b.blocker_id = ${messages.recipientId} and b.blocked_id = ${messages.senderId})`;
 
 /** A ready message its recipient may see: not from someone they block, nor one made while they did. */
-const recipientMaySee = and(eq(messages.status, "ready"), eq(messages.hiddenFromRecipient, false), senderNotBlockedByRecipient);
+// (literals, not parameters: Postgres can then match messages_received_list_idx's condition)
+const recipientMaySee = and(sql`${messages.status} = 'ready' and not ${messages.hiddenFromRecipient}`, senderNotBlockedByRecipient);
 
 /** Messages the viewer may see in a list: received and ready (sender not blocked by them), or sent by them and complete. */
 function visibleTo(viewerId: string) {
-  return or(
-    and(eq(messages.recipientId, viewerId), recipientMaySee),
-    // the sender's own unfinished recording is not a message yet; processing, ready and failed ones are
-    and(eq(messages.senderId, viewerId), inArray(messages.status, ["processing", "ready", "failed"])),
-  );
+  return or(received(viewerId), sent(viewerId));
 }
+const received = (viewerId: string) => and(eq(messages.recipientId, viewerId), recipientMaySee);
+// the sender's own unfinished recording is not a message yet; processing, ready and failed ones are
+const sent = (viewerId: string) => and(eq(messages.senderId, viewerId), sql`${messages.status} in ('processing', 'ready', 'failed')`);
 
 // Pages are ordered by createdAt as views carry it (milliseconds; the column keeps microseconds),
 // then id: a cursor taken from a view then lands exactly between two rows, even in one millisecond.
-const listTime = sql`date_trunc('milliseconds', ${messages.createdAt})`;
+// Truncated in UTC (the same instant, and immutable, so messages_*_list_idx can hold it).
+const listTime = sql`date_trunc('milliseconds', (${messages.createdAt} at time zone 'UTC'))`;
 
 /**
  * A person's messages, newest first (by createdAt, then id): received ready ones and the ones they
  * sent. `before` is the last message of the previous page.
+ *
+ * Read as two halves, each walked in list order on its own index (messages_received_list_idx,
+ * messages_sent_list_idx) and stopped at a page, then merged: one query with an OR made Postgres
+ * fetch and sort every message a busy person ever had.
  */
 export async function listMessagesFor(
   db: Database,
   viewerId: string,
   opts: { withUserId?: string; kind?: "video" | "voicemail"; limit: number; before?: { createdAt: Date; id: string } },
 ): Promise<MessageWithPeople[]> {
-  const rows = await db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        visibleTo(viewerId),
-        opts.withUserId ? or(eq(messages.senderId, opts.withUserId), eq(messages.recipientId, opts.withUserId)) : undefined,
-        opts.kind ? eq(messages.kind, opts.kind) : undefined,
-        opts.before ? sql`(${listTime}, ${messages.id}) < (${opts.before.createdAt.toISOString()}::timestamptz, ${opts.before.id}::uuid)` : undefined,
-      ),
-    )
-    .orderBy(desc(listTime), desc(messages.id))
-    .limit(opts.limit);
+  const filters = and(
+    opts.withUserId ? or(eq(messages.senderId, opts.withUserId), eq(messages.recipientId, opts.withUserId)) : undefined,
+    opts.kind ? eq(messages.kind, opts.kind) : undefined,
+    opts.before ? sql`(${listTime}, ${messages.id}) < ((${opts.before.createdAt.toISOString()}::timestamptz at time zone 'UTC'), ${opts.before.id}::uuid)` : undefined,
+  );
+  const half = (which: SQL | undefined) =>
+    db
+      .select({ row: messages, at: sql<string>`to_char(${listTime}, 'YYYY-MM-DD"T"HH24:MI:SS.MS')`.as("list_at") })
+      .from(messages)
+      .where(and(which, filters))
+      .orderBy(sql`${listTime} desc`, desc(messages.id))
+      .limit(opts.limit);
+  // a message both sent and received by the viewer is the received half's (the OR counted it once)
+  const [mine, theirs] = await Promise.all([half(received(viewerId)), half(and(sent(viewerId), sql`not coalesce(${received(viewerId)}, false)`))]);
+  // merged in the same order Postgres used: list time (a fixed-width UTC string), then id (uuids compare as their hex)
+  const rows = [...mine, ...theirs]
+    .sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.row.id < b.row.id ? 1 : a.row.id > b.row.id ? -1 : 0))
+    .slice(0, opts.limit)
+    .map((r) => r.row);
   return withPeople(db, rows);
 }
 

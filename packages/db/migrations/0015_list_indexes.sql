@@ -1,0 +1,3 @@
+CREATE INDEX "call_participants_history_idx" ON "call_participants" USING btree ("user_id","created_at" DESC NULLS FIRST) WHERE "call_participants"."role" = 'caller' or not "call_participants"."ring_silent";--> statement-breakpoint
+CREATE INDEX "messages_received_list_idx" ON "messages" USING btree ("recipient_id",date_trunc('milliseconds', ("created_at" at time zone 'UTC')) desc,"id" DESC NULLS FIRST) WHERE "messages"."status" = 'ready' and not "messages"."hidden_from_recipient";--> statement-breakpoint
+CREATE INDEX "messages_sent_list_idx" ON "messages" USING btree ("sender_id",date_trunc('milliseconds', ("created_at" at time zone 'UTC')) desc,"id" DESC NULLS FIRST) WHERE "messages"."status" in ('processing', 'ready', 'failed');
