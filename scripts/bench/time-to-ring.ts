@@ -79,6 +79,7 @@ export async function run(opts: TimeToRingOptions): Promise<BenchRow[]> {
     stdio: ["ignore", "inherit", "inherit"],
   });
   const rows: BenchRow[] = [];
+  let stopFarm = () => {};
   try {
     const base = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${base}/healthz`, { timeoutMs: 60_000 });
@@ -132,10 +133,19 @@ export async function run(opts: TimeToRingOptions): Promise<BenchRow[]> {
     const idle = await apiMemory(api, probeFile);
     log(`API with ${PAIRS} callees connected: ${fmtMem(idle)}`);
 
+    // the idle subscribers live in a process of their own (see sse-farm.ts)
+    const farm = spawn(process.execPath, ["--import", "tsx", "scripts/bench/sse-farm.ts"], { cwd: repoRoot, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    stopFarm = () => farm.kill("SIGKILL");
+    const farmConnect = (people: Array<{ userId: string; sessionId: string }>) =>
+      new Promise<number>((resolve, reject) => {
+        farm.once("message", (m: { connected?: number; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m.connected ?? 0)));
+        farm.send({ base, secret, people });
+      });
     let connected = 0;
     for (const count of counts) {
       log(`connecting idle subscribers ${connected} → ${count}…`);
-      for (let i = connected; i < count; i += 50) await Promise.all(ids.slice(i, Math.min(i + 50, count)).map(subscribe));
+      const open = await farmConnect(ids.slice(connected, count).map((userId) => ({ userId, sessionId: sessionOf.get(userId) ?? "" })));
+      if (open !== count) throw new Error(`only ${open} of ${count} idle subscribers connected`);
       connected = count;
       await new Promise((r) => setTimeout(r, 1000));
       const mem = await apiMemory(api, probeFile);
@@ -183,6 +193,7 @@ export async function run(opts: TimeToRingOptions): Promise<BenchRow[]> {
       }
     }
   } finally {
+    stopFarm();
     api.kill("SIGTERM");
     // the API closes its Postgres connections on the way out: stop Postgres after it
     if (api.exitCode === null && api.signalCode === null) {
