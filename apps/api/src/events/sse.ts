@@ -90,7 +90,10 @@ function readInput(req: IncomingMessage): { ok: true; lastEventId: string | null
  * the asked id when it can be ours; a jump in the numbers or a RESYNC re-reads the table; a live
  * event goes out only while the stream's session is still live.
  */
-export function serveEventStream(deps: Deps, user: SessionUser, req: IncomingMessage, res: ServerResponse, log: Logger): void {
+export function serveEventStream(deps: Deps, user: SessionUser, req: IncomingMessage, res: ServerResponse, logger: Logger | (() => Logger)): void {
+  // a function: the request's logger is made on first use (an idle stream rarely logs, and a pino
+  // child costs a few KB for as long as the stream is open)
+  const log = () => (typeof logger === "function" ? logger() : logger);
   const input = readInput(req);
   if (!input.ok) {
     res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: input.message, code: "BAD_REQUEST" } }));
@@ -114,7 +117,7 @@ export function serveEventStream(deps: Deps, user: SessionUser, req: IncomingMes
     const parsed = parseRealtimeEvent({ type: e.type, payload: e.payload });
     if (!parsed.success) {
       // a row this code cannot read (newer or older version) is skipped; its id still counts as delivered
-      log.warn({ eventId: e.id, type: e.type, issues: parsed.error.issues.length }, "skipping an event that does not match the event union");
+      log().warn({ eventId: e.id, type: e.type, issues: parsed.error.issues.length }, "skipping an event that does not match the event union");
       return;
     }
     const data = JSON.stringify(superjson.serialize({ ...encodeRealtimeEvent(parsed.data), createdAt: e.createdAt }));
@@ -139,7 +142,7 @@ export function serveEventStream(deps: Deps, user: SessionUser, req: IncomingMes
   };
   const fail = (err: unknown) => {
     if (closed) return;
-    log.error({ err }, "event stream failed; closing it (the client reconnects and resumes)");
+    log().error({ err }, "event stream failed; closing it (the client reconnects and resumes)");
     finish();
     res.end();
   };

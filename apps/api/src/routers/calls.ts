@@ -128,7 +128,12 @@ export const callsRouter = router({
       before: input.cursor ? new Date(input.cursor) : undefined,
     });
     const views = await viewsFor(ctx.db, rows.map(toCoreCall), ctx.user.id);
-    const items = await withCaptureSummaries(ctx.db, ctx.user.id, await withMessageSummaries(ctx.db, ctx.user.id, views));
+    // the two summaries read different tables: side by side, then joined
+    const [withMessages, withCaptures] = await Promise.all([
+      withMessageSummaries(ctx.db, ctx.user.id, views),
+      withCaptureSummaries(ctx.db, ctx.user.id, views),
+    ]);
+    const items = withMessages.map((v, i) => ({ ...v, captures: withCaptures[i]?.captures ?? [] }));
     const last = items.at(-1);
     return { items, nextCursor: items.length === input.limit && last ? last.createdAt.toISOString() : null };
   }),
