@@ -1,4 +1,4 @@
-import { ConnectionState, LocalAudioTrack, LocalVideoTrack, Room, RoomEvent, Track, VideoPresets } from "livekit-client";
+import { ConnectionState, DisconnectReason, LocalAudioTrack, LocalVideoTrack, Room, RoomEvent, Track, VideoPresets } from "livekit-client";
 import { prepareConnect } from "./livekit-connect";
 import { AUDIO_CAPTURE, VIDEO_CAPTURE, takeRingMedia } from "./ring-media";
 import { currentSession, replaceSession } from "./session-registry";
@@ -26,11 +26,32 @@ export type SessionSnapshot = {
 
 export type JoinGrant = { token: string; url: string };
 
+/*
+ * When the LiveKit node carrying the call dies and comes back (a crash, a restart), livekit-client's
+ * own reconnect asks the new process to resume a participant it never knew, which fails, and it keeps
+ * retrying for over a minute. A fresh join (a new token from calls.join, the same room) works as soon
+ * as the node is back: after REJOIN_AFTER_MS of "Reconnecting…", or when the Room gives up, the
+ * session joins again on its own, up to REJOIN_ATTEMPTS times, before saying the call dropped.
+ */
+const REJOIN_AFTER_MS = 8_000;
+const REJOIN_ATTEMPTS = 6;
+const REJOIN_PAUSE_MS = 2_000;
+/** Disconnects that mean the call is over for this person: no rejoining. */
+const FINAL_DISCONNECTS = new Set<DisconnectReason | undefined>([
+  DisconnectReason.CLIENT_INITIATED,
+  DisconnectReason.DUPLICATE_IDENTITY,
+  DisconnectReason.PARTICIPANT_REMOVED,
+  DisconnectReason.ROOM_DELETED,
+]);
+
 export class CallSession {
   readonly room: Room;
   private snapshot: SessionSnapshot;
   private readonly listeners = new Set<() => void>();
   private ended = false;
+  private grant: (() => Promise<JoinGrant>) | null = null;
+  private rejoining = false;
+  private rejoinTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly callId: string,
@@ -49,10 +70,20 @@ export class CallSession {
     this.snapshot = { phase: "connecting", error: null, micEnabled: false, cameraEnabled: false, screenSharing: false };
     const refresh = () => this.update({});
     this.room
-      .on(RoomEvent.Reconnecting, () => this.update({ phase: "reconnecting" }))
-      .on(RoomEvent.SignalReconnecting, () => this.update({ phase: "reconnecting" }))
-      .on(RoomEvent.Reconnected, () => this.update({ phase: "connected" }))
-      .on(RoomEvent.Disconnected, () => this.update({ phase: this.ended ? "disconnected" : "failed", error: this.ended ? null : "The call was disconnected." }))
+      .on(RoomEvent.Reconnecting, () => this.reconnecting())
+      .on(RoomEvent.SignalReconnecting, () => this.reconnecting())
+      .on(RoomEvent.Reconnected, () => {
+        this.clearRejoinTimer();
+        this.update({ phase: "connected" });
+      })
+      .on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
+        // our own disconnect before joining again
+        if (this.rejoining) return;
+        this.clearRejoinTimer();
+        if (this.ended) this.update({ phase: "disconnected", error: null });
+        else if (this.grant && !FINAL_DISCONNECTS.has(reason)) void this.rejoin();
+        else this.update({ phase: "failed", error: "The call was disconnected." });
+      })
       .on(RoomEvent.LocalTrackPublished, refresh)
       .on(RoomEvent.LocalTrackUnpublished, refresh)
       .on(RoomEvent.TrackMuted, refresh)
@@ -70,6 +101,7 @@ export class CallSession {
   async connect(grant: () => Promise<JoinGrant>): Promise<void> {
     // The devices a ring opened for this call (ring-media.ts), taken while the token is on its way.
     const ringMedia = takeRingMedia(this.callId);
+    this.grant = grant;
     try {
       const { token, url } = await grant();
       if (this.ended) {
@@ -139,10 +171,60 @@ export class CallSession {
     if (next) await this.guard(() => this.room.switchActiveDevice("videoinput", next.deviceId), "Couldn’t switch camera.");
   }
 
+  private reconnecting(): void {
+    this.update({ phase: "reconnecting" });
+    if (this.rejoinTimer === null && !this.rejoining) this.rejoinTimer = setTimeout(() => void this.rejoin(), REJOIN_AFTER_MS);
+  }
+
+  private clearRejoinTimer(): void {
+    if (this.rejoinTimer !== null) clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = null;
+  }
+
+  /** Joins the room afresh with the same microphone and camera choices (see REJOIN_AFTER_MS). */
+  private async rejoin(): Promise<void> {
+    this.clearRejoinTimer();
+    if (this.rejoining || this.ended || !this.grant) return;
+    this.rejoining = true;
+    this.update({ phase: "reconnecting" });
+    const local = this.room.localParticipant;
+    const mic = this.snapshot.micEnabled;
+    const camera = this.media === "video" && this.snapshot.cameraEnabled;
+    try {
+      await this.room.disconnect();
+      for (let attempt = 0; attempt < REJOIN_ATTEMPTS && !this.ended; attempt++) {
+        try {
+          const { token, url } = await this.grant();
+          if (this.ended) return;
+          await this.room.connect(url, token, prepareConnect(this.room, url, { autoSubscribe: true }));
+          if (this.ended) {
+            await this.room.disconnect();
+            return;
+          }
+          await Promise.allSettled([local.setMicrophoneEnabled(mic), camera ? local.setCameraEnabled(true) : Promise.resolve(undefined)]);
+          this.rejoining = false;
+          this.update({ phase: "connected", error: null });
+          return;
+        } catch (error) {
+          // the call is over or no longer ours (calls.join refuses it): nothing to go back to
+          const status = (error as { data?: { httpStatus?: number } }).data?.httpStatus;
+          if (status !== undefined && status >= 400 && status < 500) break;
+          await new Promise((resolve) => setTimeout(resolve, REJOIN_PAUSE_MS));
+        }
+      }
+    } finally {
+      if (this.rejoining) {
+        this.rejoining = false;
+        if (!this.ended) this.update({ phase: "failed", error: "The call was disconnected." });
+      }
+    }
+  }
+
   /** Leaves the room for good; safe to call more than once. */
   async end(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    this.clearRejoinTimer();
     this.update({ phase: "disconnected" });
     await this.room.disconnect();
   }
