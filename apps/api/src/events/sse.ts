@@ -40,26 +40,38 @@ type Stream = {
   lastWrite: number;
 };
 
-/** Every open stream of this process, for the one keep-alive timer they share. */
-const open = new Set<Stream>();
+/**
+ * The keep-alive pings of every open stream of this process, from one timer. Streams are spread over
+ * a wheel of slots, one slot per tick, so each tick touches a hundredth of them (at 10k streams, a
+ * second's worth of pings all at once held up a ring by ~20 ms). A stream is looked at every
+ * SSE_PING_MS and pinged if it sent nothing for half of that, so it is never quiet for more than
+ * 1.5 × SSE_PING_MS (15 s; the client gives up after 30 s).
+ */
+const TICK_MS = 100;
+const slots: Array<Set<Stream>> = Array.from({ length: Math.max(1, Math.round(SSE_PING_MS / TICK_MS)) }, () => new Set());
+let tick = 0;
+let streams = 0;
 let pinger: NodeJS.Timeout | null = null;
-// the timer checks often and pings only the streams quiet for a whole interval, so the writes spread out
-const PING_CHECK_MS = 1_000;
 
 function track(stream: Stream): () => void {
-  open.add(stream);
+  // the slot that comes up last: the stream just sent `connected`
+  const slot = slots[(tick + slots.length - 1) % slots.length]!;
+  slot.add(stream);
+  streams += 1;
   pinger ??= setInterval(() => {
-    const due = Date.now() - SSE_PING_MS;
-    for (const s of open) {
-      if (s.lastWrite <= due) {
+    tick = (tick + 1) % slots.length;
+    const quietSince = Date.now() - SSE_PING_MS / 2;
+    for (const s of slots[tick]!) {
+      if (s.lastWrite <= quietSince) {
         s.lastWrite = Date.now();
         s.res.write(FRAME_PING);
       }
     }
-  }, PING_CHECK_MS).unref();
+  }, TICK_MS).unref();
   return () => {
-    open.delete(stream);
-    if (open.size === 0 && pinger) {
+    if (!slot.delete(stream)) return;
+    streams -= 1;
+    if (streams === 0 && pinger) {
       clearInterval(pinger);
       pinger = null;
     }
