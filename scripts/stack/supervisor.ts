@@ -128,7 +128,6 @@ export function createSupervisor(log: Logger, opts: { policy?: typeof RESTART_PO
 
   const scheduleRestart = (entry: Entry, what: string): void => {
     const { name } = entry.service;
-    if (Date.now() - entry.startedAt >= policy.resetAfterMs) entry.streak = 0;
     const delay = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** entry.streak);
     entry.streak += 1;
     entry.restarts += 1;
@@ -166,6 +165,9 @@ export function createSupervisor(log: Logger, opts: { policy?: typeof RESTART_PO
     void instance.exited?.then((how) => {
       if (shuttingDown || entry.current !== instance) return;
       entry.current = undefined;
+      // a part that stayed up a while starts its backoff afresh; failed restarts after that keep
+      // doubling it (decided here, when an instance dies, not when each restart is scheduled)
+      if (Date.now() - entry.startedAt >= policy.resetAfterMs) entry.streak = 0;
       const what = `exited unexpectedly (${describeExit(how)})`;
       if (!ready || !entry.service.restart) {
         log(`${entry.service.name} ${what}${ready ? "" : " during start-up"}; stopping everything`);
