@@ -214,7 +214,15 @@ export function createApiServer(deps: ApiDeps): Server {
 const SUBSCRIPTION_PATHS = new Set([`${TRPC_PATH}/events.subscribe`]);
 
 function isSubscriptionRequest(req: IncomingMessage): boolean {
-  return req.method === "GET" && SUBSCRIPTION_PATHS.has((req.url ?? "").split("?", 1)[0] ?? "");
+  const raw = (req.url ?? "").split("?", 1)[0] ?? "";
+  // tRPC decodes the path: `events%2Esubscribe` must not reach its own (heavy, unlimited) SSE either
+  let path = raw;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    // undecodable: tRPC answers it with an error, not a stream
+  }
+  return req.method === "GET" && SUBSCRIPTION_PATHS.has(path);
 }
 
 function sendUnauthorized(res: ServerResponse) {

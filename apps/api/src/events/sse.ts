@@ -3,7 +3,7 @@ import superjson from "superjson";
 import { encodeRealtimeEvent, parseRealtimeEvent } from "@ringback/core/events";
 import { eventsInput } from "@ringback/core/schemas";
 import type { Database } from "@ringback/db/client";
-import { latestEventId, listEventsAfter, type StoredEvent } from "@ringback/db/queries/events";
+import { latestEventId, listEventsAfter, liveSessionIds, type StoredEvent } from "@ringback/db/queries/events";
 import { findLiveSession } from "@ringback/db/queries/sessions";
 import type { SessionUser } from "../auth/session";
 import type { Logger } from "../logger";
@@ -24,7 +24,6 @@ import { RESYNC, type BusItem, type EventBus } from "./bus";
 
 const FRAME_CONNECTED = `event: connected\ndata: ${JSON.stringify({ reconnectAfterInactivityMs: 3 * SSE_PING_MS })}\n\n\n`;
 const FRAME_PING = "event: ping\ndata: \n\n\n";
-const FRAME_RETURN = "event: return\ndata: \n\n\n";
 const SSE_HEADERS = {
   "Content-Type": "text/event-stream",
   "Cache-Control": "no-cache, no-transform",
@@ -38,7 +37,19 @@ type Deps = { db: Database; bus: EventBus };
 type Stream = {
   res: ServerResponse;
   lastWrite: number;
+  sessionId: string;
+  /** visits of the ping wheel since the session was last checked */
+  visits: number;
+  close: () => void;
 };
+
+/** More streams than this for one person on one process: the oldest is closed (a tab has one). */
+const MAX_STREAMS_PER_PERSON = 10;
+/** Live events waiting for a client that does not read: past this the stream is closed (it resumes by id). */
+const MAX_QUEUED = 1000;
+/** The session of every open stream is checked again every this many wheel visits (6 × 10 s). */
+const SESSION_CHECK_VISITS = 6;
+const byPerson = new Map<string, Set<Stream>>();
 
 /**
  * The keep-alive pings of every open stream of this process, from one timer. Streams are spread over
@@ -53,22 +64,40 @@ let tick = 0;
 let streams = 0;
 let pinger: NodeJS.Timeout | null = null;
 
-function track(stream: Stream): () => void {
+function track(db: Database, userId: string, stream: Stream): () => void {
   // the slot that comes up last: the stream just sent `connected`
   const slot = slots[(tick + slots.length - 1) % slots.length]!;
   slot.add(stream);
   streams += 1;
+  const mine = byPerson.get(userId) ?? new Set<Stream>();
+  byPerson.set(userId, mine);
+  mine.add(stream);
+  // one person cannot hold an unbounded number of streams (each costs memory and a query per event)
+  if (mine.size > MAX_STREAMS_PER_PERSON) mine.values().next().value?.res.destroy();
   pinger ??= setInterval(() => {
     tick = (tick + 1) % slots.length;
     const quietSince = Date.now() - SSE_PING_MS / 2;
+    const due: Stream[] = [];
     for (const s of slots[tick]!) {
+      // a stream whose socket is gone but whose close was missed must not linger
+      if (s.res.destroyed || s.res.socket === null || s.res.socket.destroyed) {
+        s.close();
+        continue;
+      }
       if (s.lastWrite <= quietSince) {
         s.lastWrite = Date.now();
         s.res.write(FRAME_PING);
       }
+      s.visits += 1;
+      if (s.visits >= SESSION_CHECK_VISITS) {
+        s.visits = 0;
+        due.push(s);
+      }
     }
+    if (due.length > 0) void closeEndedSessions(db, due).catch(() => {});
   }, TICK_MS).unref();
   return () => {
+    if (mine.delete(stream) && mine.size === 0 && byPerson.get(userId) === mine) byPerson.delete(userId);
     if (!slot.delete(stream)) return;
     streams -= 1;
     if (streams === 0 && pinger) {
@@ -76,6 +105,27 @@ function track(stream: Stream): () => void {
       pinger = null;
     }
   };
+}
+
+/**
+ * A stream outlives its session only until the wheel checks it (at most a minute), even if no event
+ * comes: it is cut, and the client's reconnect gets 401. One query for all the streams of a tick.
+ */
+async function closeEndedSessions(db: Database, due: Stream[]): Promise<void> {
+  const ids = [...new Set(due.map((s) => s.sessionId))];
+  const alive = await liveSessionIds(db, ids, new Date());
+  for (const s of due) if (!alive.has(s.sessionId)) s.res.destroy();
+}
+
+/**
+ * Node keeps the response's header block for the response's whole life, as the string it built with
+ * `+=`: a rope of ~30 small pieces (~1 KB per open stream, 10 MB at 10k). Reading a character makes
+ * V8 flatten it in place into one string and drop the pieces.
+ */
+function flattenStoredHeader(res: ServerResponse): void {
+  const header = (res as unknown as { _header?: unknown })._header;
+  // (the comparison only keeps the read from being optimised away)
+  if (typeof header === "string" && header.charCodeAt(0) !== 72 /* "H", of "HTTP/1.1" */) return;
 }
 
 /** The input as tRPC reads it: superjson in `?input=`, an SSE reconnect's Last-Event-ID on top. */
@@ -111,36 +161,50 @@ export function serveEventStream(deps: Deps, user: SessionUser, req: IncomingMes
     res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: input.message, code: "BAD_REQUEST" } }));
     return;
   }
+  // the client may have left while its session was being looked up: its close has already fired
+  if (res.destroyed || res.writableEnded || req.socket.destroyed) return;
   const { db, bus } = deps;
   const userId = user.id;
-  const stream: Stream = { res, lastWrite: Date.now() };
+  const stream: Stream = { res, lastWrite: Date.now(), sessionId: user.sessionId, visits: 0, close: () => finish() };
   let last = 0n;
   let closed = false;
   // what arrived while earlier work was still running, handled in order by one loop at a time
   let queue: BusItem[] | null = [];
   let running = false;
 
-  const write = (frame: string) => {
+  /** False when the client is not keeping up: wait for drainedOrClosed() before writing more. */
+  const write = (frame: string): boolean => {
     stream.lastWrite = Date.now();
-    res.write(frame);
+    return res.write(frame);
   };
-  const send = (e: StoredEvent) => {
+  const drainedOrClosed = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        res.off("drain", done);
+        res.off("close", done);
+        resolve();
+      };
+      res.on("drain", done);
+      res.on("close", done);
+    });
+  const send = (e: StoredEvent): boolean => {
     last = BigInt(e.id);
     const parsed = parseRealtimeEvent({ type: e.type, payload: e.payload });
     if (!parsed.success) {
       // a row this code cannot read (newer or older version) is skipped; its id still counts as delivered
       log().warn({ eventId: e.id, type: e.type, issues: parsed.error.issues.length }, "skipping an event that does not match the event union");
-      return;
+      return true;
     }
     const data = JSON.stringify(superjson.serialize({ ...encodeRealtimeEvent(parsed.data), createdAt: e.createdAt }));
-    write(`data: ${data}\nid: ${e.id}\n\n\n`);
+    return write(`data: ${data}\nid: ${e.id}\n\n\n`);
   };
   const replay = async () => {
     for (;;) {
       const page = await listEventsAfter(db, userId, last.toString(), PAGE);
       for (const e of page) {
         if (closed) return;
-        send(e);
+        // a client that does not read holds up the replay, not the API's memory
+        if (!send(e)) await drainedOrClosed();
       }
       if (page.length < PAGE) return;
     }
@@ -163,14 +227,15 @@ export function serveEventStream(deps: Deps, user: SessionUser, req: IncomingMes
     running = true;
     try {
       while (!closed && queue && queue.length > 0) {
+        if (res.writableNeedDrain) await drainedOrClosed();
+        if (closed || !queue) return;
         const item = queue.shift()!;
         // A stream opened before its session ended (signed out, password changed, account deleted)
         // delivers nothing after that; the client's reconnect then gets 401.
         if (!(await findLiveSession(db, user.sessionId, userId, new Date()))) {
-          if (closed) return;
-          write(FRAME_RETURN);
+          // cut, not ended: EventSource and tRPC's client reconnect, and the reconnect gets 401
           finish();
-          res.end();
+          res.destroy();
           return;
         }
         if (closed) return;
@@ -187,13 +252,19 @@ export function serveEventStream(deps: Deps, user: SessionUser, req: IncomingMes
   // listen first, then read: nothing published in between can fall through the gap
   const unsubscribe = bus.subscribe(userId, (item) => {
     if (!queue) return;
+    if (queue.length >= MAX_QUEUED) {
+      // the client stopped reading: it reconnects and resumes after its last id
+      res.destroy();
+      return;
+    }
     queue.push(item);
     if (!starting) void drain().catch(fail);
   });
-  const untrack = track(stream);
+  const untrack = track(db, userId, stream);
   res.on("close", finish);
 
   res.writeHead(200, SSE_HEADERS);
+  flattenStoredHeader(res);
   write(FRAME_CONNECTED);
   void (async () => {
     const latest = BigInt(await latestEventId(db, userId));

@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, sql as sqlTag, TransactionRollbackError } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql as sqlTag, TransactionRollbackError } from "drizzle-orm";
 import { encodeRealtimeEvent, type RealtimeEvent } from "@ringback/core/events";
 import type { Database } from "../client";
-import { eventCounters, events } from "../schema";
+import { eventCounters, events, sessions } from "../schema";
 
 export const EVENTS_CHANNEL = "ringback_events";
 
@@ -131,4 +131,14 @@ export async function listEventsAfter(db: Database, userId: string, afterId: str
 function toStored(r: typeof events.$inferSelect): StoredEvent {
   // the per-person seq is the only id that leaves the database
   return { id: r.seq.toString(), userId: r.userId, type: r.type, payload: r.payload, createdAt: r.createdAt };
+}
+
+/** Which of these sessions still exist and have not expired: open event streams of ended ones are cut. */
+export async function liveSessionIds(db: Database, ids: string[], now: Date): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(inArray(sessions.id, ids), gt(sessions.expiresAt, now)));
+  return new Set(rows.map((r) => r.id));
 }
