@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { access, constants, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { access, chmod, constants, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { forEachLine } from "./supervisor";
@@ -114,7 +114,9 @@ const REGION = "us-east-1";
 export async function startSeaweedfs(opts: SeaweedfsOptions): Promise<SeaweedfsHandle> {
   // said now, not as a minute of refused retries
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.bucket)) throw new Error(`"${opts.bucket}" is not a valid S3 bucket name (3-63 of a-z, 0-9, "." and "-")`);
-  await mkdir(opts.dataDir, { recursive: true });
+  // the volume files hold every stored file in the clear: other local users keep out
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  await chmod(opts.dataDir, 0o700);
   const grpc = opts.grpcPorts ?? {
     master: opts.masterPort + 10_000,
     volume: opts.volumePort + 10_000,
@@ -169,8 +171,16 @@ export async function startSeaweedfs(opts: SeaweedfsOptions): Promise<SeaweedfsH
   };
   // cwd: anything SeaweedFS writes relative to it (the filer's leveldb) stays in the data folder
   // signed writes between its parts, and the filer's IAM gRPC service closed to anyone without the key
-  // (unset, any local process could add S3 users); fresh each start, as the tokens live seconds
-  const jwt = { WEED_JWT_SIGNING_KEY: randomBytes(32).toString("hex"), WEED_JWT_FILER_SIGNING_KEY: randomBytes(32).toString("hex") };
+  // (unset, any local process could add S3 users); the read keys close the filer's and the volume
+  // server's HTTP reads too (unset, any local process GETs /buckets/<bucket>/<key>, bypassing every
+  // ownership check; the S3 gateway signs its own reads). Fresh each start, as the tokens live seconds
+  const secret = (): string => randomBytes(32).toString("hex");
+  const jwt = {
+    WEED_JWT_SIGNING_KEY: secret(),
+    WEED_JWT_FILER_SIGNING_KEY: secret(),
+    WEED_JWT_SIGNING_READ_KEY: secret(),
+    WEED_JWT_FILER_SIGNING_READ_KEY: secret(),
+  };
   // a bucket's first write makes this many volumes at once (default 7: seconds on a busy machine);
   // more are made as they fill
   const growth = { WEED_MASTER_VOLUME_GROWTH_COPY_1: "2" };
@@ -184,6 +194,8 @@ export async function startSeaweedfs(opts: SeaweedfsOptions): Promise<SeaweedfsH
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => {
+      // one hook per start: a supervisor restarting a crashed store must not pile them up
+      process.off("exit", killOnExit);
       exitInfo = { code, signal };
       resolve(exitInfo);
     });
