@@ -1,4 +1,15 @@
-import { ConnectionState, DisconnectReason, LocalAudioTrack, LocalVideoTrack, Room, RoomEvent, Track, VideoPresets } from "livekit-client";
+import {
+  ConnectionState,
+  DisconnectReason,
+  LocalAudioTrack,
+  LocalVideoTrack,
+  RemoteAudioTrack,
+  RemoteVideoTrack,
+  Room,
+  RoomEvent,
+  Track,
+  VideoPresets,
+} from "livekit-client";
 import { prepareConnect } from "./livekit-connect";
 import { AUDIO_CAPTURE, VIDEO_CAPTURE, takeRingMedia } from "./ring-media";
 import { currentSession, replaceSession } from "./session-registry";
@@ -36,6 +47,14 @@ export type JoinGrant = { token: string; url: string };
 const REJOIN_AFTER_MS = 8_000;
 const REJOIN_ATTEMPTS = 6;
 const REJOIN_PAUSE_MS = 2_000;
+/*
+ * The person whose signalling goes through the surviving node only learns that the media node died
+ * when ICE gives up, 10 s or more later: meanwhile the call would show a frozen picture. Unmuted
+ * remote tracks that receive no bytes for STALL_MS count as a lost connection (Reconnecting…, then a
+ * fresh join as above).
+ */
+const STALL_CHECK_MS = 1_000;
+const STALL_MS = 3_000;
 /** Disconnects that mean the call is over for this person: no rejoining. */
 const FINAL_DISCONNECTS = new Set<DisconnectReason | undefined>([
   DisconnectReason.CLIENT_INITIATED,
@@ -52,6 +71,9 @@ export class CallSession {
   private grant: (() => Promise<JoinGrant>) | null = null;
   private rejoining = false;
   private rejoinTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly stallTimer: ReturnType<typeof setInterval>;
+  private receivedBytes = -1;
+  private receivingSince = 0;
 
   constructor(
     readonly callId: string,
@@ -68,6 +90,7 @@ export class CallSession {
       audioCaptureDefaults: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
     });
     this.snapshot = { phase: "connecting", error: null, micEnabled: false, cameraEnabled: false, screenSharing: false };
+    this.stallTimer = setInterval(() => void this.checkStall(), STALL_CHECK_MS);
     const refresh = () => this.update({});
     this.room
       .on(RoomEvent.Reconnecting, () => this.reconnecting())
@@ -171,6 +194,35 @@ export class CallSession {
     if (next) await this.guard(() => this.room.switchActiveDevice("videoinput", next.deviceId), "Couldn’t switch camera.");
   }
 
+  /** See STALL_MS: bytes received over every unmuted remote track, compared with the last check. */
+  private async checkStall(): Promise<void> {
+    const now = Date.now();
+    if (this.snapshot.phase !== "connected" || this.rejoining || this.ended) {
+      this.receivedBytes = -1;
+      return;
+    }
+    let bytes = 0;
+    let tracks = 0;
+    for (const participant of this.room.remoteParticipants.values()) {
+      for (const publication of participant.trackPublications.values()) {
+        const track = publication.track;
+        if (publication.isMuted || !(track instanceof RemoteAudioTrack || track instanceof RemoteVideoTrack)) continue;
+        const stats = await track.getReceiverStats().catch(() => undefined);
+        tracks += 1;
+        bytes += stats?.bytesReceived ?? 0;
+      }
+    }
+    if (tracks === 0 || bytes !== this.receivedBytes) {
+      this.receivedBytes = tracks === 0 ? -1 : bytes;
+      this.receivingSince = now;
+      return;
+    }
+    if (now - this.receivingSince >= STALL_MS) {
+      this.receivedBytes = -1;
+      this.reconnecting();
+    }
+  }
+
   private reconnecting(): void {
     this.update({ phase: "reconnecting" });
     if (this.rejoinTimer === null && !this.rejoining) this.rejoinTimer = setTimeout(() => void this.rejoin(), REJOIN_AFTER_MS);
@@ -225,6 +277,7 @@ export class CallSession {
     if (this.ended) return;
     this.ended = true;
     this.clearRejoinTimer();
+    clearInterval(this.stallTimer);
     this.update({ phase: "disconnected" });
     await this.room.disconnect();
   }
