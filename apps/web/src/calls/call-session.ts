@@ -212,7 +212,8 @@ export class CallSession {
         bytes += stats?.bytesReceived ?? 0;
       }
     }
-    if (tracks === 0 || bytes !== this.receivedBytes) {
+    // nothing received yet is a slow start, not a loss: only media that flowed and stopped counts
+    if (tracks === 0 || bytes === 0 || bytes !== this.receivedBytes) {
       this.receivedBytes = tracks === 0 ? -1 : bytes;
       this.receivingSince = now;
       return;
