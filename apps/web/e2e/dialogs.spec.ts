@@ -179,7 +179,10 @@ for (const [name, size] of [
     await expect(toast).toBeVisible();
     await snap(caller.page, testInfo, `toast-over-call-${name}`);
     const toastBox = await toast.boundingBox();
-    const controlsBox = await controls.boundingBox();
+    // the call screen shows its controls at once and the stage's replace them once the call code
+    // is in (call-shell.tsx): a box read during that swap is null, the next one is the stage's
+    let controlsBox = await controls.boundingBox();
+    if (!controlsBox) await expect.poll(async () => (controlsBox = await controls.boundingBox())).not.toBeNull();
     expect(toastBox).not.toBeNull();
     expect(controlsBox).not.toBeNull();
     if (!toastBox || !controlsBox) return;

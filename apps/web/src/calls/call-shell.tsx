@@ -1,10 +1,11 @@
 "use client";
 
 import { Mic, PhoneOff, Video } from "lucide-react";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { Avatar } from "@ringback/ui/avatar";
 import { CallControls, ControlButton } from "@ringback/ui/call-controls";
 import { loadCallSession } from "./load-call-session";
+import { useToastClearance } from "./toast-clearance";
 import { peopleNames } from "./types";
 
 /**
@@ -28,6 +29,10 @@ export function CallShell({
   /** Start fetching the call code (livekit-client) once this screen has painted. */
   prefetch?: boolean;
 }) {
+  // toasts stay above these controls too, as on the stage
+  const controlsRef = useRef<HTMLDivElement>(null);
+  useToastClearance(controlsRef);
+
   useEffect(() => {
     if (!prefetch) return;
     // after the first paint: the screen comes first, the call code right behind it
@@ -54,7 +59,7 @@ export function CallShell({
           {status}
         </p>
       </div>
-      <div className="absolute inset-x-0 bottom-0 z-30 flex flex-col items-center gap-2 px-3 pb-[max(1.25rem,env(safe-area-inset-bottom))]">
+      <div ref={controlsRef} className="absolute inset-x-0 bottom-0 z-30 flex flex-col items-center gap-2 px-3 pb-[max(1.25rem,env(safe-area-inset-bottom))]">
         <CallControls>
           {/* as on the stage until media is out: the toggles wait */}
           <ControlButton label="Mute" icon={Mic} disabled onClick={() => {}} />
