@@ -10,6 +10,7 @@ import { peopleNames, savedItemOf } from "@ringback/db/queries/library-list";
 import { hasBlocked, lockMessage } from "@ringback/db/queries/messages";
 import { z } from "zod";
 import type { Logger } from "../logger";
+import { isStorageUnavailable, STORAGE_UNAVAILABLE_MESSAGE } from "../media/s3-storage";
 import type { Services } from "../trpc";
 import { assertQuota } from "./quota";
 import { removeItemFiles } from "./recording-files";
@@ -79,79 +80,129 @@ async function removeDeletedFiles(services: Services, row: Pick<LibraryItemRow, 
 
 /**
  * Keeps a message in `ownerId`'s Library: a message they can see (sender, or recipient per core
- * canSeeMessage) that is ready. Its file, poster, waveform and transcript are copied into the item,
- * so deleting the message later keeps the item whole. Saving it again answers the same item.
+ * canSeeMessage) that is ready. Its file and poster are copied into the item (waveform and
+ * transcript come along), so deleting the message later keeps the item whole. Saving it again
+ * answers the same item.
  *
- * One transaction holds the message's row lock (a delete of the message waits, so its files cannot
- * vanish mid-copy) and the owner's quota lock; the item's row is inserted only once its files are
- * all copied, and any refusal or failure removes the copies: nothing is left half-written.
+ * The copies are made outside any transaction (an object store takes seconds, and a hung one up to
+ * its timeouts: no row lock or pooled connection is held meanwhile), to keys of a fresh item id
+ * nobody else writes. Then one transaction holds the message's row lock and the owner's quota lock,
+ * decides everything again (still visible, still ready, same file, not saved meanwhile) and inserts
+ * the row. Any refusal or failure removes the copies: nothing is left half-written. A store that is
+ * down answers 503 with STORAGE_UNAVAILABLE_MESSAGE.
  */
 export async function saveMessageToLibrary(services: Services, ownerId: string, messageId: string, log: Logger): Promise<LibraryItemRow> {
   const already = await savedItemOf(services.db, ownerId, messageId);
   if (already) return already;
   const itemId = randomUUID();
   const prefix = libraryPrefix(itemId);
+  const storage = services.media.storage;
   let copied = false;
   try {
-    const result = await services.db.transaction(async (tx) => {
-      const message = await lockMessage(tx, messageId);
-      const blocked = message && message.recipientId === ownerId ? await hasBlocked(tx, message.recipientId, message.senderId) : false;
-      if (!message || !canSeeMessage({ ...message, recipientBlockedSender: blocked }, ownerId)) {
-        throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_MESSAGE });
-      }
-      // saved meanwhile (another tab): the message's lock made us wait for it
-      const saved = await savedItemOf(tx, ownerId, messageId);
-      if (saved) return saved;
-      if (message.status !== "ready" || !message.mediaKey) {
-        throw new TRPCError({ code: "CONFLICT", message: "This message isn't ready to save yet" });
-      }
-      const storage = services.media.storage;
-      const media = await storage.stat(message.mediaKey);
-      if (!media) throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_MESSAGE });
-      const poster = message.posterKey ? await storage.stat(message.posterKey) : null;
+    // a first look, under the lock only for as long as the reading takes
+    const first = await services.db.transaction((tx) => savableMessage(tx, ownerId, messageId));
+    if (first.saved) return first.saved;
+    const { message } = first;
+    const media = await storage.stat(message.mediaKey);
+    if (!media) throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_MESSAGE });
+    const poster = message.posterKey ? await storage.stat(message.posterKey) : null;
+    // refused before copying anything when it cannot fit (decided again under the lock below)
+    await services.db.transaction((tx) => assertQuota(tx, ownerId, media.size + (poster?.size ?? 0), services.media.libraryQuotaBytes));
 
+    copied = true;
+    const mediaKey = `${prefix}media${extname(message.mediaKey) || ".webm"}`;
+    const { size: mediaSize } = await copyOrGone(storage, message.mediaKey, mediaKey);
+    const posterKey = message.posterKey && poster ? `${prefix}poster.jpg` : null;
+    const posterSize = message.posterKey && posterKey ? (await copyOrGone(storage, message.posterKey, posterKey)).size : 0;
+
+    return await services.db.transaction(async (tx) => {
+      const now = await savableMessage(tx, ownerId, messageId);
+      // saved meanwhile (another tab): the message's lock made us wait for it; our copies go below
+      if (now.saved) throw new SavedMeanwhile(now.saved);
+      const { message: locked } = now;
+      // deleted and sent again under the same id is impossible (uuids), but its file may have been replaced
+      if (locked.mediaKey !== message.mediaKey || locked.posterKey !== message.posterKey) {
+        throw new TRPCError({ code: "CONFLICT", message: "This message changed while saving; try again" });
+      }
       // takes the owner's quota lock until the commit: no other addition slips in before the insert
-      await assertQuota(tx, ownerId, media.size + (poster?.size ?? 0), services.media.libraryQuotaBytes);
-
-      copied = true;
-      const mediaKey = `${prefix}media${extname(message.mediaKey) || ".webm"}`;
-      const { size: mediaSize } = await storage.copy(message.mediaKey, mediaKey);
-      const posterKey = message.posterKey && poster ? `${prefix}poster.jpg` : null;
-      const posterSize = message.posterKey && posterKey ? (await storage.copy(message.posterKey, posterKey)).size : 0;
-
-      const sent = message.senderId === ownerId;
+      await assertQuota(tx, ownerId, mediaSize + posterSize, services.media.libraryQuotaBytes);
+      const sent = locked.senderId === ownerId;
       const row = await insertLibraryItem(tx, {
         id: itemId,
         ownerId,
         kind: "saved-message",
         status: "ready",
-        callId: message.callId,
-        people: [sent ? message.recipientId : message.senderId],
-        sourceMessageId: message.id,
-        messageKind: message.kind,
+        callId: locked.callId,
+        people: [sent ? locked.recipientId : locked.senderId],
+        sourceMessageId: locked.id,
+        messageKind: locked.kind,
         messageDirection: sent ? "sent" : "received",
         mediaKey,
-        contentType: message.contentType,
+        contentType: locked.contentType,
         posterKey,
         posterType: posterKey ? "image/jpeg" : null,
         sizeBytes: mediaSize + posterSize,
-        durationMs: message.durationMs,
-        waveform: message.waveform,
-        transcript: message.transcriptStatus === "ready" ? message.transcript : null,
-        transcriptSegments: message.transcriptStatus === "ready" ? message.transcriptSegments : null,
-        capturedAt: message.createdAt,
+        durationMs: locked.durationMs,
+        waveform: locked.waveform,
+        transcript: locked.transcriptStatus === "ready" ? locked.transcript : null,
+        transcriptSegments: locked.transcriptStatus === "ready" ? locked.transcriptSegments : null,
+        capturedAt: locked.createdAt,
         readyAt: new Date(),
       });
       await publishEvents(tx, [{ userId: ownerId, event: libraryChangedEvent(row.id, "added") }]);
       return row;
     });
-    return result;
   } catch (err) {
     if (copied) {
-      await services.media.storage
-        .deletePrefix(prefix)
-        .catch((cleanup: unknown) => log.error({ err: cleanup, itemId }, "removing a refused save's copies failed"));
+      const cleanup = removeCopies(services, prefix, itemId, log);
+      // a store that is down would keep the person waiting through its timeouts again
+      if (!isStorageUnavailable(err)) await cleanup;
+    }
+    if (err instanceof SavedMeanwhile) return err.row;
+    if (isStorageUnavailable(err)) {
+      log.warn({ err, messageId }, "saving a message to the Library: the media store is unavailable");
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: STORAGE_UNAVAILABLE_MESSAGE, cause: err });
     }
     throw err;
   }
+}
+
+/** The second tab's save won the race: its item is the answer (ours, uncommitted, is dropped). */
+class SavedMeanwhile extends Error {
+  constructor(readonly row: LibraryItemRow) {
+    super("saved meanwhile");
+  }
+}
+
+/**
+ * The message under its row lock, if `ownerId` may save it now: NOT_FOUND for one they cannot see
+ * (the same as a missing one), CONFLICT while it is not ready, or the item they already saved.
+ */
+async function savableMessage(tx: Parameters<Parameters<Services["db"]["transaction"]>[0]>[0], ownerId: string, messageId: string) {
+  const message = await lockMessage(tx, messageId);
+  const blocked = message && message.recipientId === ownerId ? await hasBlocked(tx, message.recipientId, message.senderId) : false;
+  if (!message || !canSeeMessage({ ...message, recipientBlockedSender: blocked }, ownerId)) {
+    throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_MESSAGE });
+  }
+  const saved = await savedItemOf(tx, ownerId, messageId);
+  if (saved) return { saved, message: null };
+  if (message.status !== "ready" || !message.mediaKey) {
+    throw new TRPCError({ code: "CONFLICT", message: "This message isn't ready to save yet" });
+  }
+  return { saved: null, message: { ...message, mediaKey: message.mediaKey } };
+}
+
+/** A copy whose source went meanwhile (the message was deleted) is "No such message". */
+async function copyOrGone(storage: Services["media"]["storage"], from: string, to: string): Promise<{ size: number }> {
+  try {
+    return await storage.copy(from, to);
+  } catch (err) {
+    if (!isStorageUnavailable(err) && (await storage.stat(from)) === null) throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_MESSAGE });
+    throw err;
+  }
+}
+
+/** Removes a refused save's copies (a failure is logged). */
+function removeCopies(services: Services, prefix: string, itemId: string, log: Logger): Promise<void> {
+  return services.media.storage.deletePrefix(prefix).catch((cleanup: unknown) => log.error({ err: cleanup, itemId }, "removing a refused save's copies failed"));
 }

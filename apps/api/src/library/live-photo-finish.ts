@@ -3,6 +3,7 @@ import type { LibraryItemView } from "@ringback/core/library";
 import { publishEvents } from "@ringback/db/queries/events";
 import { deleteLibraryItemRow, lockLibraryItem, updateLibraryItem } from "@ringback/db/queries/library";
 import type { Logger } from "../logger";
+import { isStorageUnavailable } from "../media/s3-storage";
 import type { Services } from "../trpc";
 import { livePhotoStanding } from "./live-photo-rules";
 import { quotaRefusal } from "./quota";
@@ -17,6 +18,9 @@ export type FinishResult = { ok: true; item: LibraryItemView } | { ok: false; st
  * quota. A subject who left or turned Live Photos off since the press ends the item (row gone,
  * the taker's Library told); other refusals leave it capturing for the sweeper. Files are stored
  * inside the transaction and removed again if it does not commit, so nothing is ever half-kept.
+ * (Stored under the lock, so that a second upload of the same item cannot overwrite or remove the
+ * first one's files; the store's timeouts (STORE_TIMEOUTS in s3-storage.ts) bound how long a hung
+ * store holds the lock and the connection: a StorageUnavailableError then, and the row rolls back.)
  */
 export async function finishLivePhoto(
   services: Pick<Services, "db" | "media">,
@@ -74,7 +78,11 @@ export async function finishLivePhoto(
     });
   } catch (err) {
     // the row stays capturing (rolled back); whatever of its files got stored goes
-    if (storing) await storage.deletePrefix(prefix).catch((e: unknown) => input.log.error({ err: e, itemId: input.itemId }, "removing a failed Live Photo's files failed"));
+    if (storing) {
+      const cleanup = storage.deletePrefix(prefix).catch((e: unknown) => input.log.error({ err: e, itemId: input.itemId }, "removing a failed Live Photo's files failed"));
+      // a store that is down would keep the person waiting through its timeouts again
+      if (!isStorageUnavailable(err)) await cleanup;
+    }
     throw err;
   }
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { SessionUser } from "../auth/session";
 import type { Logger } from "../logger";
+import { isStorageUnavailable, STORAGE_UNAVAILABLE_MESSAGE } from "../media/s3-storage";
 import { isUuid } from "../media/upload-files";
 import type { Services } from "../trpc";
 import { dropLateCapture, dropRefusedCapture, finishLivePhoto } from "./live-photo-finish";
@@ -129,7 +130,15 @@ export function createLivePhotoUploadHandler(
 
     const stillInfo = { path: still, contentType: stillCheck.contentType, ext: stillCheck.ext, width: stillCheck.width, height: stillCheck.height, size: (await stat(still)).size };
     const clipInfo = { path: cut, durationMs: window.lengthMs, size: cutSize };
-    const result = await step("store", () => finishLivePhoto(services, { itemId, takerId, still: stillInfo, clip: clipInfo, log: deps.log }));
+    let result: Awaited<ReturnType<typeof finishLivePhoto>>;
+    try {
+      result = await step("store", () => finishLivePhoto(services, { itemId, takerId, still: stillInfo, clip: clipInfo, log: deps.log }));
+    } catch (err) {
+      if (!isStorageUnavailable(err)) throw err;
+      // the item stays capturing (rolled back, nothing kept): sent again soon, it is still taken
+      deps.log.warn({ err, itemId }, "live photo upload: the media store is unavailable");
+      return refused(503, STORAGE_UNAVAILABLE_MESSAGE);
+    }
     deps.log.info({ itemId, status: result.ok ? 201 : result.status, ms: Math.round(performance.now() - started), steps }, "live photo upload");
     return result.ok ? { status: 201, body: { item: result.item } } : refused(result.status, result.message);
   }

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { getLibraryItem, updateLibraryItem } from "@ringback/db/queries/library";
-import type { S3Storage } from "../media/s3-storage";
+import { createServer, type AddressInfo, type Socket } from "node:net";
+import { S3Storage, STORAGE_UNAVAILABLE_MESSAGE } from "../media/s3-storage";
+import type { MediaStorage } from "../media/storage";
 import { startTestApi, type TestApi, type TestUser } from "../testing/harness";
 import { containerDuration, record } from "../testing/media-fixtures";
 import { postPhoto } from "./live-photo-test-kit";
@@ -73,6 +75,42 @@ describe("the Library on S3", () => {
     const other = await fetch(`${api.baseUrl}/api/media/library/${itemId}/still`, { redirect: "manual", headers: { cookie: ben.cookie } });
     expect(other.status).toBe(404);
     expect(other.headers.get("location")).toBeNull();
+  });
+
+  it("a Live Photo while the store hangs: 503 with words within the store's timeouts, the item still capturing, then taken once it is back", async () => {
+    const ana = await api.signUp("Ana");
+    const ben = await api.signUp("Ben");
+    const callId = await liveCall(api, ana, [ben]);
+    const { itemId } = await api.as(ana).livePhotos.capture.mutate({ callId, subjectId: ben.id });
+    // a server that accepts connections and never answers, as the endpoint
+    const sockets = new Set<Socket>();
+    const hung = createServer((socket) => {
+      sockets.add(socket);
+    });
+    await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
+    const media = api.media as { storage: MediaStorage };
+    const real = media.storage;
+    const s3 = inject("s3");
+    media.storage = new S3Storage({
+      bucket: s3.bucket,
+      endpoint: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
+      region: s3.region,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      forcePathStyle: true,
+      urlTtlSeconds: 60,
+      timeouts: { connectMs: 500, requestMs: 1_000, idleMs: 1_000, maxAttempts: 2 },
+    });
+    try {
+      const res = await postPhoto(api, ana, itemId, { still: jpegPath, clip: clipPath, pressOffsetMs: 2500 });
+      expect(res).toMatchObject({ status: 503, body: { error: STORAGE_UNAVAILABLE_MESSAGE } });
+      expect((await getLibraryItem(api.db, itemId))?.status).toBe("capturing");
+    } finally {
+      media.storage = real;
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => hung.close(resolve));
+    }
+    const again = await postPhoto(api, ana, itemId, { still: jpegPath, clip: clipPath, pressOffsetMs: 2500 });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
   });
 
   it("a call recording: remuxed with its poster into the bucket, seekable, and removed with the item", async () => {

@@ -35,7 +35,53 @@ export type S3StorageOptions = {
   forcePathStyle: boolean;
   /** How long a signed URL stays valid. */
   urlTtlSeconds: number;
+  /** How long the store may take (defaults: STORE_TIMEOUTS); tests shorten them. */
+  timeouts?: Partial<StoreTimeouts>;
 };
+
+export type StoreTimeouts = {
+  /** to open a connection */
+  connectMs: number;
+  /** from sending a request to the answer's headers: a whole 8 MB part, or a server-side copy */
+  requestMs: number;
+  /** with nothing moving either way on the connection (a stalled body) */
+  idleMs: number;
+  /** tries of each request (a dropped connection, a timeout and a 5xx are tried again) */
+  maxAttempts: number;
+};
+
+/**
+ * Without these the SDK waits forever: a hung store held every request that touched it (and the
+ * database connection and locks of any that waited on it) until the API ran out of connections. An
+ * 8 MB part at 1 MB/s is 8 s; a server-side copy of a 250 MB message is seconds on a local store.
+ */
+export const STORE_TIMEOUTS: StoreTimeouts = { connectMs: 3_000, requestMs: 60_000, idleMs: 20_000, maxAttempts: 3 };
+
+/** What a person is told while the store cannot be reached (with a 503: nothing they did wrong). */
+export const STORAGE_UNAVAILABLE_MESSAGE = "Storage is unavailable right now, try again in a moment";
+
+/** The store did not answer (refused, dropped, timed out) or answered 5xx: try again later. */
+export class StorageUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`the media store is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "StorageUnavailableError";
+  }
+}
+
+/** True for a store outage (as opposed to a refusal: a missing key, a denied request). */
+export function isStorageUnavailable(err: unknown): boolean {
+  return err instanceof StorageUnavailableError;
+}
+
+/** Store errors as the rest of the API sees them: an outage is a StorageUnavailableError. */
+function classify(err: unknown): unknown {
+  if (err instanceof StorageUnavailableError) return err;
+  // the store answered: an outage only if it said so (5xx); a 4xx is a refusal about this request
+  if (err instanceof S3ServiceException) return (err.$metadata.httpStatusCode ?? 0) >= 500 ? new StorageUnavailableError(err) : err;
+  // no answer at all: refused, reset, timed out (the SDK's own TimeoutError), DNS
+  if (err instanceof Error && (err.name === "TimeoutError" || typeof (err as { code?: unknown }).code === "string")) return new StorageUnavailableError(err);
+  return err;
+}
 
 /**
  * Media in an S3-compatible bucket (AWS S3, SeaweedFS, Garage, R2 …). Files go up as multipart
@@ -59,7 +105,19 @@ export class S3Storage implements MediaStorage {
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
     };
-    this.client = new S3Client({ ...base, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
+    const timeouts = { ...STORE_TIMEOUTS, ...opts.timeouts };
+    this.client = new S3Client({
+      ...base,
+      ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+      maxAttempts: timeouts.maxAttempts,
+      requestHandler: {
+        connectionTimeout: timeouts.connectMs,
+        requestTimeout: timeouts.requestMs,
+        // without it a request past requestTimeout only logs a warning and goes on waiting
+        throwOnRequestTimeout: true,
+        socketTimeout: timeouts.idleMs,
+      },
+    });
     const publicEndpoint = opts.publicEndpoint ?? opts.endpoint;
     this.signer = new S3Client({ ...base, ...(publicEndpoint ? { endpoint: publicEndpoint } : {}) });
   }
@@ -75,7 +133,9 @@ export class S3Storage implements MediaStorage {
       queueSize: QUEUE_SIZE,
       leavePartsOnError: false,
     });
-    await upload.done();
+    await upload.done().catch((err: unknown) => {
+      throw classify(err);
+    });
     // like LocalStorage's move: the caller's file is gone once it is stored
     await unlink(fromPath);
     return { size };
@@ -97,7 +157,10 @@ export class S3Storage implements MediaStorage {
         body.once("error", (err) => out.destroy(err));
         body.pipe(out);
       })
-      .catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
+      .catch((err: unknown) => {
+        const classified = classify(err);
+        out.destroy(classified instanceof Error ? classified : new Error(String(err)));
+      });
     return out;
   }
 
@@ -107,7 +170,7 @@ export class S3Storage implements MediaStorage {
       return { size: head.ContentLength ?? 0 };
     } catch (err) {
       if (isNotFound(err)) return null;
-      throw err;
+      throw classify(err);
     }
   }
 
@@ -115,7 +178,7 @@ export class S3Storage implements MediaStorage {
     const from = checkKey(fromKey);
     const Key = checkKey(toKey);
     // server-side and atomic: the copy appears whole or not at all (up to 5 GB, past any message's size)
-    await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key, CopySource: `${this.bucket}/${from.split("/").map(encodeURIComponent).join("/")}` }));
+    await this.call(() => this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key, CopySource: `${this.bucket}/${from.split("/").map(encodeURIComponent).join("/")}` })));
     const copied = await this.stat(Key);
     if (!copied) throw new Error(`the copy of ${from} at ${Key} is not there`);
     return copied;
@@ -123,7 +186,7 @@ export class S3Storage implements MediaStorage {
 
   async delete(key: string): Promise<void> {
     // S3 answers a delete of a missing key with success
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: checkKey(key) }));
+    await this.call(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: checkKey(key) })));
   }
 
   async deletePrefix(prefix: string): Promise<void> {
@@ -131,15 +194,24 @@ export class S3Storage implements MediaStorage {
     // a listing page holds at most 1000 keys, which is also DeleteObjects' limit
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix, ContinuationToken: token }));
+      const page = await this.call(() => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix, ContinuationToken: token })));
       const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
       if (keys.length > 0) {
-        const gone = await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } }));
+        const gone = await this.call(() => this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } })));
         const failed = gone.Errors ?? [];
         if (failed.length > 0) throw new Error(`could not delete ${failed.length} of ${keys.length} files under ${Prefix}: ${failed[0]?.Code ?? ""} ${failed[0]?.Message ?? ""}`);
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  /** One request, its failure classified (an outage vs. a refusal). */
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (err) {
+      throw classify(err);
+    }
   }
 
   signedUrl(key: string, opts: SignedUrlOptions): Promise<string> {
