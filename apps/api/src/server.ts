@@ -50,7 +50,15 @@ export function createApiServer(deps: ApiDeps): Server {
     let scope = scopes.get(req);
     if (!scope) {
       const id = newRequestId();
-      scope = { id, log: log.child({ reqId: id }), errors: [] };
+      let child: Logger | undefined;
+      // made on first use: a pino child costs a few KB, and an open event stream kept its scope's for hours
+      scope = {
+        id,
+        get log() {
+          return (child ??= log.child({ reqId: id }));
+        },
+        errors: [],
+      };
       scopes.set(req, scope);
     }
     return scope;
@@ -174,7 +182,7 @@ export function createApiServer(deps: ApiDeps): Server {
         // tRPC answers a subscription with 200 and an event stream before any middleware runs, so a
         // missing session would only show as an error event inside it; plain SSE clients need a 401
         void userOf(req).then(
-          (user) => (user ? serveEventStream(services, user, req, res, scope.log) : sendUnauthorized(res)),
+          (user) => (user ? serveEventStream(services, user, req, res, () => scope.log) : sendUnauthorized(res)),
           (err: unknown) => failed(req, res, err, "session check"),
         );
         return;

@@ -49,7 +49,8 @@ const MAX_STREAMS_PER_PERSON = 10;
 const MAX_QUEUED = 1000;
 /** The session of every open stream is checked again every this many wheel visits (6 × 10 s). */
 const SESSION_CHECK_VISITS = 6;
-const byPerson = new Map<string, Set<Stream>>();
+// (arrays, not sets: nearly everyone has one stream, and an array of one is a fraction of a set)
+const byPerson = new Map<string, Stream[]>();
 
 /**
  * The keep-alive pings of every open stream of this process, from one timer. Streams are spread over
@@ -69,11 +70,11 @@ function track(db: Database, userId: string, stream: Stream): () => void {
   const slot = slots[(tick + slots.length - 1) % slots.length]!;
   slot.add(stream);
   streams += 1;
-  const mine = byPerson.get(userId) ?? new Set<Stream>();
+  const mine = byPerson.get(userId) ?? [];
   byPerson.set(userId, mine);
-  mine.add(stream);
+  mine.push(stream);
   // one person cannot hold an unbounded number of streams (each costs memory and a query per event)
-  if (mine.size > MAX_STREAMS_PER_PERSON) mine.values().next().value?.res.destroy();
+  if (mine.length > MAX_STREAMS_PER_PERSON) mine[0]?.res.destroy();
   pinger ??= setInterval(() => {
     tick = (tick + 1) % slots.length;
     const quietSince = Date.now() - SSE_PING_MS / 2;
@@ -97,7 +98,9 @@ function track(db: Database, userId: string, stream: Stream): () => void {
     if (due.length > 0) void closeEndedSessions(db, due).catch(() => {});
   }, TICK_MS).unref();
   return () => {
-    if (mine.delete(stream) && mine.size === 0 && byPerson.get(userId) === mine) byPerson.delete(userId);
+    const at = mine.indexOf(stream);
+    if (at >= 0) mine.splice(at, 1);
+    if (mine.length === 0 && byPerson.get(userId) === mine) byPerson.delete(userId);
     if (!slot.delete(stream)) return;
     streams -= 1;
     if (streams === 0 && pinger) {
