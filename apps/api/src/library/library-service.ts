@@ -59,8 +59,9 @@ export async function deleteLibraryItem(services: Services, itemId: string, owne
 }
 
 /**
- * Removes a deleted item's files, trying again a couple of times; a last failure is logged (the files
- * are unreachable). A recording's raw upload goes too: stopped but still in its grace or processing,
+ * Removes a deleted item's files, trying again a couple of times; a store that is down gets them as a
+ * queued deletion (removeStoredPrefix: retried until the store confirms), and a last failure of
+ * anything else is logged (the files are unreachable). A recording's raw upload goes too: stopped but still in its grace or processing,
  * it holds everything that was streamed, also past the stop the kept file is cut at.
  */
 async function removeDeletedFiles(services: Services, row: Pick<LibraryItemRow, "id" | "uploadId">, log: Logger): Promise<void> {

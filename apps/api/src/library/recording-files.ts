@@ -1,5 +1,6 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { removeStoredPrefix, type RemovalServices } from "../media/cleanup";
 import { isUploadId, uploadFiles } from "../media/upload-files";
 import type { Services } from "../trpc";
 import { libraryPrefix } from "./views";
@@ -25,8 +26,9 @@ export async function removeRecordingUpload(uploadDir: string, uploadId: string 
 }
 
 /** Everything of an item: its upload (if any) and its stored files. Idempotent. */
-export async function removeItemFiles(services: Pick<Services, "media">, item: { id: string; uploadId: string | null }): Promise<void> {
-  await Promise.all([removeRecordingUpload(services.media.uploadDir, item.uploadId), services.media.storage.deletePrefix(libraryPrefix(item.id))]);
+export async function removeItemFiles(services: RemovalServices, item: { id: string; uploadId: string | null }): Promise<void> {
+  // stored files the store cannot remove now go to the job queue (see removeStoredPrefix)
+  await Promise.all([removeRecordingUpload(services.media.uploadDir, item.uploadId), removeStoredPrefix(services, libraryPrefix(item.id))]);
 }
 
 /** Upload ids in the recordings' upload folder, with when each was last written (ms). */

@@ -8,11 +8,13 @@ import { markFailed } from "../messages/service";
 import type { Services } from "../trpc";
 import type { MessageJobs } from "./jobs";
 import { processMessage } from "./process-message";
+import { checkKey } from "./s3-storage";
 import { sweepMedia } from "./sweep";
 
 export const MESSAGE_QUEUE = "message-process";
 export const RECORDING_QUEUE = "recording-process";
 export const SWEEP_QUEUE = "media-sweep";
+export const DELETE_QUEUE = "media-delete";
 
 export type JobQueueOptions = {
   databaseUrl: string;
@@ -45,6 +47,7 @@ export type JobQueue = MessageJobs & {
 
 type MessageJob = { messageId: string };
 type RecordingJob = { itemId: string };
+type DeleteJob = { prefix: string };
 
 /**
  * Message processing on Postgres (pg-boss): a job per uploaded message, retried twice, then the
@@ -62,6 +65,7 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
   boss.on("error", (err) => log.error({ err }, "job queue error"));
   const workerIds: string[] = [];
   const recordingWorkerIds: string[] = [];
+  const deleteWorkerIds: string[] = [];
   let started = false;
   let startWorkers = async () => {};
   let watchdog: { stop(): void } | null = null;
@@ -90,6 +94,13 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
       for (const id of recordingWorkerIds) boss.notifyWorker(id);
     },
 
+    async enqueueDeletion(prefix) {
+      // only a message's or an item's own folder, never the whole bucket
+      if (!/^(messages|library)\/[0-9a-f-]{36}\/$/.test(checkKey(prefix))) throw new Error(`Invalid deletion prefix "${prefix}"`);
+      await sendOnce(DELETE_QUEUE, "prefix", prefix, { prefix } satisfies DeleteJob);
+      for (const id of deleteWorkerIds) boss.notifyWorker(id);
+    },
+
     startWorkers: () => startWorkers(),
 
     async start(services, startOpts = {}) {
@@ -109,6 +120,28 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
         // copying an hour of recording takes a minute or two; a stuck ffmpeg is killed before this
         expireInSeconds: 30 * 60,
       });
+      await createQueueRetrying(boss, DELETE_QUEUE, {
+        name: DELETE_QUEUE,
+        // a store down for a day still gets its deletions: delays double from retryDelay (5 s) up to
+        // about 11 hours, some 45 hours of tries in all
+        retryLimit: 14,
+        retryDelay: opts.retryDelaySeconds ?? 5,
+        retryBackoff: true,
+        expireInSeconds: 10 * 60,
+      });
+      const deleteHandler = async ([job]: PgBoss.JobWithMetadata<DeleteJob>[]) => {
+        if (!job) return;
+        const { prefix } = job.data;
+        try {
+          await services.media.storage.deletePrefix(prefix);
+          log.info({ prefix, attempt: job.retryCount + 1 }, "stored files deleted after the store came back");
+        } catch (err) {
+          const last = job.retryCount >= job.retryLimit;
+          if (last) log.error({ err, prefix }, "deleting stored files failed for good; they stay in the store");
+          else log.warn({ err, prefix, attempt: job.retryCount + 1 }, "deleting stored files failed; will retry");
+          throw err;
+        }
+      };
       const recordingHandler = async ([job]: PgBoss.JobWithMetadata<RecordingJob>[]) => {
         if (!job) return;
         const { itemId } = job.data;
@@ -137,6 +170,10 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
       };
       startWorkers = async () => {
         if (workerIds.length > 0) return;
+        deleteWorkerIds.push(
+          // retries are seconds to hours apart, and a new deletion wakes this process's worker at once
+          await boss.work<DeleteJob>(DELETE_QUEUE, { pollingIntervalSeconds: Math.max(opts.pollingIntervalSeconds ?? 0.5, 2), batchSize: 1, includeMetadata: true }, deleteHandler),
+        );
         recordingWorkerIds.push(
           await boss.work<RecordingJob>(
             RECORDING_QUEUE,

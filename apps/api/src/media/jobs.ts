@@ -10,4 +10,10 @@ export interface MessageJobs {
    * stop, poster, duration). Safe to ask again, like enqueueMessage.
    */
   enqueueRecording(itemId: string): Promise<void>;
+  /**
+   * Removes everything stored under a prefix (a message's or an item's folder) in the background,
+   * retried with backoff for days until the store confirms: a delete made while the store is down
+   * still goes once it is back. Queued in Postgres, so a restart of the API keeps it.
+   */
+  enqueueDeletion?(prefix: string): Promise<void>;
 }

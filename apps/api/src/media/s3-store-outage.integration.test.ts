@@ -5,7 +5,7 @@ import { TRPCClientError } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
 import { savedItemOf } from "@ringback/db/queries/library-list";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { readyMessage } from "../library/library-test-kit";
+import { putItem, readyMessage } from "../library/library-test-kit";
 import { saveMessageToLibrary } from "../library/library-service";
 import { createLogger } from "../logger";
 import { servicesOf } from "../messages/test-kit";
@@ -49,11 +49,30 @@ function hungStorage(): S3Storage {
   });
 }
 
-/** Runs `body` with the API's media on the silent store. */
-async function withHungStore<T>(body: () => Promise<T>): Promise<T> {
+/** The run's bucket and keys at a port nobody listens on: a store that is down (connections refused). */
+async function downStorage(): Promise<S3Storage> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  if (!address || typeof address === "string") throw new Error("no address");
+  const s3 = inject("s3");
+  return new S3Storage({
+    bucket: s3.bucket,
+    endpoint: `http://127.0.0.1:${address.port}`,
+    region: s3.region,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    forcePathStyle: true,
+    urlTtlSeconds: 60,
+    timeouts: { connectMs: 500, requestMs: 1_000, idleMs: 1_000, maxAttempts: 1 },
+  });
+}
+
+/** Runs `body` with the API's media on the silent store (or `store`). */
+async function withHungStore<T>(body: () => Promise<T>, store: MediaStorage = hungStorage()): Promise<T> {
   const media = api.media as { storage: MediaStorage };
   const real = media.storage;
-  media.storage = hungStorage();
+  media.storage = store;
   try {
     return await body();
   } finally {
@@ -111,4 +130,29 @@ describe("a store that accepts connections and never answers", () => {
     expect(item.id).toBeTruthy();
     expect(a.id).not.toBe(b.id);
   });
+
+  it("a delete while the store is down: the item and the message go at once, their files once the store is back", async () => {
+    const real = api.media.storage;
+    const { a, messageId } = await readyMessage(api);
+    const { row } = await putItem(api, a, "live-photo");
+    const itemFiles = [row.posterKey, row.clipKey].filter((k): k is string => Boolean(k));
+    const messageFile = `messages/${messageId}/message.webm`;
+    expect(await real.stat(messageFile)).not.toBeNull();
+    for (const key of itemFiles) expect(await real.stat(key)).not.toBeNull();
+
+    await withHungStore(async () => {
+      await api.as(a).library.delete.mutate({ itemId: row.id });
+      await api.as(a).messages.delete.mutate({ messageId });
+    }, await downStorage());
+    // gone for the person at once; the files wait in the store, and their deletion in the job queue
+    expect((await api.as(a).library.list.query({})).items.map((i) => i.id)).not.toContain(row.id);
+    await api.waitForMessage(messageId, "gone");
+    expect(await real.stat(messageFile)).not.toBeNull();
+
+    // the store back: the queued deletions retry (1 s apart in tests, with backoff) and go through
+    const deadline = Date.now() + 25_000;
+    const left = async () => (await Promise.all([messageFile, ...itemFiles].map((k) => real.stat(k)))).filter(Boolean).length;
+    while ((await left()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(await left()).toBe(0);
+  }, 60_000);
 });
