@@ -3,10 +3,10 @@ import { snap } from "./helpers";
 import { addContacts, callFromContacts, expectVideoPlaying, incomingFrom, newPerson, remoteVideo, type Person } from "./helpers/calls";
 
 /*
- * While a call rings, the callee's camera and microphone open (the ring screen shows the person's own
- * preview) so that Accept waits for no device. What a person must be able to rely on: the devices
- * stop when the ring ends any way but Accept, nothing leaves the browser before Accept (no peer
- * connection at all), and after Accept the call carries that very camera.
+ * While a video call rings, the callee's camera opens (the ring screen shows the person's own
+ * preview), and Accept opens the microphone alongside connecting. What a person must be able to rely
+ * on: no microphone before Accept, the camera stops when the ring ends any way but Accept, nothing
+ * leaves the browser before Accept (no peer connection at all), and the call carries that very camera.
  */
 
 const PHONE = { width: 390, height: 844 };
@@ -54,16 +54,14 @@ test("a ringing video call shows the callee's own camera; declining stops it, an
   await callFromContacts(caller, callee, "video");
   await expect(incomingFrom(callee.page, caller)).toBeVisible();
   await expectPreviewPlaying(callee.page, caller);
-  expect((await deviceTracks(callee.page)).map((t) => `${t.kind}:${t.state}`).sort()).toEqual(["audio:live", "video:live"]);
+  // the camera for the preview, never the microphone before Accept
+  expect((await deviceTracks(callee.page)).map((t) => `${t.kind}:${t.state}`)).toEqual(["video:live"]);
   expect(await peerConnections(callee.page), "no connection to LiveKit before Accept").toBe(0);
   await snap(callee.page, testInfo, "incoming-preview-1280");
 
   await incomingFrom(callee.page, caller).getByRole("button", { name: "Decline" }).click();
   await expect(incomingFrom(callee.page, caller)).toBeHidden();
-  await expect.poll(() => deviceTracks(callee.page), { message: "declining stops the camera and microphone" }).toEqual([
-    { kind: "audio", state: "ended" },
-    { kind: "video", state: "ended" },
-  ]);
+  await expect.poll(() => deviceTracks(callee.page), { message: "declining stops the camera" }).toEqual([{ kind: "video", state: "ended" }]);
   expect(await peerConnections(callee.page)).toBe(0);
 });
 
@@ -88,7 +86,7 @@ test("a ring the caller cancels stops the callee's camera; an accepted one carri
   expect(await peerConnections(callee.page)).toBe(0);
   await incomingFrom(callee.page, caller).getByRole("button", { name: "Accept with video" }).click();
   await expectVideoPlaying(remoteVideo(caller.page, callee));
-  // the call publishes the tracks the ring opened: no second camera or microphone was asked for
+  // the call publishes the camera the ring opened and the microphone Accept opened: nothing else
   const opened = (await deviceTracks(callee.page)).slice(before);
   expect(opened.map((t) => `${t.kind}:${t.state}`).sort()).toEqual(["audio:live", "video:live"]);
 
