@@ -10,6 +10,7 @@ import { peopleNames, savedItemOf } from "@ringback/db/queries/library-list";
 import { hasBlocked, lockMessage } from "@ringback/db/queries/messages";
 import { z } from "zod";
 import type { Logger } from "../logger";
+import { removeStoredPrefix } from "../media/cleanup";
 import { isStorageUnavailable, STORAGE_UNAVAILABLE_MESSAGE } from "../media/s3-storage";
 import type { Services } from "../trpc";
 import { assertQuota } from "./quota";
@@ -203,7 +204,7 @@ async function copyOrGone(storage: Services["media"]["storage"], from: string, t
   }
 }
 
-/** Removes a refused save's copies (a failure is logged). */
+/** Removes a refused save's copies (queued while the store is down; a failure is logged). */
 function removeCopies(services: Services, prefix: string, itemId: string, log: Logger): Promise<void> {
-  return services.media.storage.deletePrefix(prefix).catch((cleanup: unknown) => log.error({ err: cleanup, itemId }, "removing a refused save's copies failed"));
+  return removeStoredPrefix(services, prefix).catch((cleanup: unknown) => log.error({ err: cleanup, itemId }, "removing a refused save's copies failed"));
 }

@@ -3,7 +3,6 @@ import type { LibraryItemView } from "@ringback/core/library";
 import { publishEvents } from "@ringback/db/queries/events";
 import { deleteLibraryItemRow, lockLibraryItem, updateLibraryItem } from "@ringback/db/queries/library";
 import type { Logger } from "../logger";
-import { isStorageUnavailable } from "../media/s3-storage";
 import type { Services } from "../trpc";
 import { livePhotoStanding } from "./live-photo-rules";
 import { quotaRefusal } from "./quota";
@@ -78,11 +77,10 @@ export async function finishLivePhoto(
     });
   } catch (err) {
     // the row stays capturing (rolled back); whatever of its files got stored goes
-    if (storing) {
-      const cleanup = storage.deletePrefix(prefix).catch((e: unknown) => input.log.error({ err: e, itemId: input.itemId }, "removing a failed Live Photo's files failed"));
-      // a store that is down would keep the person waiting through its timeouts again
-      if (!isStorageUnavailable(err)) await cleanup;
-    }
+    // awaited even while the store is down (bounded by its timeouts): a cleanup still running after
+    // the 503 could remove the files of the person's retry, which go to the same keys; a queued
+    // deletion of the item's folder could too, so leftovers of a capturing item are the sweeper's
+    if (storing) await storage.deletePrefix(prefix).catch((e: unknown) => input.log.error({ err: e, itemId: input.itemId }, "removing a failed Live Photo's files failed"));
     throw err;
   }
 }

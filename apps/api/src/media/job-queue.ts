@@ -1,4 +1,6 @@
 import PgBoss from "pg-boss";
+import { getLibraryItem } from "@ringback/db/queries/library";
+import { getMessage } from "@ringback/db/queries/messages";
 import { failRecording } from "../library/recording-finish";
 import { processRecording } from "../library/recording-jobs";
 import { startRecordingWatchdog } from "../library/recording-watchdog";
@@ -133,6 +135,12 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
         if (!job) return;
         const { prefix } = job.data;
         try {
+          // only a folder no row owns: a message deletes its files before its row (the row may not be
+          // gone yet: tried again later), and a message retaken while the store was down writes its
+          // new files to the same folder, which this must not remove
+          const [kind, id = ""] = prefix.split("/");
+          const owner = kind === "messages" ? await getMessage(services.db, id) : await getLibraryItem(services.db, id);
+          if (owner) throw new Error(`${prefix} still belongs to a ${kind === "messages" ? "message" : "Library item"}`);
           await services.media.storage.deletePrefix(prefix);
           log.info({ prefix, attempt: job.retryCount + 1 }, "stored files deleted after the store came back");
         } catch (err) {

@@ -13,7 +13,8 @@ export interface MessageJobs {
   /**
    * Removes everything stored under a prefix (a message's or an item's folder) in the background,
    * retried with backoff for days until the store confirms: a delete made while the store is down
-   * still goes once it is back. Queued in Postgres, so a restart of the API keeps it.
+   * still goes once it is back. Queued in Postgres, so a restart of the API keeps it. Only a folder
+   * no row owns when the job runs is removed (a retaken message writes to its old folder).
    */
   enqueueDeletion?(prefix: string): Promise<void>;
 }
