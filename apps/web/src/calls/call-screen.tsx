@@ -79,6 +79,10 @@ export function CallScreen({ callId, media }: { callId: string; media: CallMedia
   useEffect(() => {
     if (!call || !isFinal(call)) return;
     void endSession(callId);
+    // Accepted another call while this one was on screen: that call's page is on its way, and this
+    // page must not send the person to the list instead (its end arrives during the navigation).
+    const live = currentSession();
+    if (live && live.callId !== callId) return;
     if (!showOutcome && !leavingRef.current) router.replace("/calls");
   }, [call, callId, showOutcome, router]);
 
