@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { access, constants, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { stringify } from "yaml";
 import { freeTcpPort, freeUdpPort, waitForHttp } from "./ports";
+import { goVersion, isExecutable, runInherited } from "./go-tools";
 import { forEachLine } from "./supervisor";
 
 /** The release we build and test against; v1.13.0/1 cannot be `go install`ed (replace directive). */
@@ -214,15 +215,6 @@ async function terminate(child: ChildProcess, exited: Promise<unknown>): Promise
 }
 
 
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function findOnPath(name: string): Promise<string | undefined> {
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     if (dir === "") continue;
@@ -230,29 +222,6 @@ async function findOnPath(name: string): Promise<string | undefined> {
     if (await isExecutable(candidate)) return candidate;
   }
   return undefined;
-}
-
-async function goVersion(): Promise<{ major: number; minor: number } | undefined> {
-  const output = await new Promise<string | undefined>((resolve) => {
-    const child = spawn("go", ["env", "GOVERSION"], { stdio: ["ignore", "pipe", "ignore"] });
-    let text = "";
-    child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-    child.on("error", () => resolve(undefined));
-    child.on("close", (code) => resolve(code === 0 ? text : undefined));
-  });
-  const match = output?.match(/go(\d+)\.(\d+)/);
-  if (!match?.[1] || !match[2]) return undefined;
-  return { major: Number(match[1]), minor: Number(match[2]) };
-}
-
-async function runInherited(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { stdio: "inherit", env });
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} failed with exit code ${code}`)),
-    );
-  });
 }
 
 /**

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { access, chmod, constants, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { goVersion, isExecutable, runCapture, runInherited } from "./go-tools";
 import { forEachLine } from "./supervisor";
 
 /**
@@ -309,38 +310,4 @@ async function terminate(child: ChildProcess, exited: Promise<unknown>): Promise
   if (await waitFor(5_000)) return;
   child.kill("SIGKILL");
   await exited;
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function goVersion(): Promise<{ major: number; minor: number } | undefined> {
-  const output = await runCapture("go", ["env", "GOVERSION"], process.env).catch(() => undefined);
-  const match = output?.match(/go(\d+)\.(\d+)/);
-  if (!match?.[1] || !match[2]) return undefined;
-  return { major: Number(match[1]), minor: Number(match[2]) };
-}
-
-async function runCapture(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"], env });
-    let text = "";
-    child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(text) : reject(new Error(`${command} ${args.join(" ")} failed with exit code ${code}`))));
-  });
-}
-
-async function runInherited(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { stdio: "inherit", env, cwd });
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} failed with exit code ${code}`))));
-  });
 }
