@@ -2,7 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
+import { SelfView } from "~/components/self-view";
 import { toast } from "~/components/toasts";
 import { IncomingCall } from "@ringback/ui/incoming-call";
 import { errorMessage } from "~/lib/trpc-errors";
@@ -113,7 +114,7 @@ function Ringing({ call }: { call: CallView }) {
 
   return (
     <IncomingCall
-      preview={preview && call.kind === "video" ? <PreviewVideo stream={preview} /> : undefined}
+      preview={preview && call.kind === "video" ? <SelfView stream={preview} className="size-full object-cover" /> : undefined}
       callerId={caller?.userId ?? call.id}
       callerName={callerName}
       kind={call.kind}
@@ -126,18 +127,4 @@ function Ringing({ call }: { call: CallView }) {
       onDecline={() => decline.mutate({ callId: call.id })}
     />
   );
-}
-
-/** The person's own camera, mirrored as in a mirror, filling the ring screen. */
-function PreviewVideo({ stream }: { stream: MediaStream }) {
-  const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
-    const video = ref.current;
-    if (!video) return;
-    video.srcObject = stream;
-    return () => {
-      video.srcObject = null;
-    };
-  }, [stream]);
-  return <video ref={ref} autoPlay muted playsInline className="size-full -scale-x-100 object-cover" />;
 }

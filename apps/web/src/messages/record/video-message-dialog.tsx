@@ -2,6 +2,7 @@
 
 import { Check, Download, RotateCcw, RotateCw, Send, X } from "lucide-react";
 import { useEffect, useRef, useSyncExternalStore } from "react";
+import { SelfView } from "~/components/self-view";
 import { MESSAGE_LIMITS } from "@ringback/core/messages";
 import { Avatar } from "@ringback/ui/avatar";
 import { CallControls, ControlButton } from "@ringback/ui/call-controls";
@@ -72,7 +73,7 @@ export function VideoMessageDialog({
             {snap.previewUrl && (snap.phase === "preview" || snap.phase === "sending" || snap.phase === "sent") ? (
               <PreviewVideo url={snap.previewUrl} paused={snap.phase !== "preview"} />
             ) : snap.stream ? (
-              <SelfView stream={snap.stream} />
+              <SelfView stream={snap.stream} label="Your camera" />
             ) : (
               <div className="flex flex-col items-center gap-3 text-white/70">
                 <Avatar id={recipient.id} name={recipient.displayName} size="xl" className="size-24 text-3xl" />
@@ -209,19 +210,6 @@ function StatusNote({ snap }: { snap: RecorderSnapshot }) {
   return null;
 }
 
-/** The live camera, mirrored like a mirror (the recording itself is not). */
-function SelfView({ stream }: { stream: MediaStream }) {
-  const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
-    const video = ref.current;
-    if (!video) return;
-    video.srcObject = stream;
-    return () => {
-      video.srcObject = null;
-    };
-  }, [stream]);
-  return <video ref={ref} aria-label="Your camera" autoPlay playsInline muted className="-scale-x-100" />;
-}
 
 /**
  * The take, played back. MediaRecorder writes WebM without a duration, so the element first reports
