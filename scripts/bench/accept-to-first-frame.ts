@@ -10,11 +10,9 @@
  * callee answers once its ring screen shows its own camera (as a person would, a second or so in),
  * so the number is the callee's answer + join + publish + the caller's subscribe and first decode.
  */
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { chromiumArgs, chromiumPath } from "../../apps/web/e2e/chromium";
 import type { Page } from "../../apps/web/node_modules/@playwright/test";
-import { loadAverage, printTable, type BenchRow } from "./bench-row";
+import { loadAverage, runWhenStarted, type BenchRow } from "./bench-row";
 import { BASE, chromium, percentile, signUp, trpc } from "./browser-kit";
 
 /** Against BENCH_URL (browser-kit's BASE). */
@@ -85,11 +83,4 @@ export async function run(opts: AcceptToFirstFrameOptions = {}): Promise<BenchRo
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  run()
-    .then((rows) => printTable(rows))
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
-}
+runWhenStarted(import.meta.url, () => run());

@@ -3,6 +3,8 @@
  * so scripts/bench/run-all.ts can collect them, and stays runnable alone (printing its own rows).
  */
 import { loadavg } from "node:os";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 export type BenchRow = {
   metric: string;
@@ -42,4 +44,22 @@ export function printTable(rows: BenchRow[], out: (line: string) => void = conso
   out(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const b of body) out(line(b));
   out(`(load average ${loadAverage()})`);
+}
+
+/**
+ * Runs a bench when its file is the one started (`tsx scripts/bench/x.ts`), not when run-all imports
+ * it: prints its table and exits (its helper processes go with it), or prints the error and exits 1.
+ */
+export function runWhenStarted(moduleUrl: string, rows: () => Promise<BenchRow[]>): void {
+  if (!process.argv[1] || moduleUrl !== pathToFileURL(resolve(process.argv[1])).href) return;
+  rows().then(
+    (result) => {
+      printTable(result);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

@@ -8,12 +8,10 @@
  * The same journeys are the CI budget check (apps/web/e2e/js-budget.spec.ts, which fails above it).
  * The figure is deterministic for a build (no timing in it), so one run of each journey is enough.
  */
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 import { JS_BUDGET_BYTES, coldJourney, describeTally, preparePair, type Journey } from "../../apps/web/e2e/helpers/js-budget";
 import { chromiumArgs, chromiumPath } from "../../apps/web/e2e/chromium";
-import { loadAverage, printTable, type BenchRow } from "./bench-row";
+import { loadAverage, runWhenStarted, type BenchRow } from "./bench-row";
 import { BASE, chromium } from "./browser-kit";
 
 // Playwright is CommonJS: its named exports are not visible to an ES import from here (browser-kit
@@ -52,11 +50,4 @@ export async function run(opts: JsBudgetOptions = {}): Promise<BenchRow[]> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  run()
-    .then((rows) => printTable(rows))
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
-}
+runWhenStarted(import.meta.url, () => run());

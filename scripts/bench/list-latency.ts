@@ -12,7 +12,7 @@
  */
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createRequire } from "node:module";
@@ -23,7 +23,7 @@ import { runMigrations } from "@ringback/db/migrate";
 import * as schema from "@ringback/db/schema";
 import { startEmbeddedPostgres } from "../stack/embedded-postgres";
 import { freeTcpPort } from "../stack/ports";
-import { loadAverage, printTable, type BenchRow } from "./bench-row";
+import { loadAverage, runWhenStarted, type BenchRow } from "./bench-row";
 
 export type ListLatencyOptions = { rows: number[]; runs: number; explain?: boolean; log?: (line: string) => void };
 
@@ -183,12 +183,10 @@ async function seedCalls(sql: postgres.Sql, from: number, to: number, log: (line
   await sql.unsafe(`vacuum analyze calls, call_participants, messages`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+runWhenStarted(import.meta.url, () => {
   const { values } = parseArgs({
     options: { rows: { type: "string", default: "1000000,10000000" }, runs: { type: "string", default: "200" }, quick: { type: "boolean", default: false } },
   });
   const sizes = values.quick ? [1_000_000] : values.rows.split(",").map(Number);
-  const result = await run({ rows: sizes, runs: Number(values.runs) });
-  printTable(result);
-  process.exit(0);
-}
+  return run({ rows: sizes, runs: Number(values.runs) });
+});

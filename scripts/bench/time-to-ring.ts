@@ -9,8 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { nodeClient, sessionCookie } from "@ringback/api/testing/node-client";
 import { createDb } from "@ringback/db/client";
@@ -19,7 +18,7 @@ import { sessions, userSettings, users } from "@ringback/db/schema";
 import { startEmbeddedPostgres } from "../stack/embedded-postgres";
 import { startLocalLivekit } from "../stack/livekit";
 import { freeTcpPort, waitForHttp } from "../stack/ports";
-import { loadAverage, printTable, type BenchRow } from "./bench-row";
+import { loadAverage, runWhenStarted, type BenchRow } from "./bench-row";
 
 export type TimeToRingOptions = { subscribers: number[]; rings: number; log?: (line: string) => void };
 
@@ -207,9 +206,7 @@ export async function run(opts: TimeToRingOptions): Promise<BenchRow[]> {
   return rows;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+runWhenStarted(import.meta.url, () => {
   const { values } = parseArgs({ options: { subscribers: { type: "string", default: "1000" }, rings: { type: "string", default: "200" } } });
-  const rows = await run({ subscribers: values.subscribers.split(",").map(Number), rings: Number(values.rings) });
-  printTable(rows);
-  process.exit(0);
-}
+  return run({ subscribers: values.subscribers.split(",").map(Number), rings: Number(values.rings) });
+});
