@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, createHmac, randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -134,7 +135,11 @@ export async function startSeaweedfs(opts: SeaweedfsOptions): Promise<SeaweedfsH
     }),
     { mode: 0o600 },
   );
+  // weed's own log files (glog) go to the system temp folder unless told: keep them with its data
+  const logDir = join(opts.dataDir, "logs");
+  await mkdir(logDir, { recursive: true });
   const args = [
+    `-logdir=${logDir}`,
     "server",
     "-ip=127.0.0.1",
     "-ip.bind=127.0.0.1",
@@ -186,8 +191,11 @@ export async function startSeaweedfs(opts: SeaweedfsOptions): Promise<SeaweedfsH
   // more are made as they fill
   const growth = { WEED_MASTER_VOLUME_GROWTH_COPY_1: "2" };
   const child = spawn(opts.binary, args, { cwd: opts.dataDir, env: { ...process.env, ...jwt, ...growth }, stdio: ["ignore", "pipe", "pipe"] });
+  // weed puts a gRPC socket per part in /tmp by port (not configurable); tests use new ports each run
+  const sockets = (["master", "volume", "filer", "s3"] as const).map((part) => `/tmp/seaweedfs-${part}-grpc-${grpc[part]}.sock`);
   const killOnExit = (): void => {
     child.kill("SIGKILL");
+    for (const socket of sockets) rmSync(socket, { force: true });
   };
   process.once("exit", killOnExit);
   for (const stream of [child.stdout, child.stderr]) forEachLine(stream, onLine);
@@ -209,10 +217,7 @@ export async function startSeaweedfs(opts: SeaweedfsOptions): Promise<SeaweedfsH
   const stop = async (): Promise<void> => {
     await terminate(child, exited);
     process.off("exit", killOnExit);
-    // weed puts a gRPC socket per part in /tmp by port (not configurable); tests use new ports each run
-    await Promise.all(
-      (["master", "volume", "filer", "s3"] as const).map((part) => rm(`/tmp/seaweedfs-${part}-grpc-${grpc[part]}.sock`, { force: true })),
-    );
+    await Promise.all(sockets.map((socket) => rm(socket, { force: true })));
   };
 
   const endpoint = `http://127.0.0.1:${opts.s3Port}`;

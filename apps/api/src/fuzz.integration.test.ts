@@ -20,14 +20,19 @@ type Procedure = { path: string; type: ProcedureType; input: unknown };
 
 // tRPC keeps each procedure's parsers on its definition; the router's types do not expose them
 type ProcedureDef = { _def: { type: ProcedureType; inputs: unknown[] } };
-const procedures: Procedure[] = Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureDef>).map(
-  ([path, procedure]) => ({ path, type: procedure._def.type, input: procedure._def.inputs[0] }),
-);
+// FUZZ_ONLY=messages.live,events narrows the run to procedures whose path starts with one of these
+const only = (process.env.FUZZ_ONLY ?? "").split(",").filter(Boolean);
+const procedures: Procedure[] = Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureDef>)
+  .map(([path, procedure]) => ({ path, type: procedure._def.type, input: procedure._def.inputs[0] }))
+  .filter((p) => only.length === 0 || only.some((prefix) => p.path.startsWith(prefix)));
 
 // CI budget: the sweep is fixed (every field × every kind of trouble, ~1,500 calls); the random
-// part gets about 20 s in all, shared evenly, and stops early once a procedure has run this many
-const RANDOM_BUDGET_MS = 20_000;
-const MAX_RUNS_PER_PROCEDURE = 250;
+// part gets about 20 s in all, shared evenly, and stops early once a procedure has run this many.
+// A longer hunt: FUZZ_RANDOM_MS=600000 FUZZ_MAX_RUNS=100000; FUZZ_SEED replays a run's random part.
+// FUZZ_LISTEN_MS (400) is how long a subscription is listened to for an error event.
+const RANDOM_BUDGET_MS = Number(process.env.FUZZ_RANDOM_MS ?? 20_000);
+const MAX_RUNS_PER_PROCEDURE = Number(process.env.FUZZ_MAX_RUNS ?? 250);
+const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 // The server's own account of what went wrong: an "unexpected error" line is a 5xx even if the
 // status somehow said otherwise.
@@ -204,6 +209,7 @@ describe("fuzz: every procedure, inputs derived from its zod schema", () => {
       fc.asyncProperty(who, envelopeFor(input), (identity, envelope) => check(identity, envelope)),
       {
         numRuns: MAX_RUNS_PER_PROCEDURE,
+        seed: SEED,
         interruptAfterTimeLimit: Math.floor(RANDOM_BUDGET_MS / procedures.length),
         markInterruptAsFailure: false,
         // a failing case is already recorded; shrinking would spend the CI budget re-calling
@@ -214,18 +220,23 @@ describe("fuzz: every procedure, inputs derived from its zod schema", () => {
 
     failures.push(...problems);
     expect(problems.slice(0, 10)).toEqual([]);
-  });
+  }, 30_000 + RANDOM_BUDGET_MS / procedures.length);
 
   it("saw no server errors, and says how many cases it ran", () => {
     const statuses = [...totals.byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ");
     const validShare = totals.cases ? Math.round((100 * totals.validInputs) / totals.cases) : 0;
     console.log(
-      `fuzz: ${totals.cases} cases over ${procedures.length} procedures, ${totals.serverErrors} server errors ` +
+      `fuzz (FUZZ_SEED=${SEED}): ${totals.cases} cases over ${procedures.length} procedures, ${totals.serverErrors} server errors ` +
         `(${validShare}% valid inputs; statuses ${statuses}; ${unexpected.length} unexpected errors logged)`,
     );
     expect(failures).toEqual([]);
     expect(totals.serverErrors).toBe(0);
-    expect(unexpected).toEqual([]);
+    // one short line each: CI shows only the first line of a failure
+    const said = (e: Record<string, unknown>) => {
+      const err = e.err as { type?: string; message?: string; code?: string } | undefined;
+      return [e.msg, e.path, err && `${err.type ?? "Error"}${err.code ? ` ${err.code}` : ""}: ${err.message ?? ""}`].filter(Boolean).join(" · ").slice(0, 200);
+    };
+    expect(unexpected.map(said)).toEqual([]);
     expect(totals.cases).toBeGreaterThan(procedures.length * 20);
   });
 });

@@ -1,6 +1,7 @@
 import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./testing/harness";
+import { UNREADABLE_INPUT_MESSAGE } from "./trpc";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -23,6 +24,23 @@ describe("malformed requests get a precise 4xx, never a 500", () => {
     const u = await api.signUp("Broken");
     const res = await raw("/api/trpc/contacts.add", { method: "POST", body: "{not json", cookie: u.cookie });
     expect(res.status).toBe(400);
+  });
+
+  it("answers input no parser can read with one plain sentence, never the parser's words quoting it", async () => {
+    const u = await api.signUp("Unreadable");
+    const long = "x".repeat(5000);
+    const cases = [
+      // superjson told to revive a BigInt from text that is none (BigInt() throws with the text in its message)
+      raw("/api/trpc/contacts.add", { method: "POST", body: JSON.stringify({ json: long, meta: { values: ["bigint"] } }), cookie: u.cookie }),
+      raw(`/api/trpc/messages.live?input=${encodeURIComponent(JSON.stringify({ json: long, meta: { values: ["bigint"] } }))}`, { cookie: u.cookie }),
+      raw("/api/trpc/contacts.add", { method: "POST", body: `{not json ${long}`, cookie: u.cookie }),
+    ];
+    for (const res of await Promise.all(cases)) {
+      expect(res.status).toBe(400);
+      const message = (JSON.parse(res.text) as { error: { json: { message: string } } }).error.json.message;
+      expect(message).toBe(UNREADABLE_INPUT_MESSAGE);
+      expect(res.text).not.toContain("xxxxxxxx");
+    }
   });
 
   it("answers an unknown procedure with 404 and an unknown path with 404", async () => {

@@ -87,8 +87,9 @@ const t = initTRPC.context<Context>().create({
     const zod = error.cause instanceof ZodError ? error.cause : null;
     return {
       ...shape,
-      // a readable first problem instead of a JSON dump of zod issues
-      message: zod ? readableZodMessage(zod) : shape.message,
+      // a readable first problem instead of a JSON dump of zod issues; a body or superjson envelope
+      // that cannot be read at all gets one plain sentence, not the parser's words (which quote it)
+      message: zod ? readableZodMessage(zod) : unreadableInput(error) ? UNREADABLE_INPUT_MESSAGE : shape.message,
       data: {
         ...data,
         fieldErrors: zod ? (z.flattenError(zod).fieldErrors as Record<string, string[]>) : undefined,
@@ -97,6 +98,14 @@ const t = initTRPC.context<Context>().create({
     };
   },
 });
+
+export const UNREADABLE_INPUT_MESSAGE = "The request's input could not be read: it is not valid JSON, or not in the form this API takes";
+
+/** tRPC's own refusal of an input it could not even parse (JSON.parse, superjson): its message is the parser's. */
+function unreadableInput(error: TRPCError): boolean {
+  const cause = error.cause;
+  return error.code === "BAD_REQUEST" && cause instanceof Error && !(cause instanceof TRPCError) && !(cause instanceof ZodError) && error.message === cause.message;
+}
 
 function readableZodMessage(err: ZodError): string {
   const first = err.issues[0];

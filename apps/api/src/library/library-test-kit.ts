@@ -1,6 +1,6 @@
 // Test-only helpers for the Library integration tests (imported by *.integration.test.ts only).
 import { randomUUID } from "node:crypto";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { insertLibraryItem, type LibraryItemRow, type NewLibraryItem } from "@ringback/db/queries/library";
@@ -16,12 +16,16 @@ export function someBytes(label: string, size = 64 * 1024): Buffer {
   return out;
 }
 
-/** A file on local disk with these bytes, for storage.putFile. */
-export async function tempFile(bytes: Buffer): Promise<string> {
+/** Runs `use` with a file on local disk holding these bytes (for storage.putFile), then removes its folder. */
+export async function withTempFile<T>(bytes: Buffer, use: (path: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "ringback-library-test-"));
-  const path = join(dir, "file");
-  await writeFile(path, bytes);
-  return path;
+  try {
+    const path = join(dir, "file");
+    await writeFile(path, bytes);
+    return await use(path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -39,7 +43,7 @@ export async function putItem(
   const files: Record<string, Buffer> = {};
   const put = async (name: string, bytes: Buffer) => {
     files[name] = bytes;
-    await api.media.storage.putFile(`${prefix}${name}`, await tempFile(bytes));
+    await withTempFile(bytes, (file) => api.media.storage.putFile(`${prefix}${name}`, file));
   };
   const values: NewLibraryItem =
     kind === "live-photo"
@@ -83,8 +87,8 @@ export async function readyMessage(api: TestApi, names: [string, string] = ["Ann
   const { messageId } = await api.as(a).messages.begin.mutate({ callId });
   const media = someBytes("message", 90_000);
   const poster = someBytes("message-poster", 8_000);
-  await deliver(services, messageId, { transcript: "please call me back about dinner", file: await tempFile(media) });
+  await withTempFile(media, (file) => deliver(services, messageId, { transcript: "please call me back about dinner", file }));
   // a voicemail has no poster
-  if (opts.kind !== "audio") await api.media.storage.putFile(`messages/${messageId}/poster.jpg`, await tempFile(poster));
+  if (opts.kind !== "audio") await withTempFile(poster, (file) => api.media.storage.putFile(`messages/${messageId}/poster.jpg`, file));
   return { a, b, callId, messageId, media, poster };
 }

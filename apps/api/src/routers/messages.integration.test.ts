@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { MESSAGE_REFUSED_TEXT, MESSAGE_TOO_FAST_TEXT } from "@ringback/core/messages";
 import { updateMessage } from "@ringback/db/queries/messages";
 import { throttleHits } from "@ringback/db/schema";
@@ -9,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { takeBeginSlot } from "../messages/begin-throttle";
 import { receiveLiveSegments } from "../messages/live";
 import { markFailed, uploadFinished } from "../messages/service";
+import { withTempFile } from "../library/library-test-kit";
 import { deliver, knownPair, servicesOf, unansweredCall } from "../messages/test-kit";
 import { failure, startTestApi, type TestApi, type TestUser } from "../testing/harness";
 import type { Services } from "../trpc";
@@ -303,9 +301,9 @@ describe("a delivered message", () => {
     // the missed call only
     expect(await api.as(b).calls.missedCount.query()).toEqual({ count: 1 });
 
-    const standIn = join(await mkdtemp(join(tmpdir(), "ringback-msg-")), "message.webm");
-    await writeFile(standIn, "not really a video");
-    await deliver(services, messageId, { transcript: "hello bo call me back about the boat", durationMs: 5200, file: standIn });
+    await withTempFile(Buffer.from("not really a video"), (file) =>
+      deliver(services, messageId, { transcript: "hello bo call me back about the boat", durationMs: 5200, file }),
+    );
     expect(await api.media.storage.stat(`messages/${messageId}/message.webm`)).toEqual({ size: 18 });
     const received = await bEvents.next("message-received");
     const view = received.payload.message as Record<string, unknown>;
@@ -470,21 +468,20 @@ describe("a delivered message", () => {
     const { messageId } = await api.as(a).messages.begin.mutate({ callId });
     await api.as(b).blocked.add.mutate({ userId: a.id });
 
-    const standIn = join(await mkdtemp(join(tmpdir(), "ringback-msg-")), "message.webm");
-    await writeFile(standIn, "not really a video");
+    const deliverIt = () => withTempFile(Buffer.from("not really a video"), (file) => deliver(services, messageId, { transcript: "the code is four four two", file }));
     if (unblockAfter === "immediately") {
       await api.as(b).blocked.remove.mutate({ userId: a.id });
-      await deliver(services, messageId, { transcript: "the code is four four two", file: standIn });
+      await deliverIt();
     } else if (unblockAfter === "live") {
       await receiveLiveSegments(services, { messageId, segments: [{ id: 0, text: "the code is four four two", final: true, startMs: 0, endMs: 900 }] });
       await api.as(b).blocked.remove.mutate({ userId: a.id });
-      await deliver(services, messageId, { transcript: "the code is four four two", file: standIn });
+      await deliverIt();
     } else if (unblockAfter === "upload") {
       await uploadFinished(services, messageId, { contentType: "video/webm", sizeBytes: 1234, durationMs: 5000 });
       await api.as(b).blocked.remove.mutate({ userId: a.id });
-      await deliver(services, messageId, { transcript: "the code is four four two", file: standIn });
+      await deliverIt();
     } else {
-      await deliver(services, messageId, { transcript: "the code is four four two", file: standIn });
+      await deliverIt();
       await api.as(b).blocked.remove.mutate({ userId: a.id });
     }
 

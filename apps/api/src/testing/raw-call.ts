@@ -80,7 +80,7 @@ export async function rawCall(
   const url = `${baseUrl}${TRPC_PATH}/${procedure}`;
   const controller = new AbortController();
   // a healthy subscription stays open: listen briefly for an error event, then leave
-  const timer = setTimeout(() => controller.abort(), type === "subscription" ? 400 : 15_000);
+  const timer = setTimeout(() => controller.abort(), type === "subscription" ? Number(process.env.FUZZ_LISTEN_MS ?? 400) : 15_000);
   try {
     const res =
       type === "mutation"
