@@ -4,11 +4,13 @@
  *
  * Seeds a throw-away embedded Postgres (its own data dir, deleted at the end; never the dev data)
  * with generate_series: 100k people, calls between them (60 % answered, 25 % missed, 10 % declined,
- * 5 % cancelled; 2 % of missed rings silent), one message on every tenth call, and one heavy user who
- * is in 1 % of all calls (100k at 10M), a tenth of them with the same partner. Then it calls the
- * routers the web calls (calls.history all / missed / with one person, messages.list first page and a
- * deep page) as the heavy user, many times each, and prints p50/p99 and each query's
- * EXPLAIN (ANALYZE, BUFFERS).
+ * 5 % cancelled; 2 % of missed rings silent), one message on every tenth call, and two heavy users
+ * each in 1 % of all calls (100k at 10M): the first has a tenth of them with the same partner, and the
+ * two share one call in 100k (100 at 10M). Then it calls the routers the web calls (calls.history all /
+ * missed / with one person, messages.list first page and a deep page) as the heavy user, many times
+ * each, and prints p50/p99 and each query's EXPLAIN (ANALYZE, BUFFERS). "With one person" is timed in
+ * every shape: with the partner, heavy me + a light person, a light person + heavy other, and the two
+ * heavy users.
  */
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -64,7 +66,8 @@ export async function run(opts: ListLatencyOptions): Promise<BenchRow[]> {
     `);
     const [heavy] = await sql<{ id: string }[]>`select id from bench_people where n = 1`;
     const [partner] = await sql<{ id: string }[]>`select id from bench_people where n = 2`;
-    if (!heavy || !partner) throw new Error("seeding people failed");
+    const [heavy2] = await sql<{ id: string }[]>`select id from bench_people where n = 3`;
+    if (!heavy || !partner || !heavy2) throw new Error("seeding people failed");
 
     let seeded = 0;
     for (const target of [...opts.rows].sort((a, b) => a - b)) {
@@ -77,7 +80,16 @@ export async function run(opts: ListLatencyOptions): Promise<BenchRow[]> {
                (select count(*)::int from messages where sender_id = ${heavy.id} or recipient_id = ${heavy.id}) as msgs`;
       log(`  the heavy user is in ${counts?.mine.toLocaleString()} calls and has ${counts?.msgs.toLocaleString()} messages`);
 
-      const caller = appRouter.createCaller({ db, user: { id: heavy.id, sessionId: heavy.id } } as unknown as Parameters<typeof appRouter.createCaller>[0]);
+      // a light person (about 2 calls in 100k) whose newest call was with the heavy user
+      const [light] = await sql<{ id: string }[]>`
+        select o.user_id as id from call_participants o
+        where o.call_id = (select call_id from call_participants where user_id = ${heavy.id} order by created_at desc limit 1)
+          and o.user_id <> ${heavy.id}`;
+      if (!light) throw new Error("seeding calls failed");
+      const callerFor = (id: string) =>
+        appRouter.createCaller({ db, user: { id, sessionId: id } } as unknown as Parameters<typeof appRouter.createCaller>[0]);
+      const caller = callerFor(heavy.id);
+      const lightCaller = callerFor(light.id);
       const deep = await caller.messages.list({ limit: 50 });
       const deepCursor = deep.at(-1);
       const history = await caller.calls.history({ limit: 50 });
@@ -86,6 +98,13 @@ export async function run(opts: ListLatencyOptions): Promise<BenchRow[]> {
         { name: "calls.history (next page)", call: () => caller.calls.history({ limit: 50, cursor: history.nextCursor ?? undefined }) },
         { name: "calls.history (missed)", call: () => caller.calls.history({ limit: 50, filter: "missed" }) },
         { name: "calls.history (with one person)", call: () => caller.calls.history({ limit: 50, withUserId: partner.id }) },
+        { name: "calls.history (with one person: heavy me, light other)", call: () => caller.calls.history({ limit: 50, withUserId: light.id }) },
+        { name: "calls.history (with one person: light me, heavy other)", call: () => lightCaller.calls.history({ limit: 50, withUserId: heavy.id }) },
+        { name: "calls.history (with one person: both heavy, few shared)", call: () => caller.calls.history({ limit: 50, withUserId: heavy2.id }) },
+        {
+          name: "calls.history (with one person: both heavy, missed)",
+          call: () => caller.calls.history({ limit: 50, withUserId: heavy2.id, filter: "missed" }),
+        },
         { name: "messages.list (first page)", call: () => caller.messages.list({ limit: 50 }) },
         {
           name: "messages.list (next page)",
@@ -142,14 +161,19 @@ async function seedCalls(sql: postgres.Sql, from: number, to: number, log: (line
         create temp table seed on commit drop as
         select i, gen_random_uuid() as id,
           now() - (10000000 - i) * interval '3 seconds' as at,
-          case when i % 100 = 0 and (i / 100) % 2 = 0 then 1 else 3 + (i * 7919) % ${PEOPLE - 2} end as caller_n,
+          case when i % 100 = 0 and (i / 100) % 2 = 0 then 1
+               when i % 100 = 50 and (i / 100) % 2 = 0 then 3
+               else 4 + (i * 7919) % ${PEOPLE - 3} end as caller_n,
           case when i % 100 = 0 and (i / 100) % 2 = 1 then 1
                when i % 100 = 0 and (i / 100) % 10 = 0 then 2
-               else 3 + (i * 104729 + 13) % ${PEOPLE - 2} end as callee_n,
+               when i % 100 = 50 and (i / 100) % 2 = 1 then 3
+               -- the two heavy users share one call in 100k
+               when i % 100 = 50 and (i / 100) % 1000 = 0 then 1
+               else 4 + (i * 104729 + 13) % ${PEOPLE - 3} end as callee_n,
           (i / 100 * 37 + i * 31) % 100 as outcome
         from generate_series(${start}::bigint, ${end - 1}::bigint) i`);
       // a call with oneself is impossible: move the callee along
-      await tx.unsafe(`update seed set callee_n = 3 + (callee_n - 2) % ${PEOPLE - 2} where callee_n = caller_n`);
+      await tx.unsafe(`update seed set callee_n = 4 + (callee_n - 3) % ${PEOPLE - 3} where callee_n = caller_n`);
       await tx.unsafe(`
         insert into calls (id, kind, caller_id, status, room_name, created_at, answered_at, ended_at)
         select s.id, case when s.i % 3 = 0 then 'audio' else 'video' end::call_kind, c.id,
@@ -171,6 +195,12 @@ async function seedCalls(sql: postgres.Sql, from: number, to: number, log: (line
           case when s.outcome < 60 then s.at + interval '30 seconds' end,
           s.at
         from seed s join bench_people p on p.n = s.callee_n`);
+      // what the call_participants_pairs trigger (off here, like the foreign keys) would have added
+      await tx.unsafe(`
+        insert into call_pairs (call_id, user_id, other_id, created_at)
+        select s.id, pair.user_id, pair.other_id, s.at
+        from seed s join bench_people c on c.n = s.caller_n join bench_people p on p.n = s.callee_n
+        cross join lateral (values (c.id, p.id), (p.id, c.id)) as pair(user_id, other_id)`);
       await tx.unsafe(`
         insert into messages (call_id, sender_id, recipient_id, kind, status, media_key, content_type, size_bytes, duration_ms, created_at, ready_at)
         select s.id, c.id, p.id, case when s.i % 20 = 3 then 'voicemail' else 'video' end::message_kind, 'ready', 'bench/' || s.id, 'video/webm', 100000, 5000,
@@ -180,7 +210,7 @@ async function seedCalls(sql: postgres.Sql, from: number, to: number, log: (line
     });
     log(`    … ${end.toLocaleString()} calls`);
   }
-  await sql.unsafe(`vacuum analyze calls, call_participants, messages`);
+  await sql.unsafe(`vacuum analyze calls, call_participants, call_pairs, messages`);
 }
 
 runWhenStarted(import.meta.url, () => {

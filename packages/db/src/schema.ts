@@ -5,6 +5,7 @@ import {
   boolean,
   check,
   customType,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -171,6 +172,29 @@ export const callParticipants = pgTable(
       // NULLS FIRST is what ORDER BY … DESC means: with NULLS LAST the order does not match and is not used
       .on(t.userId, t.createdAt.desc().nullsFirst())
       .where(sql`${t.role} = 'caller' or not ${t.ringSilent}`),
+  ],
+);
+
+/**
+ * Every ordered pair of people in a call, kept by a trigger on call_participants (migration 0016), so
+ * the history "with one person" reads only the calls the two shared, however many calls each has.
+ * `createdAt` is `userId`'s participant row's, the order the history lists by.
+ */
+export const callPairs = pgTable(
+  "call_pairs",
+  {
+    callId: uuid("call_id").notNull(),
+    userId: uuid("user_id").notNull(),
+    otherId: uuid("other_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.callId, t.userId, t.otherId] }),
+    // a pair goes with either participant row (a deleted call or person takes its pairs along)
+    foreignKey({ columns: [t.callId, t.userId], foreignColumns: [callParticipants.callId, callParticipants.userId] }).onDelete("cascade"),
+    foreignKey({ columns: [t.callId, t.otherId], foreignColumns: [callParticipants.callId, callParticipants.userId] }).onDelete("cascade"),
+    // call_id last: the list reads the ids from the index alone
+    index("call_pairs_history_idx").on(t.userId, t.otherId, t.createdAt.desc().nullsFirst(), t.callId),
   ],
 );
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { blocks, callParticipants, calls, contacts, userSettings, users } from "../schema";
+import { blocks, callPairs, callParticipants, calls, contacts, userSettings, users } from "../schema";
 
 export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 export type CallRow = typeof calls.$inferSelect;
@@ -163,20 +163,30 @@ export async function historyFor(
     // spelled exactly as call_participants_history_idx's condition (no parameters), so Postgres walks
     // that index newest first and stops after a page instead of sorting all of a busy person's rows
     sql`(${callParticipants.role} = 'caller' or not ${callParticipants.ringSilent})`,
-    opts.before ? lt(callParticipants.createdAt, opts.before) : undefined,
     opts.missedOnly
       ? and(eq(callParticipants.role, "callee"), inArray(callParticipants.ringState, ["timeout", "cancelled", "unavailable"]))
       : undefined,
-    opts.withUserId
-      ? sql`exists (select 1 from call_participants o where o.call_id = ${callParticipants.callId} and o.user_id = ${opts.withUserId})`
-      : undefined,
   );
-  const ids = await db
-    .select({ callId: callParticipants.callId, at: callParticipants.createdAt })
-    .from(callParticipants)
-    .where(mine)
-    .orderBy(desc(callParticipants.createdAt))
-    .limit(opts.limit);
+  // with oneself is every call of one's own (one is in each of them): the plain list
+  const other = opts.withUserId === userId ? undefined : opts.withUserId;
+  const ids = other
+    ? // only the calls the two shared, newest first (call_pairs_history_idx), whoever has more calls:
+      // walking one person's calls and asking of each whether the other was in it read nearly all of a
+      // busy person's calls when the two shared few
+      await db
+        .select({ callId: callParticipants.callId, at: callParticipants.createdAt })
+        .from(callPairs)
+        .innerJoin(callParticipants, and(eq(callParticipants.callId, callPairs.callId), eq(callParticipants.userId, callPairs.userId)))
+        .where(and(eq(callPairs.userId, userId), eq(callPairs.otherId, other), opts.before ? lt(callPairs.createdAt, opts.before) : undefined, mine))
+        // a pair's created_at is userId's participant row's (the trigger copies it)
+        .orderBy(desc(callPairs.createdAt))
+        .limit(opts.limit)
+    : await db
+        .select({ callId: callParticipants.callId, at: callParticipants.createdAt })
+        .from(callParticipants)
+        .where(and(mine, opts.before ? lt(callParticipants.createdAt, opts.before) : undefined))
+        .orderBy(desc(callParticipants.createdAt))
+        .limit(opts.limit);
   return getCalls(db, ids.map((r) => r.callId));
 }
 
