@@ -25,8 +25,8 @@ async function signedIn(user: TestUser): Promise<{ api: APIRequestContext; cooki
   return { api, cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "), id: me.result.data.json.id };
 }
 
-test("an idle event stream through the web origin stays open for 90 s without reconnecting, and a ring at 60 s arrives within 100 ms", async () => {
-  test.setTimeout(150_000);
+test("an idle event stream through the web origin stays open past a proxy's 30 s without reconnecting, and a ring after 40 s quiet arrives at once", async () => {
+  test.setTimeout(120_000);
   const callee = await signedIn(uniqueUser("Idle"));
   const caller = await signedIn(uniqueUser("Ringer"));
   const stream = openRawEventStream(ORIGIN, callee.cookie);
@@ -34,8 +34,8 @@ test("an idle event stream through the web origin stays open for 90 s without re
     await stream.opened();
     const openedAt = Date.now();
 
-    // quiet for a minute: longer than the 30 s a proxy waits on a silent response
-    await new Promise((r) => setTimeout(r, 60_000));
+    // no events for 40 s: longer than the 30 s a proxy waits on a silent response
+    await new Promise((r) => setTimeout(r, 40_000));
     const sentAt = Date.now();
     const start = await caller.api.post("/api/trpc/calls.start", { data: { json: { calleeIds: [callee.id], kind: "audio" } } });
     expect(start.status(), await start.text()).toBe(200);
@@ -44,17 +44,20 @@ test("an idle event stream through the web origin stays open for 90 s without re
     const sinceStored = (ring?.receivedAt ?? Infinity) - (ring?.storedAt ?? 0);
     const latency = `${sinceStored} ms after it was stored, ${sinceSent} ms after calls.start was sent`;
     test.info().annotations.push({ type: "ring latency", description: latency });
-    console.log(`ring at 60 s arrived ${latency}`);
-    // from being stored (and announced) to arriving: what the stream itself adds
-    expect(sinceStored).toBeLessThan(100);
+    console.log(`ring after 40 s quiet arrived ${latency}`);
+    // not held in a buffer on the way (a buffering proxy holds it until kilobytes more or the end):
+    // tens of ms here; the bounds are loose because this is a check of delivery, not a benchmark
+    expect(sinceStored).toBeLessThan(1000);
     // and end to end, far from the ~3 s a browser waits before it reconnects a cut stream
-    expect(sinceSent).toBeLessThan(1000);
+    expect(sinceSent).toBeLessThan(2000);
 
-    // and quiet again until 90 s
-    await new Promise((r) => setTimeout(r, Math.max(0, openedAt + 90_000 - Date.now())));
+    // and quiet again for a while
+    await new Promise((r) => setTimeout(r, Math.max(0, openedAt + 50_000 - Date.now())));
     expect(stream.connections(), "the stream was never re-opened").toBe(1);
-    // keep-alives reach the client through the proxy (one every 10 s)
-    expect(stream.pings()).toBeGreaterThanOrEqual(8);
+    // keep-alives reach the client through the proxy (one every 10 s): it never went quiet for a
+    // proxy's 30 s (20 s leaves room for a late timer on a busy machine)
+    expect(stream.pings()).toBeGreaterThanOrEqual(3);
+    expect(stream.longestQuiet()).toBeLessThan(20_000);
   } finally {
     stream.close();
     await caller.api.dispose();
@@ -100,7 +103,8 @@ test("through the web origin, which gzips scripts, a browser's event stream is n
     }, undefined, { timeout: 5_000 });
     const { at, storedAt } = (await ring.jsonValue()) as { at: number; storedAt: number };
     console.log(`ring reached the browser ${at - storedAt} ms after it was stored`);
-    expect(at - storedAt).toBeLessThan(100);
+    // gzip would hold it in its buffer (until kilobytes more arrive): tens of ms when sent as it is
+    expect(at - storedAt).toBeLessThan(1000);
   } finally {
     await caller.api.dispose();
     await callee.api.dispose();

@@ -18,6 +18,14 @@ export function openRawEventStream(baseUrl: string, cookie: string, lastEventId:
   let connections = 0;
   let pings = 0;
   let lastError: string | null = null;
+  // the longest time nothing at all arrived (events, pings), from the first byte on
+  let lastHeard: number | null = null;
+  let longestQuiet = 0;
+  const heard = () => {
+    const now = Date.now();
+    if (lastHeard !== null) longestQuiet = Math.max(longestQuiet, now - lastHeard);
+    lastHeard = now;
+  };
   const source = new EventSource(`${baseUrl}${SUBSCRIBE_PATH}?input=${input}`, {
     fetch: (url, init) => {
       connections += 1;
@@ -32,12 +40,17 @@ export function openRawEventStream(baseUrl: string, cookie: string, lastEventId:
     const body = JSON.parse(m.data) as { json: { type: string; payload: unknown; createdAt: string } };
     const { type, payload, createdAt } = body.json;
     events.push({ id: m.lastEventId, type, payload, storedAt: Date.parse(createdAt), receivedAt: Date.now() });
+    heard();
     wake();
   });
   source.addEventListener("ping", () => {
     pings += 1;
+    heard();
   });
-  source.addEventListener("connected", wake);
+  source.addEventListener("connected", () => {
+    heard();
+    wake();
+  });
   source.addEventListener("error", (e) => {
     lastError = e.message ?? "error";
     wake();
@@ -68,6 +81,8 @@ export function openRawEventStream(baseUrl: string, cookie: string, lastEventId:
     opened: () => until(() => source.readyState === source.OPEN),
     connections: () => connections,
     pings: () => pings,
+    /** the longest silence so far (ms), up to now: what a proxy that cuts quiet responses would see */
+    longestQuiet: () => Math.max(longestQuiet, lastHeard === null ? 0 : Date.now() - lastHeard),
     close: () => source.close(),
   };
 }
