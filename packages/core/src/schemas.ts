@@ -124,7 +124,12 @@ export const startCallInput = z.object({
 
 export const callRefInput = z.object({ callId: callIdSchema });
 
-export const answerInput = z.object({ callId: callIdSchema, kind: callKindSchema });
+export const answerInput = z.object({
+  callId: callIdSchema,
+  kind: callKindSchema,
+  /** Also hand back the LiveKit join grant, saving the browser a calls.join round trip on Accept. */
+  join: z.boolean({ error: "Join must be true or false" }).optional(),
+});
 
 export const historyInput = z.object({
   filter: z.enum(["all", "missed"], { error: "Filter must be all or missed" }).default("all"),

@@ -10,17 +10,14 @@ import { answerInput, callRefInput, historyInput, startCallInput } from "@ringba
 import { getCall, getCalls, historyFor, markMissedSeen, ringFacts, ringingCallOf, ringingFor, unseenMissedCount, userNames } from "@ringback/db/queries/calls";
 import { publishEvents } from "@ringback/db/queries/events";
 import { unwatchedCount } from "@ringback/db/queries/messages";
-import { livekitUrlFor } from "../livekit/config";
-import { mintJoinToken } from "../livekit/tokens";
 import { toCoreCall } from "../calls/mapping";
-import { beforeJoinToken } from "../library/recording-service";
-import { callRoomReady, createCallRoom, roomOptions } from "../calls/rooms";
-import { applyCallEvent, applyOrThrow, namesFor, storeNewCall, viewFor, viewsFor } from "../calls/service";
+import { grantJoin } from "../calls/join-grant";
+import { createCallRoom, roomOptions } from "../calls/rooms";
+import { applyCallEvent, applyOrThrow, storeNewCall, viewFor, viewsFor } from "../calls/service";
 import { withCaptureSummaries } from "../library/history-captures";
 import { withMessageSummaries } from "../messages/summaries";
 import { protectedProcedure, router } from "../trpc";
 
-const JOIN_TOKEN_TTL_SECONDS = 300;
 const ALREADY_CALLING = "You're already calling. Hang up first.";
 const CALLS_UNAVAILABLE = "Calls can't connect right now. Try again in a moment.";
 
@@ -61,9 +58,22 @@ export const callsRouter = router({
     return toCallView(call, me, names);
   }),
 
+  /**
+   * With `join`, the LiveKit grant comes back with the answer: Accept connects one round trip
+   * sooner. calls.join stays for the caller and for every rejoin.
+   */
   answer: protectedProcedure.input(answerInput).mutation(async ({ ctx, input }) => {
     const call = await applyOrThrow(ctx, input.callId, { type: "answer", userId: ctx.user.id, now: new Date() });
-    return viewFor(ctx.db, call, ctx.user.id);
+    if (!input.join) return viewFor(ctx.db, call, ctx.user.id);
+    // the answer stands even when the grant fails: the browser then asks calls.join, which says why
+    const [view, join] = await Promise.all([
+      viewFor(ctx.db, call, ctx.user.id),
+      grantJoin(ctx, input.callId, ctx.user.id).catch((err: unknown) => {
+        ctx.log.warn({ err, callId: input.callId }, "no join grant with the answer");
+        return null;
+      }),
+    ]);
+    return { ...view, join };
   }),
 
   decline: protectedProcedure.input(callRefInput).mutation(async ({ ctx, input }) => {
@@ -82,27 +92,7 @@ export const callsRouter = router({
   }),
 
   /** A LiveKit token for this call only: the caller, or a callee who answered, while the call is live. */
-  join: protectedProcedure.input(callRefInput).mutation(async ({ ctx, input }) => {
-    const row = await getCall(ctx.db, input.callId);
-    const me = row?.participants.find((p) => p.userId === ctx.user.id);
-    if (!row || !me || (me.ringSilent && me.role === "callee")) throw new TRPCError({ code: "NOT_FOUND", message: "No such call" });
-    if (row.status !== "ringing" && row.status !== "active") throw new TRPCError({ code: "CONFLICT", message: "This call has ended" });
-    if (me.role === "callee" && me.ringState !== "answered") throw new TRPCError({ code: "FORBIDDEN", message: "Answer the call to join it" });
-    // a recording in progress stops before someone who has not allowed recording can be in it
-    await beforeJoinToken(ctx, row.id, ctx.user.id);
-    // the room is created just after the ring: a join must not overtake that
-    await callRoomReady(ctx.livekit, row.roomName, { createdAt: row.createdAt, people: row.participants.length }).catch(() => {
-      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: CALLS_UNAVAILABLE });
-    });
-    const names = await namesFor(ctx.db, toCoreCall(row));
-    const token = await mintJoinToken(ctx.livekit, {
-      identity: ctx.user.id,
-      name: names.get(ctx.user.id)?.displayName ?? "Someone",
-      roomName: row.roomName,
-      ttlSeconds: JOIN_TOKEN_TTL_SECONDS,
-    });
-    return { token, url: livekitUrlFor(ctx, ctx.user.id), roomName: row.roomName };
-  }),
+  join: protectedProcedure.input(callRefInput).mutation(({ ctx, input }) => grantJoin(ctx, input.callId, ctx.user.id)),
 
   get: protectedProcedure.input(callRefInput).query(async ({ ctx, input }) => {
     const row = await getCall(ctx.db, input.callId);

@@ -10,6 +10,7 @@ import { errorMessage } from "~/lib/trpc-errors";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
 import { useCallEvents } from "./call-events-provider";
 import { CallShell } from "./call-shell";
+import type { JoinGrant } from "./call-session";
 import { loadCallSession } from "./load-call-session";
 import { notifyRing } from "./notifications";
 import { handOverRingMedia, prepareRingMedia, releaseRingMedia } from "./ring-media";
@@ -65,14 +66,21 @@ function Ringing({ call }: { call: CallView }) {
 
   const answer = useMutation(
     trpc.calls.answer.mutationOptions({
-      onSuccess: (view, input) => {
+      onSuccess: (answered, input) => {
+        // the grant is this person's alone: it stays out of the query cache
+        const { join, ...view } = "join" in answered ? answered : { ...answered, join: null };
         queryClient.setQueryData(trpc.calls.get.queryKey({ callId: view.id }), (prev: CallView | undefined) => newerCall(prev, view));
         // Connect now, not once the call page has rendered (the page finds this session running),
-        // asking for the LiveKit token while the call code arrives.
-        const grant = client.calls.join.mutate({ callId: view.id });
-        grant.catch(() => {}); // the session reports it; this only keeps an unused one quiet
+        // with the LiveKit grant that came with the answer; a rejoin (or an answer without one)
+        // asks calls.join for a fresh one.
+        let first: Promise<JoinGrant> | null = join ? Promise.resolve(join) : null;
+        const grant = () => {
+          const next = first ?? client.calls.join.mutate({ callId: view.id });
+          first = null;
+          return next;
+        };
         void loadCallSession()
-          .then(({ startSession }) => startSession(view.id, input.kind, () => grant, () => client.calls.leave.mutate({ callId: view.id })))
+          .then(({ startSession }) => startSession(view.id, input.kind, grant, () => client.calls.leave.mutate({ callId: view.id })))
           .catch(() => {}); // the call page tries again and says what went wrong
         router.push(`/call/${view.id}?media=${input.kind}`);
         dismissRing(view.id);
@@ -104,7 +112,7 @@ function Ringing({ call }: { call: CallView }) {
   const accept = (kind: CallKind) => {
     setPendingKind(kind);
     handOverRingMedia(call.id);
-    answer.mutate({ callId: call.id, kind });
+    answer.mutate({ callId: call.id, kind, join: true });
   };
 
   // Accepted: the call screen at once (it fetches the call code while the answer is on its way).
