@@ -40,15 +40,19 @@ function watchSockets(page: Page): string[] {
   return urls;
 }
 
-/** The url calls.join answers on a page (the app's tRPC client may batch it with other calls). */
+/**
+ * The LiveKit url a page is handed: by calls.join (the caller), or with the answer (calls.answer
+ * { join: true }, the callee's Accept). The app's tRPC client may batch either with other calls.
+ */
 function joinUrl(page: Page): Promise<string> {
   return page
-    .waitForResponse((r) => r.url().includes("calls.join") && r.request().method() === "POST", { timeout: 30_000 })
+    .waitForResponse((r) => /calls\.(join|answer)/.test(r.url()) && r.request().method() === "POST", { timeout: 30_000 })
     .then(async (r) => {
       const body = (await r.json()) as unknown;
-      const items = (Array.isArray(body) ? body : [body]) as Array<{ result?: { data?: { json?: { url?: string } } } }>;
-      const url = items.map((item) => item.result?.data?.json?.url).find((u) => typeof u === "string");
-      if (!url) throw new Error(`calls.join gave no url: ${JSON.stringify(body).slice(0, 300)}`);
+      type Grant = { url?: string };
+      const items = (Array.isArray(body) ? body : [body]) as Array<{ result?: { data?: { json?: Grant & { join?: Grant | null } } } }>;
+      const url = items.map((item) => item.result?.data?.json?.url ?? item.result?.data?.json?.join?.url).find((u) => typeof u === "string");
+      if (!url) throw new Error(`calls.join / calls.answer gave no url: ${JSON.stringify(body).slice(0, 300)}`);
       return url;
     });
 }

@@ -47,10 +47,10 @@ test.afterEach(async () => {
   for (const p of people.splice(0)) await p.context.close();
 });
 
-/** The LiveKit URL calls.join hands this page, read off the wire. */
+/** The LiveKit URL this page is handed (by calls.join, or with the callee's answer), read off the wire. */
 function joinUrl(page: Page): Promise<string> {
   return page
-    .waitForResponse((response) => response.url().includes("calls.join") && response.request().method() === "POST", { timeout: 30_000 })
+    .waitForResponse((response) => /calls\.(join|answer)/.test(response.url()) && response.request().method() === "POST", { timeout: 30_000 })
     .then(async (response) => {
       const match = /"url":"([^"]+)"/.exec(await response.text());
       return match?.[1] ?? "(none)";
