@@ -353,6 +353,10 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
     log(`api ready at ${apiUrl}`);
   }
   await transcriberReady;
+  // the API processes start while SeaweedFS gets ready (they touch the store only when media moves);
+  // the web app comes last, so that a page answering means every part is up and the supervisor
+  // treats a crash from then on as one to restart (tests wait for the page, then kill parts)
+  await weedReady;
 
   const web = supervisor.spawn({
     name: "web",
@@ -378,8 +382,6 @@ async function run({ profile, publicUrl: publicArg }: Options, supervisor: Super
     );
   }
 
-  // the API processes start while SeaweedFS gets ready: they touch the store only when media moves
-  await weedReady;
   supervisor.markReady();
   console.log(`\nRingback is running at ${publicUrl}\n`);
 }
