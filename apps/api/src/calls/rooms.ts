@@ -18,9 +18,33 @@ export type CallRoomOptions = { emptyTimeoutSeconds: number; maxParticipants: nu
 
 export const roomOptions = (people: number): CallRoomOptions => ({ emptyTimeoutSeconds: 120, maxParticipants: people });
 
+// LiveKit nodes share a room registry in Redis (the cluster profiles). When Redis comes back empty
+// after a restart, every node registers itself again within a few seconds; until then LiveKit
+// answers "could not find any available nodes". The ring has already gone out: wait for a node
+// rather than end the call.
+const NO_NODE_WAIT_MS = 10_000;
+
+/** LiveKit's answer while no node is registered (its Redis just came back empty). */
+export function noNodeYet(error: unknown): boolean {
+  return error instanceof Error && /could not find any available nodes/i.test(error.message);
+}
+
+async function createRoomWhenANodeIsThere(livekit: LivekitConfig, roomName: string, opts: CallRoomOptions): Promise<void> {
+  const deadline = Date.now() + NO_NODE_WAIT_MS;
+  for (let wait = 200; ; wait = Math.min(wait * 2, 1_000)) {
+    try {
+      await createRoom(livekit, roomName, opts);
+      return;
+    } catch (error) {
+      if (!noNodeYet(error) || Date.now() + wait > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
 /** Creates the call's room; the promise rejects when LiveKit refuses or cannot be reached. */
 export function createCallRoom(livekit: LivekitConfig, roomName: string, opts: CallRoomOptions): Promise<void> {
-  const creating = createRoom(livekit, roomName, opts).then(() => undefined);
+  const creating = createRoomWhenANodeIsThere(livekit, roomName, opts);
   rooms.set(roomName, creating);
   const forget = () => setTimeout(() => rooms.get(roomName) === creating && rooms.delete(roomName), REMEMBER_MS).unref();
   creating.then(forget, () => rooms.get(roomName) === creating && rooms.delete(roomName));
