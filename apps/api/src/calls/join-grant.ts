@@ -11,7 +11,7 @@ import { namesFor } from "./service";
 
 export type JoinGrant = { token: string; url: string; roomName: string };
 
-const CALLS_UNAVAILABLE = "Calls can't connect right now. Try again in a moment.";
+export const CALLS_UNAVAILABLE = "Calls can't connect right now. Try again in a moment.";
 
 /**
  * A LiveKit token for this call only: the caller, or a callee who answered, while the call is live.

@@ -25,7 +25,7 @@ export const roomOptions = (people: number): CallRoomOptions => ({ emptyTimeoutS
 const NO_NODE_WAIT_MS = 10_000;
 
 /** LiveKit's answer while no node is registered (its Redis just came back empty). */
-export function noNodeYet(error: unknown): boolean {
+function noNodeYet(error: unknown): boolean {
   return error instanceof Error && /could not find any available nodes/i.test(error.message);
 }
 

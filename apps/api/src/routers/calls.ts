@@ -11,7 +11,7 @@ import { getCall, getCalls, historyFor, markMissedSeen, ringFacts, ringingCallOf
 import { publishEvents } from "@ringback/db/queries/events";
 import { unwatchedCount } from "@ringback/db/queries/messages";
 import { toCoreCall } from "../calls/mapping";
-import { grantJoin } from "../calls/join-grant";
+import { CALLS_UNAVAILABLE, grantJoin } from "../calls/join-grant";
 import { createCallRoom, roomOptions } from "../calls/rooms";
 import { applyCallEvent, applyOrThrow, storeNewCall, viewFor, viewsFor } from "../calls/service";
 import { withCaptureSummaries } from "../library/history-captures";
@@ -19,7 +19,6 @@ import { withMessageSummaries } from "../messages/summaries";
 import { protectedProcedure, router } from "../trpc";
 
 const ALREADY_CALLING = "You're already calling. Hang up first.";
-const CALLS_UNAVAILABLE = "Calls can't connect right now. Try again in a moment.";
 
 export const callsRouter = router({
   start: protectedProcedure.input(startCallInput).mutation(async ({ ctx, input }) => {
