@@ -110,7 +110,7 @@ export function livekitConfig(opts: LivekitOptions): Record<string, unknown> {
     port: opts.port,
     bind_addresses: ["127.0.0.1"],
     // info logs every SDP and webhook; warnings and errors are what a person running this needs
-    log_level: "warn",
+    log_level: process.env.LIVEKIT_LOG_LEVEL || "warn",
     rtc: {
       tcp_port: opts.tcpPort,
       udp_port: opts.udpPort,
@@ -118,6 +118,12 @@ export function livekitConfig(opts: LivekitOptions): Record<string, unknown> {
       node_ip: "127.0.0.1",
       // Without this the server drops loopback candidates and browsers on this machine never connect.
       enable_loopback_candidate: true,
+      // ICE on 127.0.0.1 alone. With node_ip set, LiveKit advertises every interface's socket under
+      // that one address, and keeps just one of these same-address candidates per call: which one is
+      // decided by Go's random map order once per start. A call then runs on, say, eth0's socket
+      // while advertising 127.0.0.1, and a TURN relay (allowed to reach the node address only) can
+      // reach neither: relayed calls failed on about half of all starts.
+      ips: { includes: ["127.0.0.1/32"] },
       // No public STUN: nothing here is reachable from outside anyway, and lookups only slow ICE down.
       stun_servers: [],
       ...opts.publicConfig?.rtc,

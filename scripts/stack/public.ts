@@ -5,6 +5,7 @@ import { lookup } from "node:dns/promises";
 import { X509Certificate, createHash } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import { isIP } from "node:net";
+import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { envPort } from "./ports";
 
@@ -128,6 +129,11 @@ function isLoopback(ip: string): boolean {
   return ip.startsWith("127.") || ip === "::1";
 }
 
+/** The addresses of this machine's network interfaces, loopback included. */
+export function localAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address));
+}
+
 /**
  * Every address except `ip`, as CIDRs: for each prefix length b, `ip` with bit b flipped, masked to
  * /b (32 blocks for IPv4, 128 for IPv6), plus the whole other family.
@@ -167,7 +173,11 @@ function bigIntToIpv6(n: bigint): string {
  * The LiveKit config keys public mode adds or changes (merged over the loopback config).
  * `turnTcpPort`: LiveKit's plain TURN-over-TCP listener behind the TLS front (null: no TURN/TLS).
  */
-export function livekitPublicConfig(plan: PublicPlan, turnTcpPort: number | null): { rtc: Record<string, unknown>; turn: Record<string, unknown> } {
+export function livekitPublicConfig(
+  plan: PublicPlan,
+  turnTcpPort: number | null,
+  local: string[] = localAddresses(),
+): { rtc: Record<string, unknown>; turn: Record<string, unknown> } {
   const own = `${plan.nodeIp}/${isIP(plan.nodeIp) === 6 ? 128 : 32}`;
   const turn: Record<string, unknown> = {
     enabled: true,
@@ -193,6 +203,11 @@ export function livekitPublicConfig(plan: PublicPlan, turnTcpPort: number | null
       use_external_ip: false,
       // a test host on 127.0.0.x is still loopback; a real one is not
       enable_loopback_candidate: isLoopback(plan.nodeIp),
+      // ICE on the node's own interface only, when the node address is one of this machine's (see
+      // livekit.ts: otherwise a random one of the interfaces advertised under it carries the call,
+      // and the relay, which may reach the node address alone, cannot reach the others). Behind NAT
+      // (the node address is the router's) every interface stays, rewritten to the node address.
+      ips: local.includes(plan.nodeIp) ? { includes: [own] } : {},
     },
     turn,
   };

@@ -189,6 +189,23 @@ async function iceReport(page: Page): Promise<unknown[]> {
 }
 
 /**
+ * One line from an ICE report: each peer connection's states, its local candidates, the remote
+ * addresses it was given, its pairs (state, checks sent/answered), and the TURN errors it met.
+ */
+function iceSummary(pcs: unknown, log: unknown): string {
+  if (!Array.isArray(pcs)) return `no report (${String(pcs).slice(0, 80)})`;
+  const parts = pcs.map((pc: { state?: string[]; stats?: unknown[][] }, i) => {
+    const stats = pc.stats ?? [];
+    const local = stats.filter((s) => s[0] === "local-candidate").map((s) => `${String(s[4])}/${String(s[6] ?? s[5])}@${String(s[2])}:${String(s[3])}`);
+    const remote = stats.filter((s) => s[0] === "remote-candidate").map((s) => `${String(s[2])}:${String(s[3])}/${String(s[5])}`);
+    const pairs = stats.filter((s) => s[0] !== "local-candidate" && s[0] !== "remote-candidate").map((s) => `${String(s[0])} ${String(s[3])}/${String(s[4])}`);
+    return `pc${i} ${(pc.state ?? []).join("/")} local[${local.join(" ")}] remote[${remote.join(" ")}] pairs[${pairs.join(", ")}]`;
+  });
+  const errors = Array.isArray(log) ? log.filter((entry) => Array.isArray(entry) && entry[1] === "candidate-error").map((entry: unknown[]) => `${String(entry[2])} ${String(entry[3])} ${String(entry[4])}`) : [];
+  return `${parts.join("; ")}${errors.length > 0 ? `; TURN errors: ${[...new Set(errors)].join(", ")}` : ""}`;
+}
+
+/**
  * Every peer connection the page makes gathers relay candidates only (as a browser behind a
  * firewall that lets nothing but TURN out would), optionally from the TURN/TLS server alone.
  */
@@ -254,17 +271,19 @@ async function relayCall(browser: Browser, testInfo: TestInfo, only?: "turns"): 
   try {
     await expectMediaBothWays(ana, ben);
   } catch (error) {
-    // what ICE saw on each side, to tell a TURN problem from a slow machine
-    for (const p of [ana, ben]) {
-      const report = JSON.stringify({
-        pcs: await iceReport(p.page).catch((e: unknown) => String(e)),
-        log: await p.page.evaluate(() => (window as unknown as { __relayLog?: unknown[] }).__relayLog).catch((e: unknown) => String(e)),
-        console: consoleLines.get(p) ?? [],
-      });
+    // what ICE saw on each side, to tell a TURN problem from a slow machine: whole in the
+    // attachments, and in one line in the error (the part of a CI log that is kept)
+    const summaries: string[] = [];
+    for (const [role, p] of [["caller", ana], ["callee", ben]] as const) {
+      const pcs = await iceReport(p.page).catch((e: unknown) => String(e));
+      const log = await p.page.evaluate(() => (window as unknown as { __relayLog?: unknown[] }).__relayLog).catch((e: unknown) => String(e));
+      const report = JSON.stringify({ pcs, log, console: consoleLines.get(p) ?? [] });
       console.log(`ICE report for ${p.displayName}: ${report}`);
       await testInfo.attach(`ice-${p.displayName}.json`, { body: report, contentType: "application/json" });
+      summaries.push(`${role}: ${iceSummary(pcs, log)}`);
     }
-    throw error;
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new Error(`no media over the relay (${message}) | ${summaries.join(" | ")}`, { cause: error });
   }
 
   // Every connected peer connection of both browsers goes through a relay candidate, and media
